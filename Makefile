@@ -1,0 +1,116 @@
+# litevent -- libevent, written as a book.
+#
+# make            install missing packages, tangle, build the libraries and
+#                 examples, render the book
+# make check      everything: the tangler's tests, drift, every chapter prefix,
+#                 every test (and again under valgrind), exercise integrity,
+#                 example smoke tests, the book
+#
+# The rest are pieces of those two; `make help` lists them.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+CHAPTERS := $(sort $(wildcard chapters/*/*.adoc))
+CHAPTER_DIRS := $(notdir $(patsubst %/,%,$(dir $(CHAPTERS))))
+TEST_DIRS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard tests/[0-9][0-9]-*/test_*.c)))))
+LIT := build/tools/lit
+PREFIX ?= /usr/local
+
+# A sanitizer build lives in its own tree so it never mixes with the plain one.
+SANITIZE ?=
+export SANITIZE
+B := $(if $(SANITIZE),build/sanitize,build)
+LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
+
+.PHONY: all help deps tools tangle starters check-tangle lib test valgrind prefix \
+	examples book exercises exercise watch install bench check clean
+
+all: deps tangle lib examples book
+	@echo
+	@echo "Libraries: $(B)/lib/   Book: build/book/index.html and build/book/litevent.epub"
+	@echo "Next: 'make check' runs every test; 'make exercises' shows the exercises."
+
+help:
+	@echo "make | make check | make tangle | make check-tangle | make lib | make book"
+	@echo "make test CH=NN-slug | make valgrind CH=NN-slug | make prefix CH=NN-slug"
+	@echo "make exercises | make exercise EX=N.M | make watch EX=N.M | make starters"
+	@echo "make install PREFIX=/usr/local | make bench | make clean | SANITIZE=address,undefined make check"
+
+deps:
+	@tools/deps.sh
+
+# The tangler is built first: everything else comes out of it.
+tools: $(LIT)
+$(LIT): tools/lit.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
+
+# The tangler's own tests (tests/tools/): one per error class and per mode.
+build/tools/test_lit: tests/tools/test_lit.c $(LIT)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -o $@ $< -lcmocka
+
+# Chapters -> src/.  The tangler removes files under src/ that no chapter
+# writes any more, so src/ is exactly the tangle.  New exercise starters are added to
+# exercises/, but a starter that exists is never overwritten: it may hold a
+# learner's work (`make starters` regenerates them all, for maintainers).
+tangle: $(LIT)
+	@$(LIT) tangle --out . $(CHAPTERS)
+	@rm -rf build/starters && mkdir -p build/starters && $(LIT) starters --out build/starters $(CHAPTERS)
+	@cd build/starters && find . -type f -name '*.c' | while read -r f; do \
+		[ -e "../../exercises/$$f" ] || { mkdir -p "../../exercises/$$(dirname "$$f")"; \
+		cp "$$f" "../../exercises/$$f"; echo "new starter exercises/$${f#./}"; }; done
+
+starters: $(LIT)
+	@$(LIT) starters --out exercises $(CHAPTERS)
+
+# Fast: strictness and drift only, no compiler.
+check-tangle: $(LIT)
+	@tools/drift.sh
+
+lib: $(LIT)
+	@$(LIBMAKE) SRC=src OUT=$(B) lib
+
+examples: lib
+	@$(LIBMAKE) SRC=src OUT=$(B) examples
+
+# One chapter's tests against the full library: make test CH=05-events
+test: lib
+	@test -n "$(CH)" || { echo "usage: make test CH=NN-slug"; exit 2; }
+	@$(LIBMAKE) SRC=src OUT=$(B) TEST_CHAPTERS="$(CH)" tests
+	@tools/run-tests.sh $(B) $(CH)
+
+valgrind: lib
+	@test -n "$(CH)" || { echo "usage: make valgrind CH=NN-slug"; exit 2; }
+	@$(LIBMAKE) SRC=src OUT=$(B) TEST_CHAPTERS="$(CH)" tests
+	@tools/run-tests.sh --valgrind $(B) $(CH)
+
+# The book as it stood at the end of chapter CH: tangle chapters 00..CH,
+# build that library, and run the tests of every chapter up to CH.
+prefix: $(LIT)
+	@test -n "$(CH)" || { echo "usage: make prefix CH=NN-slug"; exit 2; }
+	@tools/prefix.sh $(B) $(CH)
+
+book: $(LIT)
+	@tools/book.sh
+
+exercises: $(LIT)
+	@tools/exercise.sh list
+
+exercise: $(LIT)
+	@tools/exercise.sh run $(EX)
+
+watch: $(LIT)
+	@tools/exercise.sh watch $(EX)
+
+install: lib
+	@tools/install.sh $(B) "$(PREFIX)" "$(DESTDIR)"
+
+bench: lib
+	@tools/bench.sh
+
+check: deps $(LIT)
+	@tools/check.sh
+
+clean:
+	rm -rf build

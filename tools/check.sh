@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# tools/check.sh -- everything `make check` runs, in the order that fails fastest.
+#
+# Each stage prints what it did; the last line is "N passed, M failed", where
+# N and M count test cases (cmocka's) and one-shot checks (drift, a smoke
+# test, the book).  With SANITIZE=address,undefined the library and tests are
+# built with sanitizers into build/sanitize and the valgrind stage is skipped
+# (the two cannot run together).
+set -u
+
+B=build
+[ -n "${SANITIZE:-}" ] && B=build/sanitize
+export SANITIZE=${SANITIZE:-}
+LIT=build/tools/lit
+MAKE_LIB=(make --no-print-directory -f tools/lib.mk SRC=src OUT="$B" SANITIZE="$SANITIZE")
+passed=0 failed=0
+failures=()
+started=$(date +%s)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+stage() {
+	printf '\n== %s (%ds)\n' "$1" $(($(date +%s) - started))
+}
+
+# A one-shot check: run the command, count it as one pass or one failure.
+one() {
+	local name=$1; shift
+	if "$@" >"$log" 2>&1; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		tail -n 30 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+}
+
+# A runner that ends with "N passed, M failed": add its counts.
+counted() {
+	local name=$1; shift
+	"$@" 2>&1 | tee "$log" | grep -v '^[0-9]* passed, [0-9]* failed$'
+	local status=${PIPESTATUS[0]} line p f
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	p=$(cut -d' ' -f1 <<<"${line:-0 passed, 0 failed}")
+	f=$(cut -d' ' -f3 <<<"${line:-0 passed, 0 failed}")
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1    # it failed before it could count (a build error)
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$name")
+	echo "   $name: $p passed, $f failed"
+}
+
+chapter_dirs() {
+	for d in chapters/[0-9][0-9]-*/; do basename "$d"; done
+}
+test_dirs() {
+	for d in tests/[0-9][0-9]-*/; do [ -d "$d" ] && basename "$d"; done
+}
+
+stage "the tangler and its tests"
+counted "tangler tests" bash -c "make --no-print-directory -s build/tools/test_lit >/dev/null && build/tools/test_lit"
+
+stage "drift: src/ is what the chapters tangle to"
+one "check-tangle" make --no-print-directory -s check-tangle
+if [ "${CI:-}" = true ]; then
+	one "committed starters match the chapters" bash -c \
+		"rm -rf build/starters-ci && mkdir -p build/starters-ci && $LIT starters --out build/starters-ci chapters/*/*.adoc && diff -r build/starters-ci exercises -x README.md"
+fi
+
+stage "the library, built with -Wall -Wextra -Werror"
+mapfile -t tests < <(test_dirs)
+one "build: libraries and tests" "${MAKE_LIB[@]}" TEST_CHAPTERS="${tests[*]}" lib tests
+
+stage "every chapter's tests"
+counted "tests" tools/run-tests.sh "$B" "${tests[@]}"
+
+if [ -z "$SANITIZE" ]; then
+	stage "every test binary under valgrind memcheck"
+	counted "valgrind" tools/run-tests.sh --valgrind "$B" "${tests[@]}"
+fi
+
+stage "every chapter prefix: chapters 00..k build and pass their tests"
+mapfile -t chapters < <(chapter_dirs)
+last=${chapters[${#chapters[@]}-1]:-}
+for ch in "${chapters[@]}"; do
+	# The last prefix is the whole book, tested above.
+	[ "$ch" = "$last" ] && continue
+	counted "prefix $ch" env QUIET=1 tools/prefix.sh "$B" "$ch"
+done
+
+stage "exercises: every starter fails a test, the reference passes"
+counted "exercises" tools/exercise.sh verify
+
+stage "examples"
+one "build: examples" "${MAKE_LIB[@]}" examples
+for smoke in examples/*/smoke.sh; do
+	[ -e "$smoke" ] || continue
+	dir=$(basename "$(dirname "$smoke")")
+	one "smoke: $dir" timeout 300 bash "$smoke" "$B/examples/$dir"
+done
+
+stage "the book (HTML and EPUB, no warnings)"
+one "book" tools/book.sh
+
+stage "done"
+echo "took $(($(date +%s) - started))s"
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failing: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

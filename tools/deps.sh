@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install the Debian packages litevent needs, and only the missing ones.
+# As root it runs apt-get; otherwise it prints the command to run and fails,
+# because a half-installed toolchain would only fail later and less clearly.
+set -euo pipefail
+
+packages=(
+	gcc make pkg-config        # the compiler and the build
+	libcmocka-dev              # the chapters' tests
+	valgrind                   # memcheck on every test binary
+	libssl-dev                 # libevent_openssl
+	asciidoctor ruby-rouge     # the HTML book, with highlighting
+	pandoc                     # the EPUB
+	graphviz                   # the figures
+	libevent-dev               # the side-by-side benchmarks only
+	inotify-tools              # make watch
+	unzip                      # the EPUB link check
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	[[ $p == \#* ]] && continue
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "litevent needs these Debian packages: ${missing[*]}" >&2
+	echo "Run as root:  apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,107 @@
+# tools/lib.mk -- build one tangled tree: its libraries, tests and examples.
+#
+# The top-level Makefile calls this once per tree: the committed src/ (into
+# build/), a chapter prefix (build/prefix/NN/src into build/prefix/NN), or a
+# learner's exercise (build/ex/N.M/src into build/ex/N.M).
+#
+#   make -f tools/lib.mk SRC=src OUT=build lib
+#   make -f tools/lib.mk SRC=src OUT=build TEST_CHAPTERS="02-evutil 05-events" tests
+#   make -f tools/lib.mk SRC=src OUT=build examples
+
+SRC ?= src
+OUT ?= build
+TEST_CHAPTERS ?=
+WARNINGS ?= -Wall -Wextra -Werror
+OPT ?= -O2
+SANITIZE ?=
+
+CFLAGS := -std=gnu11 -D_GNU_SOURCE -g $(OPT) $(WARNINGS) -fPIC -pthread
+LDFLAGS :=
+ifneq ($(SANITIZE),)
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+INCLUDES := -I$(SRC)/include -I$(SRC)
+
+# Which library a source file belongs to is decided by its name, as in
+# libevent: the pthreads glue, the OpenSSL glue, and the "extra" protocols
+# each get their own library; everything else is the core.
+ALL_C      := $(sort $(wildcard $(SRC)/*.c))
+PTHREADS_C := $(filter $(SRC)/evthread_pthread.c,$(ALL_C))
+OPENSSL_C  := $(filter $(SRC)/bufferevent_openssl.c,$(ALL_C))
+EXTRA_C    := $(filter $(SRC)/evdns.c $(SRC)/evdns_%.c,$(ALL_C))
+CORE_C     := $(filter-out $(PTHREADS_C) $(OPENSSL_C) $(EXTRA_C),$(ALL_C))
+
+objects = $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(1))
+
+LIBDIR := $(OUT)/lib
+SOVERSION := 2.1.so.7
+
+# libevent = core + extra, as in libevent 2.1.
+STATIC_LIBS :=
+SHARED_LIBS :=
+define library
+STATIC_LIBS += $(LIBDIR)/lib$(1).a
+SHARED_LIBS += $(LIBDIR)/lib$(1).so
+$(LIBDIR)/lib$(1).a: $(call objects,$(2))
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(LIBDIR)/lib$(1)-$(SOVERSION): $(call objects,$(2)) $(4)
+	@mkdir -p $$(@D)
+	$$(CC) -shared -Wl,-soname,lib$(1)-$(SOVERSION) $(LDFLAGS) -o $$@ $(call objects,$(2)) $(3)
+$(LIBDIR)/lib$(1).so: $(LIBDIR)/lib$(1)-$(SOVERSION)
+	ln -sf lib$(1)-$(SOVERSION) $$@
+endef
+
+ifneq ($(CORE_C),)
+$(eval $(call library,event_core,$(CORE_C),-pthread))
+$(eval $(call library,event,$(CORE_C) $(EXTRA_C),-pthread))
+endif
+ifneq ($(EXTRA_C),)
+$(eval $(call library,event_extra,$(EXTRA_C),-L$(LIBDIR) -levent_core,$(LIBDIR)/libevent_core.so))
+endif
+ifneq ($(PTHREADS_C),)
+$(eval $(call library,event_pthreads,$(PTHREADS_C),-L$(LIBDIR) -levent_core -pthread,$(LIBDIR)/libevent_core.so))
+endif
+ifneq ($(OPENSSL_C),)
+$(eval $(call library,event_openssl,$(OPENSSL_C),-L$(LIBDIR) -levent_core -lssl -lcrypto,$(LIBDIR)/libevent_core.so))
+endif
+
+.PHONY: lib tests examples
+lib: $(STATIC_LIBS) $(SHARED_LIBS)
+
+$(OUT)/obj/%.o: $(SRC)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(OUT)/obj/*.d)
+
+# Programs link statically, glue libraries first, so that a test binary runs
+# from the build tree with no LD_LIBRARY_PATH.
+LINK_LIBS := $(filter %/libevent_openssl.a %/libevent_pthreads.a,$(STATIC_LIBS)) \
+	$(filter %/libevent.a,$(STATIC_LIBS))
+SYS_LIBS := -lssl -lcrypto -pthread -lm
+
+# Tests: tests/NN-slug/test_*.c, each one program; the chapter's other .c
+# files are helpers linked into each of its tests.
+TEST_SRCS := $(foreach c,$(TEST_CHAPTERS),$(sort $(wildcard tests/$(c)/test_*.c)))
+TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
+test_helpers = $(filter-out tests/$(1)/test_%.c,$(wildcard tests/$(1)/*.c))
+
+tests: $(TEST_BINS)
+
+$(OUT)/tests/%: tests/%.c $(LINK_LIBS) $(wildcard tests/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(call test_helpers,$(notdir $(patsubst %/,%,$(dir $<)))) \
+		$(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
+
+# Examples: examples/NN-slug/*.c, each one program.
+EXAMPLE_SRCS := $(sort $(wildcard examples/*/*.c))
+EXAMPLE_BINS := $(patsubst examples/%.c,$(OUT)/examples/%,$(EXAMPLE_SRCS))
+
+examples: $(EXAMPLE_BINS)
+
+$(OUT)/examples/%: examples/%.c $(LINK_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(LINK_LIBS) $(SYS_LIBS) $(LDFLAGS)

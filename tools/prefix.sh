@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# tools/prefix.sh BUILD NN-slug -- the book as it stood at the end of one chapter.
+#
+# Tangles chapters 00..NN only (a chunk first defined later expands to
+# nothing), builds that library with the same warnings as the full build, and
+# runs the tests of every chapter up to NN against it.
+set -euo pipefail
+build=$1 chapter=$2
+nn=${chapter%%-*}
+out=$build/prefix/$nn
+mkdir -p "$out"
+build/tools/lit tangle --upto "$nn" --out "$out" chapters/*/*.adoc
+
+chapters=()
+for d in tests/[0-9][0-9]-*/; do
+	d=$(basename "$d")
+	[ "${d%%-*}" \> "$nn" ] || chapters+=("$d")
+done
+make --no-print-directory -f tools/lib.mk SRC="$out/src" OUT="$out" \
+	SANITIZE="${SANITIZE:-}" TEST_CHAPTERS="${chapters[*]}" lib tests
+exec tools/run-tests.sh ${QUIET:+--quiet} "$out" "${chapters[@]}"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# tools/run-tests.sh -- run the chapters' cmocka test binaries of one build.
+#
+#   tools/run-tests.sh [--valgrind] [--quiet] OUT CHAPTER...
+#
+# Each binary OUT/tests/CHAPTER/test_* runs once per line of
+# tests/CHAPTER/ENVIRONMENTS (a line of VAR=value words; an empty line or no
+# file means one run in the plain environment), under a time limit, so a hung
+# test fails instead of hanging the check.  The last line printed is
+# "N passed, M failed", counting test cases; a binary that crashes, hangs or
+# (under valgrind) reports an error or a leak counts as one more failure.
+set -u
+
+valgrind=0 quiet=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--valgrind) valgrind=1; shift ;;
+	--quiet) quiet=1; shift ;;
+	*) break ;;
+	esac
+done
+out=$1; shift
+
+TIME_LIMIT=${TIME_LIMIT:-120}
+VALGRIND=(valgrind --quiet --error-exitcode=99 --leak-check=full
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+	--child-silent-after-fork=yes --track-origins=yes)
+
+passed=0 failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+environments() {
+	local file=tests/$1/ENVIRONMENTS
+	if [ -f "$file" ]; then grep -v '^#' "$file"; else echo; fi
+}
+
+for chapter in "$@"; do
+	for bin in "$out"/tests/"$chapter"/test_*; do
+		[ -x "$bin" ] || continue
+		while IFS= read -r envline; do
+			label="$chapter/$(basename "$bin")${envline:+ [$envline]}"
+			[ $valgrind = 1 ] && label="$label (valgrind)"
+			cmd=("$bin")
+			[ $valgrind = 1 ] && cmd=("${VALGRIND[@]}" "$bin")
+			# shellcheck disable=SC2086
+			env $envline timeout -k 5 "$TIME_LIMIT" "${cmd[@]}" >"$log" 2>&1
+			rc=$?
+			ok=$(grep -c '^\[       OK \]' "$log")
+			bad=$(grep -c '^\[  FAILED  \] [a-zA-Z_]' "$log")
+			# cmocka lists each failed test twice (as it fails, and in the summary).
+			bad=$(( (bad + 1) / 2 ))
+			passed=$((passed + ok))
+			failed=$((failed + bad))
+			if [ $rc -ne 0 ] && [ $bad -eq 0 ]; then
+				failed=$((failed + 1))
+				case $rc in
+				124|137) why="timed out after ${TIME_LIMIT}s" ;;
+				99) why="valgrind reported errors or leaks" ;;
+				*) why="exited with status $rc" ;;
+				esac
+				echo "FAIL $label: $why"
+				tail -n 40 "$log" | sed 's/^/    /'
+			elif [ $rc -ne 0 ]; then
+				echo "FAIL $label: $bad failing test(s)"
+				grep -E '^\[  (ERROR|FAILED|  LINE)  \]|^\[   LINE   \]|^\[  ERROR   \]' "$log" | sed 's/^/    /' | head -n 40
+			elif [ $quiet = 0 ]; then
+				echo "ok   $label: $ok tests"
+			fi
+		done < <(environments "$chapter")
+	done
+done
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
