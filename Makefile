@@ -47,7 +47,8 @@ $(LIT): tools/lit.c
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -o $@ $<
 
 # The tangler's own tests (tests/tools/): one per error class and per mode.
-build/tools/test_lit: tests/tools/test_lit.c $(LIT)
+build/tests/tools/test_lit: tests/tools/test_lit.c $(LIT)
+	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -o $@ $< -lcmocka
 
 # Chapters -> src/.  The tangler removes files under src/ that no chapter

@@ -62,7 +62,7 @@ test_dirs() {
 }
 
 stage "the tangler and its tests"
-counted "tangler tests" bash -c "make --no-print-directory -s build/tools/test_lit >/dev/null && build/tools/test_lit"
+counted "tangler tests" bash -c "make --no-print-directory -s build/tests/tools/test_lit >/dev/null && tools/run-tests.sh build tools"
 
 stage "drift: src/ is what the chapters tangle to"
 one "check-tangle" make --no-print-directory -s check-tangle

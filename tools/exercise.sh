@@ -40,7 +40,7 @@ load_exercise() {
 
 generate_starters() {
 	rm -rf build/starters && mkdir -p build/starters
-	"$LIT" starters --out build/starters "${CHAPTERS[@]}"
+	"$LIT" starters --out build/starters "${CHAPTERS[@]}" || exit 1
 }
 
 # Build the library of chapters 00..NN with FILE in place of exercise ID, into
@@ -144,6 +144,7 @@ cmd_run() {
 }
 
 cmd_list() {
+	manifest >/dev/null || exit 1
 	generate_starters
 	local total=0 done=0 started=0
 	printf '%-6s %-22s %-30s %s\n' "EX" "CHAPTER" "FUNCTION" "STATUS"
@@ -200,6 +201,7 @@ cmd_watch() {
 # The maintainers' check: never reads exercises/, only the starters generated
 # from the chapters.  Each must build and make at least one test fail.
 cmd_verify() {
+	manifest >/dev/null || exit 1
 	generate_starters
 	local passed=0 failed=0
 	while IFS=$'\t' read -r id dir fn _rest; do
