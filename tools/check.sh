@@ -103,6 +103,11 @@ for smoke in examples/*/smoke.sh; do
 	one "smoke: $dir" timeout 300 bash "$smoke" "$B/examples/$dir"
 done
 
+if [ -f src/include/event2/event.h ] && [ -z "$SANITIZE" ]; then
+	stage "install: a program finds litevent through pkg-config, as it would libevent"
+	one "install and pkg-config" tools/install-probe.sh "$B"
+fi
+
 stage "the book (HTML and EPUB, no warnings)"
 one "book" tools/book.sh
 
