@@ -98,6 +98,7 @@ int event_callback_activate_nolock_(struct event_base *base,
 void event_queue_remove_active_(struct event_base *base,
     struct event_callback *evcb);
 int event_base_priority_queues_(struct event_base *base, int n);
+int event_base_reinit_backend_(struct event_base *base);
 #define event_to_event_callback(ev) (&(ev)->ev_evcallback)
 #define event_callback_to_event(evcb) \
 	((struct event *)((char *)(evcb) - offsetof(struct event, ev_evcallback)))

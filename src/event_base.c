@@ -141,7 +141,7 @@ event_choose_backend(const struct event_config *cfg, int flags)
 		const struct eventop *op = eventops[i];
 		if (event_config_is_avoided(cfg, op->name))
 			continue;
-		if ((op->features & required) != required)
+		if (((int)op->features & required) != required)
 			continue;
 		if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) &&
 		    event_env_disables(op->name))
@@ -234,6 +234,25 @@ void
 event_base_free_nofinalize(struct event_base *base)
 {
 	event_base_free_(base, 0);
+}
+/* ⟨Give a forked child its own backend⟩ */
+int
+event_base_reinit_backend_(struct event_base *base)
+{
+	const struct eventop *op = base->evsel;
+
+	if (op->need_reinit) {
+		op->dealloc(base);
+		base->evbase = op->init(base);
+		if (base->evbase == NULL) {
+			event_warnx("%s: could not restart the %s backend",
+			    __func__, op->name);
+			return -1;
+		}
+		if (evmap_reinit_(base) < 0)
+			return -1;
+	}
+	return evsig_reinit_(base);
 }
 /* ⟨Ask a base about its backend⟩ */
 const char *

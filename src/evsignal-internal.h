@@ -15,7 +15,8 @@ struct evsig_info {
 	evutil_socket_t pair[2];	/* [0] the loop reads, [1] the handler writes */
 	struct event ev_signal;		/* internal read event on pair[0] */
 	int ev_signal_added;
-	struct sigaction *sh_old[NSIG];	/* handlers to restore, per signal */
+	unsigned char watching[NSIG];	/* 1 for each signal this base watches */
+	struct evsig_info *next;	/* the bases with an open pair */
 };
 
 void evsig_init_(struct event_base *base);

@@ -4,6 +4,7 @@
  *   chapters/03-backends/03-backends.adoc
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include "event-internal.h"
@@ -22,6 +23,15 @@ struct pollop {
 struct poll_fdinfo {
 	int idxplus1;
 };
+
+/* Round up, as epoll does, and stay within an int (about 24 days). */
+static int
+poll_timeout_msec(const struct timeval *tv)
+{
+	long long msec = (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
+
+	return msec > INT_MAX ? INT_MAX : (int)msec;
+}
 
 static short
 poll_bits(short want)
@@ -93,7 +103,7 @@ poll_dispatch(struct event_base *base, struct timeval *tv)
 	int i, n, nfds = pop->nfds, msec = -1;
 
 	if (tv)
-		msec = (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000);
+		msec = poll_timeout_msec(tv);
 	if (base->th_base_lock && nfds) {
 		if (pop->copy_size < nfds) {
 			struct pollfd *c = mm_realloc(pop->copy,

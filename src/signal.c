@@ -16,7 +16,10 @@
 #include "util-internal.h"
 
 /* ⟨Where each signal is delivered⟩ */
-static volatile int evsig_route_fd[NSIG] = { [0 ... NSIG - 1] = -1 };
+static volatile sig_atomic_t evsig_route_fd[NSIG] = { [0 ... NSIG - 1] = -1 };
+static int evsig_nbases[NSIG];			/* bases watching each signal */
+static struct sigaction evsig_saved[NSIG];	/* the program's handlers */
+static struct evsig_info *evsig_bases;		/* bases with an open pair */
 /* ⟨The signal handler⟩ */
 static void
 evsig_handler(int sig)
@@ -57,17 +60,11 @@ evsig_init_(struct event_base *base)
 	base->sig.pair[0] = base->sig.pair[1] = -1;
 }
 
-static int
-evsig_open_pipe(struct event_base *base)
+static void
+evsig_setup_event(struct event_base *base)
 {
 	struct event *ev = &base->sig.ev_signal;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-		base->sig.pair) < 0) {
-		event_sock_warn(-1, "%s: socketpair", __func__);
-		base->sig.pair[0] = base->sig.pair[1] = -1;
-		return -1;
-	}
 	memset(ev, 0, sizeof(*ev));
 	ev->ev_base = base;
 	ev->ev_fd = base->sig.pair[0];
@@ -78,72 +75,113 @@ evsig_open_pipe(struct event_base *base)
 	ev->ev_flags = EVLIST_INIT | EVLIST_INTERNAL;
 	ev->ev_pri = 0;
 	ev->ev_heap_idx = -1;
-	if (evmap_io_add_(base, ev->ev_fd, ev) < 0) {
-		close(base->sig.pair[0]);
-		close(base->sig.pair[1]);
-		base->sig.pair[0] = base->sig.pair[1] = -1;
+}
+
+static int
+evsig_open_pipe(struct event_base *base)
+{
+	struct evsig_info *info = &base->sig;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+		info->pair) < 0) {
+		event_sock_warn(-1, "%s: socketpair", __func__);
+		info->pair[0] = info->pair[1] = -1;
 		return -1;
 	}
-	ev->ev_flags |= EVLIST_INSERTED;
-	base->sig.ev_signal_added = 1;
+	evsig_setup_event(base);
+	if (evmap_io_add_(base, info->pair[0], &info->ev_signal) < 0) {
+		close(info->pair[0]);
+		close(info->pair[1]);
+		info->pair[0] = info->pair[1] = -1;
+		return -1;
+	}
+	info->ev_signal.ev_flags |= EVLIST_INSERTED;
+	info->ev_signal_added = 1;
+	info->next = evsig_bases;
+	evsig_bases = info;
 	return 0;
 }
 /* ⟨Install and restore a signal handler⟩ */
+static int
+evsig_install(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = evsig_handler;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(sig, &sa, &evsig_saved[sig]) < 0) {
+		event_warn("sigaction(%d)", sig);
+		return -1;
+	}
+	return 0;
+}
+
 int
 evsig_add_(struct event_base *base, int sig)
 {
 	struct evsig_info *info = &base->sig;
-	struct sigaction sa;
 
 	if (info->pair[0] < 0 && evsig_open_pipe(base) < 0)
 		return -1;
-	if (info->sh_old[sig] == NULL) {
-		info->sh_old[sig] = mm_malloc(sizeof(struct sigaction));
-		if (info->sh_old[sig] == NULL)
+	if (!info->watching[sig]) {
+		if (evsig_nbases[sig] == 0 && evsig_install(sig) < 0)
 			return -1;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = evsig_handler;
-		sa.sa_flags = SA_RESTART;
-		sigfillset(&sa.sa_mask);
-		if (sigaction(sig, &sa, info->sh_old[sig]) < 0) {
-			event_warn("sigaction(%d)", sig);
-			mm_free(info->sh_old[sig]);
-			info->sh_old[sig] = NULL;
-			return -1;
-		}
+		evsig_nbases[sig]++;
+		info->watching[sig] = 1;
 	}
 	evsig_route_fd[sig] = info->pair[1];
 	return 0;
+}
+/* ⟨Install and restore a signal handler⟩ */
+static int
+evsig_successor(int sig)
+{
+	const struct evsig_info *info;
+
+	for (info = evsig_bases; info; info = info->next)
+		if (info->watching[sig])
+			return info->pair[1];
+	return -1;
 }
 
 int
 evsig_del_(struct event_base *base, int sig)
 {
 	struct evsig_info *info = &base->sig;
-	int result = 0;
 
-	if (info->sh_old[sig] == NULL)
+	if (!info->watching[sig])
 		return 0;
-	if (evsig_route_fd[sig] == info->pair[1])
-		evsig_route_fd[sig] = -1;
-	if (sigaction(sig, info->sh_old[sig], NULL) < 0) {
-		event_warn("sigaction(%d)", sig);
-		result = -1;
+	info->watching[sig] = 0;
+	EVUTIL_ASSERT(evsig_nbases[sig] > 0);
+	if (--evsig_nbases[sig] > 0) {
+		if (evsig_route_fd[sig] == info->pair[1])
+			evsig_route_fd[sig] = evsig_successor(sig);
+		return 0;
 	}
-	mm_free(info->sh_old[sig]);
-	info->sh_old[sig] = NULL;
-	return result;
+	evsig_route_fd[sig] = -1;
+	if (sigaction(sig, &evsig_saved[sig], NULL) < 0) {
+		event_warn("sigaction(%d)", sig);
+		return -1;
+	}
+	return 0;
 }
 /* ⟨Rebuild and release the signal pipe⟩ */
 static void
 evsig_close_pipe(struct event_base *base)
 {
-	struct evsig_info *info = &base->sig;
+	struct evsig_info *info = &base->sig, **p;
 
 	if (info->ev_signal_added) {
 		evmap_io_del_(base, info->pair[0], &info->ev_signal);
 		info->ev_signal_added = 0;
 	}
+	for (p = &evsig_bases; *p; p = &(*p)->next)
+		if (*p == info) {
+			*p = info->next;
+			break;
+		}
 	if (info->pair[0] >= 0)
 		close(info->pair[0]);
 	if (info->pair[1] >= 0)
@@ -162,7 +200,7 @@ evsig_reinit_(struct event_base *base)
 	if (evsig_open_pipe(base) < 0)
 		return -1;
 	for (sig = 1; sig < NSIG; sig++)
-		if (base->sig.sh_old[sig])
+		if (base->sig.watching[sig])
 			evsig_route_fd[sig] = base->sig.pair[1];
 	return 0;
 }
@@ -173,7 +211,7 @@ evsig_dealloc_(struct event_base *base)
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++)
-		if (base->sig.sh_old[sig])
-			evsig_del_(base, sig);
-	evsig_close_pipe(base);
+		evsig_del_(base, sig);
+	if (base->sig.pair[0] >= 0)
+		evsig_close_pipe(base);
 }
