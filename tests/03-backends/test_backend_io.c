@@ -431,6 +431,26 @@ test_regular_file_is_always_ready(void **state)
 	close(pair[1]);
 }
 
+/* A character device that epoll also refuses: reads from /dev/null return
+ * end-of-file at once, so it is always readable. */
+static void
+test_dev_null_is_always_readable(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int fd = open("/dev/null", O_RDONLY);
+
+	assert_true(fd >= 0);
+	init_event(&ev, base, fd, EV_READ | EV_PERSIST);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(fd);
+}
+
 static void
 test_fd_beyond_fd_setsize_refused_only_by_select(void **state)
 {
@@ -634,6 +654,7 @@ main(void)
 		T(test_closed_reported_while_data_is_unread),
 		T(test_closed_and_read_on_one_event_report_both),
 		T(test_regular_file_is_always_ready),
+		T(test_dev_null_is_always_readable),
 		T(test_fd_beyond_fd_setsize_refused_only_by_select),
 		T(test_thousands_of_fds_report_exactly_the_ready_ones),
 		T(test_changelist_cancels_add_then_delete),
