@@ -1,6 +1,7 @@
 /* Signals reach the backend through the base's socketpair: raise() and a
  * child's kill() become one activation with a count of deliveries. */
 #include "backend_test.h"
+#include "evmap-internal.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -330,6 +331,53 @@ test_forked_child_rebuilds_backend_and_signal_pair(void **state)
 	close(pair[1]);
 }
 
+struct visit {
+	int total, internal, stop_after;
+};
+
+static int
+count_event(struct event_base *base, struct event *ev, void *arg)
+{
+	struct visit *v = arg;
+
+	(void)base;
+	v->total++;
+	if (ev->ev_flags & EVLIST_INTERNAL)
+		v->internal++;
+	return v->total == v->stop_after ? 42 : 0;
+}
+
+static void
+test_every_waiting_event_is_visited_once(void **state)
+{
+	struct event_base *base = *state;
+	struct event rd, wr, sig;
+	struct visit v = { 0, 0, -1 };
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&rd, base, pair[0], EV_READ);
+	init_event(&wr, base, pair[1], EV_WRITE);
+	init_event(&sig, base, SIGUSR1, EV_SIGNAL);
+	assert_int_equal(watch(&rd), 0);
+	assert_int_equal(watch(&wr), 0);
+	assert_int_equal(watch(&sig), 0);
+	/* Three events of the program, and the signal pair's reader. */
+	assert_int_equal(evmap_foreach_event_(base, count_event, &v), 0);
+	assert_int_equal(v.total, 4);
+	assert_int_equal(v.internal, 1);
+	/* A visitor can stop the walk; its value comes back. */
+	v.total = v.internal = 0;
+	v.stop_after = 2;
+	assert_int_equal(evmap_foreach_event_(base, count_event, &v), 42);
+	assert_int_equal(v.total, 2);
+	assert_int_equal(unwatch(&rd), 0);
+	assert_int_equal(unwatch(&wr), 0);
+	assert_int_equal(unwatch(&sig), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
 static void
 test_invalid_signal_number_is_refused(void **state)
 {
@@ -358,6 +406,7 @@ main(void)
 		T(test_two_bases_watch_different_signals),
 		T(test_same_signal_in_two_bases_goes_to_the_latest_then_hands_over),
 		T(test_forked_child_rebuilds_backend_and_signal_pair),
+		T(test_every_waiting_event_is_visited_once),
 		T(test_invalid_signal_number_is_refused),
 #undef T
 	};
