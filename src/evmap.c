@@ -81,8 +81,10 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	short old, now, want = ev->ev_events;
 	int et = (want & EV_ET) != 0;
 
-	if (fd < 0)
+	if (fd < 0) {
+		event_warnx("%s: invalid descriptor %d", __func__, (int)fd);
 		return -1;
+	}
 	ctx = evmap_io_entry(base, fd, 1);
 	if (ctx == NULL)
 		return -1;
@@ -94,8 +96,11 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	}
 	if (((want & EV_READ) && ctx->nread == 0xffff) ||
 	    ((want & EV_WRITE) && ctx->nwrite == 0xffff) ||
-	    ((want & EV_CLOSED) && ctx->nclose == 0xffff))
+	    ((want & EV_CLOSED) && ctx->nclose == 0xffff)) {
+		event_warnx("%s: fd %d: too many events on one descriptor",
+		    __func__, (int)fd);
 		return -1;
+	}
 	ctx->edge_triggered = et;
 	now = old | (want & EV_IO_MASK) | (et ? EV_ET : 0);
 	if (now != old &&
@@ -194,8 +199,10 @@ evmap_signal_add_(struct event_base *base, int sig, struct event *ev)
 {
 	struct evmap_signal *ctx;
 
-	if (sig <= 0 || sig >= NSIG)
+	if (sig <= 0 || sig >= NSIG) {
+		event_warnx("%s: invalid signal number %d", __func__, sig);
 		return -1;
+	}
 	ctx = evmap_signal_entry(base, sig, 1);
 	if (ctx == NULL)
 		return -1;
