@@ -18,6 +18,54 @@ msec(int ms)
 	return tv;
 }
 
+/* Add timers from inside a callback, where the loop's cached "now" makes
+ * every deadline relative to one instant, however slow the adding is. */
+struct adder {
+	void (*add)(void *);
+	void *arg;
+};
+
+static void
+add_from_loop(evutil_socket_t fd, short what, void *arg)
+{
+	struct adder *a = arg;
+
+	(void)fd;
+	(void)what;
+	a->add(a->arg);
+}
+
+static void
+run_with_timers_added_in_loop(struct event_base *base, void (*add)(void *),
+    void *arg)
+{
+	struct adder a = { add, arg };
+
+	assert_int_equal(event_base_once(base, -1, EV_TIMEOUT, add_from_loop,
+	    &a, NULL), 0);
+	event_base_dispatch(base);
+}
+
+struct timer_set {
+	struct event **ev;
+	const struct timeval **tv;
+	int n;
+	int del_every;		/* delete every n-th right after adding, or 0 */
+};
+
+static void
+add_timer_set(void *arg)
+{
+	struct timer_set *t = arg;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		assert_int_equal(evtimer_add(t->ev[i], t->tv[i]), 0);
+		if (t->del_every && i % t->del_every == 0)
+			evtimer_del(t->ev[i]);
+	}
+}
+
 static void
 test_timers_fire_in_deadline_order(void **state)
 {
@@ -26,16 +74,19 @@ test_timers_fire_in_deadline_order(void **state)
 	struct runlog log = { .n = 0 };
 	struct logged l[6];
 	struct event *ev[6];
+	struct timeval tv[6];
+	const struct timeval *tvp[6];
+	struct timer_set set = { ev, tvp, 6, 0 };
 	int i;
 
 	(void)state;
 	for (i = 0; i < 6; i++) {
-		struct timeval tv = msec(delays[i]);
+		tv[i] = msec(delays[i]);
+		tvp[i] = &tv[i];
 		l[i] = (struct logged){ .log = &log, .id = delays[i] };
 		ev[i] = evtimer_new(base, log_cb, &l[i]);
-		assert_int_equal(evtimer_add(ev[i], &tv), 0);
 	}
-	assert_int_equal(event_base_dispatch(base), 1);
+	run_with_timers_added_in_loop(base, add_timer_set, &set);
 	assert_int_equal(log.n, 6);
 	for (i = 0; i < 6; i++) {
 		assert_int_equal(log.id[i], i * 10);
@@ -53,21 +104,23 @@ test_many_random_timers_fire_sorted(void **state)
 	enum { N = 200 };
 	struct runlog log = { .n = 0 };
 	static struct logged l[N];
+	static struct timeval tv[N];
+	static const struct timeval *tvp[N];
 	struct event *ev[N];
+	/* Some are removed again, from the middle of the heap. */
+	struct timer_set set = { ev, tvp, N, 5 };
 	int i;
 
 	(void)state;
 	srand(7);
 	for (i = 0; i < N; i++) {
 		int d = rand() % 40;
-		struct timeval tv = msec(d);
+		tv[i] = msec(d);
+		tvp[i] = &tv[i];
 		l[i] = (struct logged){ .log = &log, .id = d };
 		ev[i] = evtimer_new(base, log_cb, &l[i]);
-		evtimer_add(ev[i], &tv);
-		if (i % 5 == 0)		/* some removed, from the heap's middle */
-			evtimer_del(ev[i]);
 	}
-	event_base_dispatch(base);
+	run_with_timers_added_in_loop(base, add_timer_set, &set);
 	assert_int_equal(log.n, N - N / 5);
 	for (i = 1; i < log.n && i < LOG_MAX; i++)
 		assert_true(log.id[i - 1] <= log.id[i]);
@@ -279,6 +332,9 @@ test_common_timeouts_mixed_with_heap_timers_fire_in_order(void **state)
 	struct runlog log = { .n = 0 };
 	struct logged l[8];
 	struct event *ev[8];
+	struct timeval tv[8];
+	const struct timeval *tvp[8];
+	struct timer_set set = { ev, tvp, 8, 0 };
 	/* delay in ms, and whether it goes through a common timeout */
 	static const int delay[8] = { 30, 10, 20, 30, 10, 40, 5, 30 };
 	static const int common[8] = { 1, 1, 0, 1, 1, 0, 0, 0 };
@@ -293,17 +349,21 @@ test_common_timeouts_mixed_with_heap_timers_fire_in_order(void **state)
 	assert_ptr_equal(event_base_init_common_timeout(base, c30), c30);
 	assert_int_not_equal(c10->tv_usec, d10.tv_usec);
 	for (i = 0; i < 8; i++) {
-		struct timeval tv = msec(delay[i]);
+		tv[i] = msec(delay[i]);
+		tvp[i] = common[i] ? (delay[i] == 10 ? c10 : c30) : &tv[i];
 		l[i] = (struct logged){ .log = &log, .id = delay[i] };
 		ev[i] = evtimer_new(base, log_cb, &l[i]);
-		if (common[i])
-			evtimer_add(ev[i], delay[i] == 10 ? c10 : c30);
-		else
-			evtimer_add(ev[i], &tv);
 	}
-	evtimer_del(ev[3]);	/* a common one from the middle of its queue */
-	event_base_dispatch(base);
-	assert_int_equal(log.n, 7);
+	run_with_timers_added_in_loop(base, add_timer_set, &set);
+	assert_int_equal(log.n, 8);
+	for (i = 1; i < log.n; i++)
+		assert_true(log.id[i - 1] <= log.id[i]);
+	/* Again, deleting numbers 0, 3 and 6 as they are added: the head and
+	 * the second of the 30 ms queue, and a heap timer. */
+	log.n = 0;
+	set.del_every = 3;
+	run_with_timers_added_in_loop(base, add_timer_set, &set);
+	assert_int_equal(log.n, 5);
 	for (i = 1; i < log.n; i++)
 		assert_true(log.id[i - 1] <= log.id[i]);
 	for (i = 0; i < 8; i++)
