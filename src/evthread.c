@@ -224,7 +224,7 @@ free_debug_lock(void *lock, unsigned locktype)
 	dl->signature = 0;
 	mm_free(dl);
 }
-/* ⟨Take and release a debugging lock⟩ */
+/* ⟨Take a debugging lock⟩ */
 static void
 mark_held(struct debug_lock *dl, int delta)
 {
@@ -248,7 +248,7 @@ take_debug_lock(void *lock, unsigned mode)
 		mark_held(dl, 1);
 	return r;
 }
-
+/* ⟨Release a debugging lock⟩ */
 static int
 release_debug_lock(void *lock, unsigned mode)
 {
