@@ -439,6 +439,16 @@ test_invalid_signal_number_is_refused(void **state)
 	assert_int_equal(watch(&ev), -1);
 	init_event(&ev, base, NSIG, EV_SIGNAL);
 	assert_int_equal(watch(&ev), -1);
+	/* The kernel will not let anyone catch SIGKILL. */
+	init_event(&ev, base, SIGKILL, EV_SIGNAL);
+	assert_int_equal(watch(&ev), -1);
+	/* A signal that can be caught still works afterwards. */
+	init_event(&ev, base, SIGUSR1, EV_SIGNAL);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(raise(SIGUSR1), 0);
+	wait_active(base, &ev, 3);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
 }
 
 int
