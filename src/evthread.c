@@ -163,9 +163,17 @@ struct debug_lock {
 	unsigned signature;	/* DEBUG_LOCK_SIGNATURE while allocated */
 	unsigned locktype;
 	void *real;		/* the lock the callbacks made */
-	unsigned long holder;	/* thread ID of the exclusive holder */
+	const void *holder;	/* this_thread() of the exclusive holder */
 	int count;		/* exclusive holds by holder; 0 when free */
 };
+
+static const void *
+this_thread(void)
+{
+	static __thread char marker;
+
+	return &marker;
+}
 
 static void EV_NORETURN
 lock_misuse(const char *what, const struct debug_lock *lock)
@@ -187,7 +195,7 @@ static int
 held_by_me(const struct debug_lock *dl)
 {
 	return __atomic_load_n(&dl->count, __ATOMIC_ACQUIRE) > 0 &&
-	    __atomic_load_n(&dl->holder, __ATOMIC_RELAXED) == evthread_get_id();
+	    __atomic_load_n(&dl->holder, __ATOMIC_RELAXED) == this_thread();
 }
 
 static int
@@ -228,7 +236,7 @@ free_debug_lock(void *lock, unsigned locktype)
 static void
 mark_held(struct debug_lock *dl, int delta)
 {
-	__atomic_store_n(&dl->holder, evthread_get_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&dl->holder, this_thread(), __ATOMIC_RELAXED);
 	__atomic_store_n(&dl->count, dl->count + delta, __ATOMIC_RELEASE);
 }
 

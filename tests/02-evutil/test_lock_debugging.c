@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -234,6 +236,71 @@ test_waiting_without_the_lock_aborts(void **state)
 }
 
 static void
+unlock_another_threads_lock_without_an_id_callback(void)
+{
+	/* Every thread now has ID 1; the debugger must still tell them apart. */
+	evthread_set_id_callback(NULL);
+	unlock_a_lock_another_thread_holds();
+}
+
+struct handshake {
+	void *lock;
+	int held[2], go[2];	/* pipes: "I hold it", "you may release it" */
+};
+
+static void *
+hold_until_told(void *arg)
+{
+	struct handshake *h = arg;
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	char c = 'h';
+
+	evthread_lock(h->lock, 0);
+	if (write(h->held[1], &c, 1) != 1 || read(h->go[0], &c, 1) != 1)
+		abort();
+	/* Give the main thread time to reach its check while we hold it. */
+	nanosleep(&pause, NULL);
+	evthread_unlock(h->lock, 0);
+	return NULL;
+}
+
+static void
+test_waiting_for_another_threads_lock_is_not_a_self_deadlock(void **state)
+{
+	struct handshake h;
+	pthread_t t;
+	char c = 'g';
+
+	(void)state;
+	/* Without an ID callback every thread has ID 1; the debugger must
+	 * still see that the holder is another thread. */
+	evthread_set_id_callback(NULL);
+	h.lock = evthread_lock_alloc(0);
+	assert_int_equal(pipe(h.held), 0);
+	assert_int_equal(pipe(h.go), 0);
+	assert_int_equal(pthread_create(&t, NULL, hold_until_told, &h), 0);
+	assert_int_equal(read(h.held[0], &c, 1), 1);
+	assert_int_equal(write(h.go[1], &c, 1), 1);
+	assert_int_equal(evthread_lock(h.lock, 0), 0);	/* waits, no abort */
+	assert_int_equal(evthread_unlock(h.lock, 0), 0);
+	pthread_join(t, NULL);
+	evthread_lock_free(h.lock, 0);
+	close(h.held[0]);
+	close(h.held[1]);
+	close(h.go[0]);
+	close(h.go[1]);
+	assert_int_equal(evthread_use_pthreads(), 0);	/* the ID callback again */
+}
+
+static void
+test_another_threads_lock_is_caught_without_an_id_callback(void **state)
+{
+	(void)state;
+	expect_abort(unlock_another_threads_lock_without_an_id_callback,
+	    "releasing a lock this thread does not hold");
+}
+
+static void
 exit_with_code(int err)
 {
 	_exit(err == EVENT_ERR_ABORT_ ? 66 : 1);
@@ -270,6 +337,8 @@ main(void)
 		cmocka_unit_test(test_freeing_a_held_lock_aborts),
 		cmocka_unit_test(test_waiting_without_the_lock_aborts),
 		cmocka_unit_test(test_misuse_reaches_the_fatal_callback),
+		cmocka_unit_test(test_waiting_for_another_threads_lock_is_not_a_self_deadlock),
+		cmocka_unit_test(test_another_threads_lock_is_caught_without_an_id_callback),
 	};
 	return cmocka_run_group_tests(tests, debugging_on, NULL);
 }
