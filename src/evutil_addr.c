@@ -6,6 +6,11 @@
 #include <event2/util.h>
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+
+#include "log-internal.h"
+#include "mm-internal.h"
 
 /* ⟨Convert addresses between text and binary⟩ */
 const char *
@@ -166,4 +171,274 @@ evutil_sockaddr_cmp(const struct sockaddr *sa1, const struct sockaddr *sa2,
 		return include_port ? compare_ports(a->sin6_port, b->sin6_port) : 0;
 	}
 	return 1;
+}
+/* ⟨Resolve names into addresses⟩ */
+/* ⟨Check our copies of glibc's error codes⟩ */
+_Static_assert(EVUTIL_EAI_ADDRFAMILY == EAI_ADDRFAMILY,
+    "EVUTIL_EAI_ADDRFAMILY must be glibc's EAI_ADDRFAMILY");
+_Static_assert(EVUTIL_EAI_NODATA == EAI_NODATA,
+    "EVUTIL_EAI_NODATA must be glibc's EAI_NODATA");
+/* ⟨Resolver results live on our heap⟩ */
+static struct evutil_addrinfo *
+new_addrinfo(const struct sockaddr *sa, socklen_t len, int socktype,
+    int protocol)
+{
+	struct evutil_addrinfo *ai = mm_calloc(1, sizeof(*ai) + len);
+
+	if (!ai)
+		return NULL;
+	ai->ai_family = sa->sa_family;
+	ai->ai_socktype = socktype;
+	ai->ai_protocol = protocol;
+	ai->ai_addrlen = len;
+	ai->ai_addr = (struct sockaddr *)(ai + 1);
+	memcpy(ai->ai_addr, sa, len);
+	return ai;
+}
+
+void
+evutil_freeaddrinfo(struct evutil_addrinfo *ai)
+{
+	while (ai) {
+		struct evutil_addrinfo *next = ai->ai_next;
+
+		mm_free(ai->ai_canonname);
+		mm_free(ai);
+		ai = next;
+	}
+}
+
+static struct evutil_addrinfo *
+copy_system_list(const struct addrinfo *sys)
+{
+	struct evutil_addrinfo *head = NULL, **tail = &head;
+
+	for (; sys; sys = sys->ai_next) {
+		struct evutil_addrinfo *ai = new_addrinfo(sys->ai_addr,
+		    sys->ai_addrlen, sys->ai_socktype, sys->ai_protocol);
+
+		if (!ai)
+			break;
+		*tail = ai;
+		tail = &ai->ai_next;
+		ai->ai_flags = sys->ai_flags;
+		if (sys->ai_canonname &&
+		    !(ai->ai_canonname = mm_strdup(sys->ai_canonname)))
+			break;
+	}
+	if (sys) {
+		evutil_freeaddrinfo(head);
+		return NULL;
+	}
+	return head;
+}
+/* ⟨Recognize a request that needs no lookup⟩ */
+#define STANDARD_AI_FLAGS						\
+	(EVUTIL_AI_PASSIVE | EVUTIL_AI_CANONNAME | EVUTIL_AI_NUMERICHOST |	\
+	    EVUTIL_AI_NUMERICSERV | EVUTIL_AI_ADDRCONFIG)
+
+struct socket_kind {
+	int socktype, protocol;
+};
+
+struct numeric_request {
+	int family;		/* of the literal; AF_UNSPEC when no host */
+	struct in_addr v4;
+	struct in6_addr v6;
+	int port;
+	struct socket_kind kinds[2];
+	int nkinds;
+};
+
+static int
+numeric_socket_kinds(const struct evutil_addrinfo *hints,
+    struct socket_kind kinds[2])
+{
+	int st = hints->ai_socktype, proto = hints->ai_protocol, n = 0;
+
+	if ((st == 0 || st == SOCK_STREAM) && (proto == 0 || proto == IPPROTO_TCP))
+		kinds[n++] = (struct socket_kind){ SOCK_STREAM, IPPROTO_TCP };
+	if ((st == 0 || st == SOCK_DGRAM) && (proto == 0 || proto == IPPROTO_UDP))
+		kinds[n++] = (struct socket_kind){ SOCK_DGRAM, IPPROTO_UDP };
+	return n;
+}
+
+/* 1: numeric, *req filled; 0: ask the system; < 0: an EVUTIL_EAI_ code. */
+static int
+classify_request(const char *node, const char *serv,
+    const struct evutil_addrinfo *hints, struct numeric_request *req)
+{
+	int flags = hints->ai_flags;
+
+	req->port = serv ? parse_port_number(serv) : 0;
+	if (req->port < 0)
+		return (flags & EVUTIL_AI_NUMERICSERV) ? EVUTIL_EAI_NONAME : 0;
+	if (!node)
+		req->family = AF_UNSPEC;
+	else if (inet_pton(AF_INET, node, &req->v4) == 1)
+		req->family = AF_INET;
+	else if (inet_pton(AF_INET6, node, &req->v6) == 1)
+		req->family = AF_INET6;
+	else
+		return (flags & EVUTIL_AI_NUMERICHOST) ? EVUTIL_EAI_NONAME : 0;
+	if ((flags & ~STANDARD_AI_FLAGS) || (!node && (flags & EVUTIL_AI_CANONNAME)))
+		return 0;
+	req->nkinds = numeric_socket_kinds(hints, req->kinds);
+	return req->nkinds > 0;
+}
+/* ⟨Narrow the family to configured addresses⟩ */
+static void
+narrow_to_configured_families(struct evutil_addrinfo *hints)
+{
+	struct ifaddrs *list, *ifa;
+	int have4 = 0, have6 = 0;
+
+	if (!(hints->ai_flags & EVUTIL_AI_ADDRCONFIG) ||
+	    hints->ai_family != AF_UNSPEC || getifaddrs(&list) < 0)
+		return;
+	for (ifa = list; ifa; ifa = ifa->ifa_next) {
+		if (!ifa->ifa_addr || (ifa->ifa_flags & IFF_LOOPBACK))
+			continue;
+		have4 |= ifa->ifa_addr->sa_family == AF_INET;
+		have6 |= ifa->ifa_addr->sa_family == AF_INET6;
+	}
+	freeifaddrs(list);
+	if (have4 != have6)
+		hints->ai_family = have4 ? AF_INET : AF_INET6;
+}
+/* ⟨Answer a numeric request⟩ */
+static int
+append_nodes(const struct sockaddr *sa, socklen_t len,
+    const struct numeric_request *req, struct evutil_addrinfo ***tail)
+{
+	int i;
+
+	for (i = 0; i < req->nkinds; i++) {
+		struct evutil_addrinfo *ai = new_addrinfo(sa, len,
+		    req->kinds[i].socktype, req->kinds[i].protocol);
+
+		if (!ai)
+			return -1;
+		**tail = ai;
+		*tail = &ai->ai_next;
+	}
+	return 0;
+}
+
+static int
+append_ipv4(const struct numeric_request *req, int passive,
+    struct evutil_addrinfo ***tail)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)req->port);
+	if (req->family == AF_INET)
+		sin.sin_addr = req->v4;
+	else
+		sin.sin_addr.s_addr = htonl(passive ? INADDR_ANY : INADDR_LOOPBACK);
+	return append_nodes((struct sockaddr *)&sin, sizeof(sin), req, tail);
+}
+
+static int
+append_ipv6(const struct numeric_request *req, int passive,
+    struct evutil_addrinfo ***tail)
+{
+	struct sockaddr_in6 sin6;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons((uint16_t)req->port);
+	if (req->family == AF_INET6)
+		sin6.sin6_addr = req->v6;
+	else
+		sin6.sin6_addr = passive ? in6addr_any : in6addr_loopback;
+	return append_nodes((struct sockaddr *)&sin6, sizeof(sin6), req, tail);
+}
+
+static int
+answer_numeric(const struct numeric_request *req, const char *node,
+    const struct evutil_addrinfo *hints, struct evutil_addrinfo **res)
+{
+	struct evutil_addrinfo *head = NULL, **tail = &head;
+	int family = hints->ai_family;
+	int passive = hints->ai_flags & EVUTIL_AI_PASSIVE;
+
+	if (req->family != AF_UNSPEC && family != AF_UNSPEC &&
+	    req->family != family)
+		return EVUTIL_EAI_ADDRFAMILY;
+	if (req->family != AF_UNSPEC)
+		family = req->family;
+	if ((family == AF_UNSPEC || family == AF_INET) &&
+	    append_ipv4(req, passive, &tail) < 0)
+		goto out_of_memory;
+	if ((family == AF_UNSPEC || family == AF_INET6) &&
+	    append_ipv6(req, passive, &tail) < 0)
+		goto out_of_memory;
+	if ((hints->ai_flags & EVUTIL_AI_CANONNAME) &&
+	    !(head->ai_canonname = mm_strdup(node)))
+		goto out_of_memory;
+	*res = head;
+	return 0;
+
+out_of_memory:
+	evutil_freeaddrinfo(head);
+	return EVUTIL_EAI_MEMORY;
+}
+/* ⟨Ask the system resolver⟩ */
+static int
+ask_system(const char *node, const char *serv,
+    const struct evutil_addrinfo *hints, struct evutil_addrinfo **res)
+{
+	struct addrinfo *sys = NULL;
+	int r = getaddrinfo(node, serv, hints, &sys);
+
+	if (r != 0)
+		return r;
+	*res = copy_system_list(sys);
+	freeaddrinfo(sys);
+	return *res ? 0 : EVUTIL_EAI_MEMORY;
+}
+/* ⟨Resolve a host and a service⟩ */
+int
+evutil_getaddrinfo(const char *nodename, const char *servname,
+    const struct evutil_addrinfo *hints_in, struct evutil_addrinfo **res)
+{
+	struct evutil_addrinfo hints;
+	struct numeric_request req;
+	int r;
+
+	if (!res) {
+		event_warnx("%s: no place for the result", __func__);
+		return EVUTIL_EAI_FAIL;
+	}
+	*res = NULL;
+	if (!nodename && !servname)
+		return EVUTIL_EAI_NONAME;
+	memset(&hints, 0, sizeof(hints));
+	if (hints_in) {
+		hints.ai_flags = hints_in->ai_flags;
+		hints.ai_family = hints_in->ai_family;
+		hints.ai_socktype = hints_in->ai_socktype;
+		hints.ai_protocol = hints_in->ai_protocol;
+	}
+	if (hints.ai_family != AF_UNSPEC && hints.ai_family != AF_INET &&
+	    hints.ai_family != AF_INET6)
+		return EVUTIL_EAI_FAMILY;
+	narrow_to_configured_families(&hints);
+	r = classify_request(nodename, servname, &hints, &req);
+	if (r < 0)
+		return r;
+	if (r == 1)
+		return answer_numeric(&req, nodename, &hints, res);
+	return ask_system(nodename, servname, &hints, res);
+}
+/* ⟨Describe a resolver error⟩ */
+const char *
+evutil_gai_strerror(int err)
+{
+	if (err == EVUTIL_EAI_CANCEL)
+		return "Request canceled";
+	return gai_strerror(err);
 }
