@@ -106,6 +106,7 @@ struct event_base {
 		struct timeval tv_cache_wall;	/* the wall clock read with it */
 		/* Threads. */
 		struct event_callback *current_event;	/* the callback running now */
+		short *current_ncalls;		/* a running signal closure's calls left */
 		int current_event_waiters;	/* threads waiting for it to return */
 		void *current_event_cond;
 		unsigned long th_owner_id;	/* the thread running the loop */

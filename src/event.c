@@ -436,11 +436,8 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 
 	if (ev->ev_flags & EVLIST_TIMEOUT)
 		event_unschedule_timeout(base, ev);
-	if ((ev->ev_flags & EVLIST_ACTIVE) && (ev->ev_res & EV_TIMEOUT)) {
-		if (ev->ev_pncalls)
-			*ev->ev_pncalls = 0;
+	if ((ev->ev_flags & EVLIST_ACTIVE) && (ev->ev_res & EV_TIMEOUT))
 		event_queue_remove_active_(base, &ev->ev_evcallback);
-	}
 	if (!tv_is_absolute)
 		ev->ev_interval = *tv;
 	ctl = common_timeout_of(base, &ev->ev_interval);
@@ -555,8 +552,8 @@ event_del_nolock_(struct event *ev, int blocking)
 
 	event_debug_assert_is_setup(ev);
 	event_wait_for_callback(base, ev, blocking);
-	if ((ev->ev_events & EV_SIGNAL) && ev->ev_pncalls)
-		*ev->ev_pncalls = 0;
+	if (base->current_event == &ev->ev_evcallback && base->current_ncalls)
+		*base->current_ncalls = 0;
 	if (ev->ev_flags & EVLIST_TIMEOUT)
 		event_unschedule_timeout(base, ev);
 	if (ev->ev_flags & EVLIST_ACTIVE)

@@ -321,24 +321,16 @@ event_run_signal_closure(struct event_base *base, struct event *ev)
 	short res = ev->ev_res;
 	void (*cb)(evutil_socket_t, short, void *) = ev->ev_callback;
 	void *arg = ev->ev_arg;
-	int stop;
 
-	ev->ev_pncalls = ncalls ? &ncalls : NULL;
-	EVBASE_RELEASE_LOCK(base);
-	while (ncalls > 0) {
+	base->current_ncalls = &ncalls;
+	while (ncalls > 0 && !base->event_break) {
 		ncalls--;
+		EVBASE_RELEASE_LOCK(base);
 		cb(sig, res, arg);
 		EVBASE_ACQUIRE_LOCK(base);
-		stop = base->event_break;
-		if (ev->ev_pncalls == &ncalls) {
-			ev->ev_ncalls = ncalls;
-			if (ncalls == 0 || stop)
-				ev->ev_pncalls = NULL;
-		}
-		EVBASE_RELEASE_LOCK(base);
-		if (stop)
-			break;
 	}
+	base->current_ncalls = NULL;
+	EVBASE_RELEASE_LOCK(base);
 }
 
 static void
