@@ -358,9 +358,7 @@ event_active_nolock_(struct event *ev, int res, short ncalls)
 		return;
 	}
 	ev->ev_res = (short)res;
-	if (ev->ev_events & EV_SIGNAL) {
+	if (ev->ev_events & EV_SIGNAL)
 		ev->ev_ncalls = ncalls;
-		ev->ev_pncalls = NULL;
-	}
 	event_callback_activate_nolock_(ev->ev_base, &ev->ev_evcallback);
 }
