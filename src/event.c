@@ -433,9 +433,10 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 {
 	struct common_timeout_list *ctl;
 	struct timeval now, delay;
+	int in_heap = ev->ev_heap_idx >= 0;
 
-	if (ev->ev_flags & EVLIST_TIMEOUT)
-		event_unschedule_timeout(base, ev);
+	if ((ev->ev_flags & EVLIST_TIMEOUT) && !in_heap)
+		event_unschedule_timeout(base, ev);	/* out of its queue */
 	if ((ev->ev_flags & EVLIST_ACTIVE) && (ev->ev_res & EV_TIMEOUT))
 		event_queue_remove_active_(base, &ev->ev_evcallback);
 	if (!tv_is_absolute)
@@ -450,14 +451,18 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 		event_base_gettime_(base, &now);
 		evutil_timeradd(&now, &delay, &ev->ev_timeout);
 	}
-	ev->ev_flags |= EVLIST_TIMEOUT;
-	event_count_list(base, ev, 1);
+	if (!(ev->ev_flags & EVLIST_TIMEOUT)) {
+		ev->ev_flags |= EVLIST_TIMEOUT;
+		event_count_list(base, ev, 1);
+	}
 	if (ctl) {
+		if (in_heap)
+			min_heap_erase_(&base->timeheap, ev);
 		common_timeout_insert(ctl, ev);
 		if (ctl->first == ev)
 			common_timeout_sync(base, ctl);
 	} else {
-		min_heap_push_(&base->timeheap, ev);
+		min_heap_adjust_(&base->timeheap, ev);	/* moves, or pushes */
 	}
 }
 /* ⟨Add an event⟩ */
@@ -498,7 +503,7 @@ event_add_nolock_(struct event *ev, const struct timeval *tv,
 		event_warnx("%s: the event is being finalized", __func__);
 		return -1;
 	}
-	if (tv && !(ev->ev_flags & EVLIST_TIMEOUT) &&
+	if (tv && ev->ev_heap_idx < 0 &&
 	    min_heap_reserve_(&base->timeheap, base->timeheap.n + 1) < 0)
 		return -1;
 	if (wants_io && !(ev->ev_flags & (EVLIST_INSERTED | EVLIST_SIGNAL)) &&
