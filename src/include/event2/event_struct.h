@@ -49,17 +49,17 @@ struct event_callback {
 struct event {
 	struct event_callback ev_evcallback;
 	struct event_base *ev_base;
+	struct timeval ev_interval;	/* the timeout as the caller gave it */
+	int ev_heap_idx;		/* slot in the timer heap, or -1 */
 	evutil_socket_t ev_fd;		/* descriptor, or signal number */
+	struct timeval ev_timeout;	/* absolute deadline, monotonic clock */
 	short ev_events;		/* what it waits for: EV_* */
 	short ev_res;			/* what happened, passed to the callback */
 	short ev_ncalls;		/* signal: calls to make when it runs */
-	int ev_heap_idx;		/* slot in the timer heap, or -1 */
-	struct timeval ev_timeout;	/* absolute deadline, monotonic clock */
-	struct event *ev_io_next;	/* events on the same fd or signal */
-	struct event **ev_io_prevp;
 	struct event *ev_ct_next;	/* common-timeout queue */
 	struct event **ev_ct_prevp;
-	struct timeval ev_interval;	/* the timeout as the caller gave it */
+	struct event *ev_io_next;	/* events on the same fd or signal */
+	struct event **ev_io_prevp;
 };
 
 #ifdef __cplusplus
