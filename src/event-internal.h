@@ -101,9 +101,10 @@ struct event_base {
 		struct timeval max_dispatch_time;	/* tv_sec < 0: no time limit */
 		int max_dispatch_callbacks;
 		int limit_callbacks_after_prio;
-		/* The time cache: zero when not set. */
+		/* The time cache: a reading is zero until taken. */
+		int tv_cache_on;		/* keep the readings of this round */
 		struct timeval tv_cache;	/* monotonic */
-		struct timeval tv_cache_wall;	/* the wall clock read with it */
+		struct timeval tv_cache_wall;	/* wall clock */
 		/* Threads. */
 		struct event_callback *current_event;	/* the callback running now */
 		short *current_ncalls;		/* a running signal closure's calls left */

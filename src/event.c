@@ -675,10 +675,7 @@ event_deadline_to_wallclock(struct event_base *base,
 		evutil_timersub(deadline, &now, &left);
 	else
 		evutil_timerclear(&left);
-	if (evutil_timerisset(&base->tv_cache))
-		wall = base->tv_cache_wall;
-	else
-		evutil_gettimeofday(&wall, NULL);
+	event_base_gettimeofday_cached(base, &wall);
 	evutil_timeradd(&wall, &left, tv);
 }
 

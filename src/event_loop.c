@@ -42,29 +42,32 @@ event_config_set_max_dispatch_interval(struct event_config *cfg,
 static void
 event_base_clear_time_cache(struct event_base *base)
 {
+	base->tv_cache_on = 0;
 	evutil_timerclear(&base->tv_cache);
+	evutil_timerclear(&base->tv_cache_wall);
 }
 
 static void
-event_base_fill_time_cache(struct event_base *base)
+event_base_reset_time_cache(struct event_base *base)
 {
 	event_base_clear_time_cache(base);
-	if (base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME)
-		return;
-	evutil_gettime_monotonic(&base->tv_cache,
-	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
-	evutil_gettimeofday(&base->tv_cache_wall, NULL);
+	base->tv_cache_on = !(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME);
 }
 
 int
 event_base_gettime_(struct event_base *base, struct timeval *tv)
 {
+	int r;
+
 	if (evutil_timerisset(&base->tv_cache)) {
 		*tv = base->tv_cache;
 		return 0;
 	}
-	return evutil_gettime_monotonic(tv,
+	r = evutil_gettime_monotonic(tv,
 	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
+	if (r == 0 && base->tv_cache_on)
+		base->tv_cache = *tv;
+	return r;
 }
 /* ⟨Read the wall clock through the cache⟩ */
 int
@@ -77,10 +80,13 @@ event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
 	if (base == NULL)
 		return evutil_gettimeofday(tv, NULL);
 	EVBASE_ACQUIRE_LOCK(base);
-	if (evutil_timerisset(&base->tv_cache))
+	if (evutil_timerisset(&base->tv_cache_wall)) {
 		*tv = base->tv_cache_wall;
-	else
+	} else {
 		r = evutil_gettimeofday(tv, NULL);
+		if (r == 0 && base->tv_cache_on)
+			base->tv_cache_wall = *tv;
+	}
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
@@ -94,7 +100,7 @@ event_base_update_cache_time(struct event_base *base)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
 	if (base->running_loop)
-		event_base_fill_time_cache(base);
+		event_base_reset_time_cache(base);
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
@@ -415,7 +421,7 @@ event_run_queue(struct event_base *base, struct evcb_queue *q, int max,
 		if (count >= max)
 			return count;
 		if (count && endtime) {
-			event_base_fill_time_cache(base);
+			event_base_reset_time_cache(base);
 			event_base_gettime_(base, &now);
 			if (evutil_timercmp(&now, endtime, >=))
 				return count;
@@ -433,7 +439,6 @@ event_run_active(struct event_base *base)
 	int i, c = 0;
 
 	if (base->max_dispatch_time.tv_sec >= 0) {
-		event_base_fill_time_cache(base);
 		event_base_gettime_(base, &end);
 		evutil_timeradd(&end, &base->max_dispatch_time, &end);
 		endp = &end;
@@ -544,7 +549,7 @@ event_base_loop(struct event_base *base, int flags)
 			retval = -1;
 			break;
 		}
-		event_base_fill_time_cache(base);
+		event_base_reset_time_cache(base);
 		/* ⟨Activate what the clock has made due⟩ */
 				/* Chapter 05 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
