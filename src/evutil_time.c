@@ -37,14 +37,14 @@ evutil_monotonic_now_(struct timeval *tv, int precise)
 	tv->tv_usec = (suseconds_t)(ts.tv_nsec / 1000);
 	return 0;
 }
-/* ⟨A monotonic timer⟩ */
+/* ⟨The monotonic timer object⟩ */
 struct evutil_monotonic_timer {
 	int precise;		/* EV_MONOT_PRECISE: CLOCK_MONOTONIC */
 	int fallback;		/* EV_MONOT_FALLBACK: the wall clock, held back */
 	struct timeval offset;	/* fallback: added to the wall clock, >= 0 */
 	struct timeval last;	/* fallback: the last reading returned */
 };
-
+/* ⟨Make, configure and free a monotonic timer⟩ */
 struct evutil_monotonic_timer *
 evutil_monotonic_timer_new(void)
 {
