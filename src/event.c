@@ -650,6 +650,31 @@ event_active(struct event *ev, int res, short ncalls)
 	EVBASE_RELEASE_LOCK(base);
 }
 
+void
+event_base_active_by_fd(struct event_base *base, evutil_socket_t fd,
+    short events)
+{
+	if (base == NULL || fd < 0)
+		return;
+	EVBASE_ACQUIRE_LOCK(base);
+	evmap_io_active_(base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED));
+	if (EVBASE_NEED_NOTIFY(base))
+		evthread_notify_base_(base);
+	EVBASE_RELEASE_LOCK(base);
+}
+
+void
+event_base_active_by_signal(struct event_base *base, int sig)
+{
+	if (base == NULL || sig <= 0 || sig >= NSIG)
+		return;
+	EVBASE_ACQUIRE_LOCK(base);
+	evmap_signal_active_(base, sig, 1);
+	if (EVBASE_NEED_NOTIFY(base))
+		evthread_notify_base_(base);
+	EVBASE_RELEASE_LOCK(base);
+}
+
 int
 event_priority_set(struct event *ev, int priority)
 {
@@ -975,19 +1000,19 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 }
 /* ⟨Detach every event from a dying base⟩ */
 static void
-event_detach(struct event_base *base, struct event *ev)
+event_detach(struct event *ev)
 {
 	event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
 	ev->ev_base = NULL;
-	(void)base;
 }
 
 static int
 event_detach_visit(struct event_base *base, struct event *ev, void *arg)
 {
+	(void)base;
 	(void)arg;
 	if (!(ev->ev_flags & EVLIST_INTERNAL))
-		event_detach(base, ev);
+		event_detach(ev);
 	return 0;
 }
 
@@ -1006,7 +1031,7 @@ event_base_drain_active(struct event_base *base, int run_finalizers)
 					event_run_finalizer_(evcb);
 			} else if (event_callback_is_event_(evcb) &&
 			    !(evcb->evcb_flags & EVLIST_INTERNAL)) {
-				event_detach(base, event_callback_to_event(evcb));
+				event_detach(event_callback_to_event(evcb));
 			}
 		}
 	}
@@ -1022,7 +1047,7 @@ event_base_release_events_(struct event_base *base, int run_finalizers)
 	for (i = 0; i < base->n_common_timeouts; i++) {
 		struct common_timeout_list *ctl = base->common_timeout_queues[i];
 		while (ctl->first)
-			event_detach(base, ctl->first);
+			event_detach(ctl->first);
 		min_heap_erase_(&base->timeheap, &ctl->timer);
 		mm_free(ctl);
 	}
@@ -1030,7 +1055,7 @@ event_base_release_events_(struct event_base *base, int run_finalizers)
 	base->common_timeout_queues = NULL;
 	base->n_common_timeouts = 0;
 	while ((ev = min_heap_top_(&base->timeheap)) != NULL)
-		event_detach(base, ev);
+		event_detach(ev);
 	event_base_drain_active(base, run_finalizers);
 	while (base->once_events) {
 		struct event_once *eo = base->once_events;

@@ -104,6 +104,19 @@ event_base_update_cache_time(struct event_base *base)
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
+/* The loop's own clock, for programs that compare with deadlines. */
+int
+event_gettime_monotonic(struct event_base *base, struct timeval *tv)
+{
+	int r;
+
+	if (base == NULL || tv == NULL)
+		return -1;
+	EVBASE_ACQUIRE_LOCK(base);
+	r = event_base_gettime_(base, tv);
+	EVBASE_RELEASE_LOCK(base);
+	return r;
+}
 /* ⟨Wake a sleeping loop from another thread⟩ */
 int
 evthread_notify_base_(struct event_base *base)
@@ -443,6 +456,8 @@ event_run_active(struct event_base *base)
 		evutil_timeradd(&end, &base->max_dispatch_time, &end);
 		endp = &end;
 	}
+	if (base->event_count_active > base->event_count_active_max)
+		base->event_count_active_max = base->event_count_active;
 	for (i = 0; i < base->nactivequeues; i++) {
 		struct evcb_queue *q = &base->activequeues[i];
 		if (q->first == NULL)
@@ -743,7 +758,7 @@ event_dump_one(const struct event_base *base, const struct event *ev,
 	    (what & EV_ET) ? " ET" : "");
 	if (ev->ev_flags & EVLIST_TIMEOUT)
 		fprintf(f, " Timeout=%ld.%06d", (long)ev->ev_timeout.tv_sec,
-		    (int)(ev->ev_timeout.tv_usec & 0xfffff));
+		    (int)ev->ev_timeout.tv_usec);
 	if (ev->ev_flags & EVLIST_ACTIVE)
 		fprintf(f, " Active:%s%s%s%s",
 		    (ev->ev_res & EV_READ) ? " Read" : "",
@@ -778,6 +793,29 @@ event_base_get_num_events(struct event_base *base, unsigned int type)
 		r += base->event_count_active;
 	if (type & EVENT_BASE_COUNT_ADDED)
 		r += base->event_count;
+	EVBASE_RELEASE_LOCK(base);
+	return r;
+}
+
+int
+event_base_get_max_events(struct event_base *base, unsigned int type,
+    int clear)
+{
+	int r = 0;
+
+	if (base == NULL)
+		return -1;
+	EVBASE_ACQUIRE_LOCK(base);
+	if (type & EVENT_BASE_COUNT_ACTIVE) {
+		r += base->event_count_active_max;
+		if (clear)
+			base->event_count_active_max = base->event_count_active;
+	}
+	if (type & EVENT_BASE_COUNT_ADDED) {
+		r += base->event_count_max;
+		if (clear)
+			base->event_count_max = base->event_count;
+	}
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }

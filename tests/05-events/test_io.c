@@ -407,6 +407,64 @@ test_debug_mode_is_refused_once_events_exist(void **state)
 	assert_false(event_debug_mode_enabled());
 }
 
+static void
+test_activating_by_fd_or_signal_reaches_every_event_on_it(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct runlog log = { .n = 0 };
+	struct logged r = { .log = &log, .id = 1 }, w = { .log = &log, .id = 2 };
+	struct logged s = { .log = &log, .id = 3 };
+	evutil_socket_t pair[2];
+	struct event *er, *ew, *es;
+
+	(void)state;
+	make_pair(pair);
+	er = event_new(base, pair[0], EV_READ, log_cb, &r);
+	ew = event_new(base, pair[0], EV_WRITE, log_cb, &w);
+	es = evsignal_new(base, SIGUSR1, log_cb, &s);
+	event_add(er, NULL);
+	event_add(ew, NULL);
+	event_add(es, NULL);
+	event_base_active_by_fd(base, pair[0], EV_READ);
+	event_base_active_by_signal(base, SIGUSR1);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(r.runs, 1);
+	assert_int_equal(s.runs, 1);
+	assert_int_equal(log.what[0] | log.what[1], EV_READ | EV_SIGNAL);
+	event_free(er);
+	event_free(ew);
+	event_free(es);
+	close_pair(pair);
+	event_base_free(base);
+}
+
+static void
+test_user_event_runs_when_triggered(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct runlog log = { .n = 0 };
+	struct logged l = { .log = &log, .id = 1 };
+	struct event *ev = evuser_new(base, log_cb, &l);
+	struct timeval mono, later;
+
+	(void)state;
+	assert_true(evuser_initialized(ev));
+	assert_int_equal(evuser_pending(ev, NULL), 0);
+	evuser_trigger(ev);
+	event_base_dispatch(base);
+	assert_int_equal(l.runs, 1);
+	assert_int_equal(event_base_get_max_events(base,
+	    EVENT_BASE_COUNT_ACTIVE, 1), 1);
+	assert_int_equal(event_base_get_max_events(base,
+	    EVENT_BASE_COUNT_ACTIVE, 0), 0);
+	assert_int_equal(event_gettime_monotonic(base, &mono), 0);
+	assert_int_equal(event_gettime_monotonic(base, &later), 0);
+	assert_true(evutil_timercmp(&later, &mono, >=));
+	assert_int_equal(evuser_del(ev), 0);
+	event_free(ev);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -423,6 +481,8 @@ main(void)
 		cmocka_unit_test(test_foreach_visits_each_pending_or_active_event_once),
 		cmocka_unit_test(test_many_descriptors_each_fire_once),
 		cmocka_unit_test(test_obsolete_calls_use_the_current_base),
+		cmocka_unit_test(test_activating_by_fd_or_signal_reaches_every_event_on_it),
+		cmocka_unit_test(test_user_event_runs_when_triggered),
 		cmocka_unit_test(test_debug_mode_is_refused_once_events_exist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

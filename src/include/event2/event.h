@@ -149,6 +149,10 @@ EVENT2_EXPORT_SYMBOL struct event *event_base_get_running_event(
     struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_get_num_events(struct event_base *base,
     unsigned int type);
+EVENT2_EXPORT_SYMBOL int event_base_get_max_events(struct event_base *base,
+    unsigned int type, int clear);
+EVENT2_EXPORT_SYMBOL int event_gettime_monotonic(struct event_base *base,
+    struct timeval *tp);
 /* ⟨Declarations of event2/event.h⟩ */
 typedef void (*event_callback_fn)(evutil_socket_t, short, void *);
 typedef void (*event_finalize_callback_fn)(struct event *, void *);
@@ -170,6 +174,10 @@ EVENT2_EXPORT_SYMBOL int event_del(struct event *ev);
 EVENT2_EXPORT_SYMBOL int event_del_noblock(struct event *ev);
 EVENT2_EXPORT_SYMBOL int event_del_block(struct event *ev);
 EVENT2_EXPORT_SYMBOL void event_active(struct event *ev, int res, short ncalls);
+EVENT2_EXPORT_SYMBOL void event_base_active_by_fd(struct event_base *base,
+    evutil_socket_t fd, short events);
+EVENT2_EXPORT_SYMBOL void event_base_active_by_signal(struct event_base *base,
+    int sig);
 EVENT2_EXPORT_SYMBOL int event_pending(const struct event *ev, short events,
     struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_initialized(const struct event *ev);
@@ -214,6 +222,12 @@ EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 #define evsignal_del(ev) event_del(ev)
 #define evsignal_pending(ev, tv) event_pending((ev), EV_SIGNAL, (tv))
 #define evsignal_initialized(ev) event_initialized(ev)
+
+#define evuser_new(b, cb, arg) event_new((b), -1, 0, (cb), (arg))
+#define evuser_del(ev) event_del(ev)
+#define evuser_pending(ev, tv) event_pending((ev), 0, (tv))
+#define evuser_initialized(ev) event_initialized(ev)
+#define evuser_trigger(ev) event_active((ev), 0, 0)
 
 #ifdef __cplusplus
 }
