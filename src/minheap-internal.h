@@ -8,6 +8,7 @@
 
 #include <event2/event_struct.h>
 #include <event2/util.h>
+#include "log-internal.h"
 #include "mm-internal.h"
 
 struct min_heap {

@@ -16,9 +16,11 @@
 static void
 wait_for_loop(struct event_base *base)
 {
-	int running = 0;
+	int running = 0, tries;
 
-	while (!running) {
+	/* Bounded, so that a loop that never starts fails the test instead
+	 * of hanging it. */
+	for (tries = 0; !running && tries < 3000; tries++) {
 		EVBASE_ACQUIRE_LOCK(base);
 		running = base->running_loop;
 		EVBASE_RELEASE_LOCK(base);

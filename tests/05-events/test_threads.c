@@ -13,9 +13,11 @@
 static void
 wait_for_loop(struct event_base *base)
 {
-	int running = 0;
+	int running = 0, tries;
 
-	while (!running) {
+	/* Bounded, so that a loop that never starts fails the test instead
+	 * of hanging it. */
+	for (tries = 0; !running && tries < 3000; tries++) {
 		EVBASE_ACQUIRE_LOCK(base);
 		running = base->running_loop;
 		EVBASE_RELEASE_LOCK(base);
@@ -175,7 +177,9 @@ delete_during_callback(void *arg)
 {
 	struct job *j = arg;
 
-	while (!in_callback)
+	int tries;
+
+	for (tries = 0; !in_callback && tries < 3000; tries++)
 		usleep(1000);
 	event_del(j->ev);
 	deleted_while_running = !callback_done;
