@@ -1,0 +1,667 @@
+/* Descriptor readiness, driven straight through the backend ENVIRONMENTS
+ * chose: register events in the fd table, dispatch once, look at what became
+ * active. */
+#include "backend_test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+
+#include "changelist-internal.h"
+#include "util-internal.h"
+
+static int
+setup_base(void **state)
+{
+	struct event_base *base = event_base_new();
+
+	if (base == NULL)
+		return -1;
+	*state = base;
+	return 0;
+}
+
+static int
+teardown_base(void **state)
+{
+	event_base_free(*state);
+	return 0;
+}
+
+static void
+test_method_is_the_one_the_environment_chose(void **state)
+{
+	struct event_base *base = *state;
+	int features = event_base_get_features(base);
+
+	assert_string_equal(event_base_get_method(base), expected_method());
+	if (strcmp(expected_method(), "epoll") == 0) {
+		assert_int_equal(features, EV_FEATURE_ET | EV_FEATURE_O1 |
+		    EV_FEATURE_EARLY_CLOSE);
+		assert_int_equal(base->changelist.n_changes, 0);
+		if (getenv("EVENT_EPOLL_USE_CHANGELIST"))
+			assert_true(base->flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	} else {
+		assert_int_equal(features, EV_FEATURE_FDS);
+	}
+}
+
+static void
+test_nothing_ready_reports_nothing(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_false(is_active(&ev));
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_written_byte_makes_peer_readable(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ | EV_PERSIST);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_reader_and_writer_each_get_their_direction(void **state)
+{
+	struct event_base *base = *state;
+	struct event rd, wr;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&rd, base, pair[0], EV_READ);
+	init_event(&wr, base, pair[0], EV_WRITE);
+	assert_int_equal(watch(&rd), 0);
+	assert_int_equal(watch(&wr), 0);
+	/* Nothing to read yet: only the writer is ready. */
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_false(is_active(&rd));
+	assert_true(is_active(&wr));
+	assert_int_equal(wr.ev_res, EV_WRITE);
+	assert_int_equal(clear_active(base), 1);
+	/* Now both. */
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&rd));
+	assert_true(is_active(&wr));
+	assert_int_equal(rd.ev_res, EV_READ);
+	assert_int_equal(wr.ev_res, EV_WRITE);
+	assert_int_equal(clear_active(base), 2);
+	assert_int_equal(unwatch(&rd), 0);
+	assert_int_equal(unwatch(&wr), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_removed_direction_is_no_longer_reported(void **state)
+{
+	struct event_base *base = *state;
+	struct event rd, wr;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&rd, base, pair[0], EV_READ);
+	init_event(&wr, base, pair[0], EV_WRITE);
+	assert_int_equal(watch(&rd), 0);
+	assert_int_equal(watch(&wr), 0);
+	assert_int_equal(unwatch(&wr), 0);
+	/* The writer is gone; the reader has nothing to read. */
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_int_equal(clear_active(base), 0);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&rd));
+	assert_false(is_active(&wr));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&rd), 0);
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_int_equal(clear_active(base), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+/* A removed direction must not wake the backend: with the writer gone, an
+ * endless wait on an always-writable socket sleeps until the byte that the
+ * reader wants arrives from a child. */
+static void
+test_removed_direction_does_not_wake_the_wait(void **state)
+{
+	struct event_base *base = *state;
+	struct event rd, wr;
+	int pair[2], status;
+	pid_t pid;
+
+	make_pair(pair);
+	init_event(&rd, base, pair[0], EV_READ);
+	init_event(&wr, base, pair[0], EV_WRITE);
+	assert_int_equal(watch(&rd), 0);
+	assert_int_equal(watch(&wr), 0);
+	assert_int_equal(unwatch(&wr), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(pair[1], "x", 1) == 1 ? 0 : 1);
+	}
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&rd));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(unwatch(&rd), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+/* Descriptors deleted from the front and the back of the backend's set
+ * leave the others watched, and a deleted one can come back. */
+static void
+test_deleting_some_fds_keeps_the_others_watched(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev[4];
+	int pair[4][2], i;
+
+	for (i = 0; i < 4; i++) {
+		make_pair(pair[i]);
+		init_event(&ev[i], base, pair[i][0], EV_READ | EV_PERSIST);
+		assert_int_equal(watch(&ev[i]), 0);
+		assert_int_equal(write(pair[i][1], "x", 1), 1);
+	}
+	assert_int_equal(unwatch(&ev[0]), 0);
+	assert_int_equal(unwatch(&ev[2]), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_false(is_active(&ev[0]));
+	assert_true(is_active(&ev[1]));
+	assert_false(is_active(&ev[2]));
+	assert_true(is_active(&ev[3]));
+	assert_int_equal(clear_active(base), 2);
+	assert_int_equal(unwatch(&ev[3]), 0);
+	assert_int_equal(watch(&ev[0]), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev[0]));
+	assert_true(is_active(&ev[1]));
+	assert_false(is_active(&ev[2]));
+	assert_false(is_active(&ev[3]));
+	assert_int_equal(clear_active(base), 2);
+	assert_int_equal(unwatch(&ev[0]), 0);
+	assert_int_equal(unwatch(&ev[1]), 0);
+	for (i = 0; i < 4; i++) {
+		close(pair[i][0]);
+		close(pair[i][1]);
+	}
+}
+
+static void
+test_two_readers_on_one_fd_both_wake_and_one_can_leave(void **state)
+{
+	struct event_base *base = *state;
+	struct event a, b;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&a, base, pair[0], EV_READ);
+	init_event(&b, base, pair[0], EV_READ);
+	assert_int_equal(watch(&a), 0);
+	assert_int_equal(watch(&b), 0);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&a));
+	assert_true(is_active(&b));
+	assert_int_equal(clear_active(base), 2);
+	assert_int_equal(unwatch(&a), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_false(is_active(&a));
+	assert_true(is_active(&b));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&b), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_eof_makes_reader_active(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+	char c;
+
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ);
+	assert_int_equal(watch(&ev), 0);
+	close(pair[1]);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_true(ev.ev_res & EV_READ);
+	assert_int_equal(read(pair[0], &c, 1), 0);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+}
+
+static void
+test_edge_triggered_reports_new_data_once(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	if (!(event_base_get_features(base) & EV_FEATURE_ET))
+		skip();
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ | EV_ET | EV_PERSIST);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ);
+	assert_int_equal(clear_active(base), 1);
+	/* The byte is still unread, but nothing changed: no second report. */
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_false(is_active(&ev));
+	/* A new byte is a new edge. */
+	assert_int_equal(write(pair[1], "y", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_level_triggered_reports_unread_data_again(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ | EV_PERSIST);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_mixing_edge_and_level_on_one_fd_is_refused(void **state)
+{
+	struct event_base *base = *state;
+	struct event lt, et;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&lt, base, pair[0], EV_READ);
+	init_event(&et, base, pair[0], EV_WRITE | EV_ET);
+	assert_int_equal(watch(&lt), 0);
+	assert_int_equal(watch(&et), -1);
+	assert_int_equal(unwatch(&lt), 0);
+	/* Once the level-triggered event is gone, the fd may turn edge-triggered. */
+	assert_int_equal(watch(&et), 0);
+	assert_int_equal(unwatch(&et), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_closed_reported_while_data_is_unread(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	if (!(event_base_get_features(base) & EV_FEATURE_EARLY_CLOSE))
+		skip();
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_CLOSED);
+	assert_int_equal(watch(&ev), 0);
+	/* Data alone does not wake an EV_CLOSED-only event. */
+	assert_int_equal(write(pair[1], "data", 4), 4);
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_false(is_active(&ev));
+	assert_int_equal(shutdown(pair[1], SHUT_WR), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_CLOSED);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_closed_and_read_on_one_event_report_both(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	if (!(event_base_get_features(base) & EV_FEATURE_EARLY_CLOSE))
+		skip();
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ | EV_CLOSED);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(shutdown(pair[1], SHUT_WR), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ | EV_CLOSED);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+static void
+test_regular_file_is_always_ready(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev, sock;
+	char path[] = "/tmp/litevent-03-XXXXXX";
+	int fd = mkstemp(path), pair[2];
+
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, "hello", 5), 5);
+	make_pair(pair);
+	init_event(&sock, base, pair[0], EV_READ);
+	assert_int_equal(watch(&sock), 0);
+	/* epoll refuses a regular file with EPERM; the backend copes. */
+	init_event(&ev, base, fd, EV_READ | EV_WRITE | EV_PERSIST);
+	assert_int_equal(watch(&ev), 0);
+	/* A wait "forever" must not sleep: the file is ready now. */
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ | EV_WRITE);
+	assert_false(is_active(&sock));
+	assert_int_equal(clear_active(base), 1);
+	/* And again: a file stays ready. */
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(clear_active(base), 1);
+	/* The socket is still watched alongside. */
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&sock));
+	assert_int_equal(clear_active(base), 2);
+	/* Once removed, the file is reported no more. */
+	assert_int_equal(unwatch(&ev), 0);
+	assert_int_equal(unwatch(&sock), 0);
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_int_equal(clear_active(base), 0);
+	close(fd);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+/* A character device that epoll also refuses: reads from /dev/null return
+ * end-of-file at once, so it is always readable. */
+static void
+test_dev_null_is_always_readable(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int fd = open("/dev/null", O_RDONLY);
+
+	assert_true(fd >= 0);
+	init_event(&ev, base, fd, EV_READ | EV_PERSIST);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	close(fd);
+}
+
+static void
+test_fd_beyond_fd_setsize_refused_only_by_select(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2], big;
+
+	if (raise_fd_limit(FD_SETSIZE + 64) < FD_SETSIZE + 16)
+		skip();
+	make_pair(pair);
+	big = fcntl(pair[0], F_DUPFD, FD_SETSIZE + 8);
+	assert_true(big >= FD_SETSIZE);
+	init_event(&ev, base, big, EV_READ);
+	if (strcmp(event_base_get_method(base), "select") == 0) {
+		/* Refused with a warning, and nothing written past the set. */
+		assert_int_equal(watch(&ev), -1);
+		assert_int_equal(dispatch_once(base, 0), 0);
+		assert_int_equal(clear_active(base), 0);
+	} else {
+		assert_int_equal(watch(&ev), 0);
+		assert_int_equal(write(pair[1], "x", 1), 1);
+		assert_int_equal(dispatch_once(base, -1), 0);
+		assert_true(is_active(&ev));
+		assert_int_equal(clear_active(base), 1);
+		assert_int_equal(unwatch(&ev), 0);
+	}
+	close(big);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+/* Thousands of socketpairs; every seventh gets a byte; exactly those
+ * become active, however many dispatches it takes to hear of them all. */
+static void
+test_thousands_of_fds_report_exactly_the_ready_ones(void **state)
+{
+	struct event_base *base = *state;
+	int is_select = strcmp(event_base_get_method(base), "select") == 0;
+	long limit = raise_fd_limit(10240);
+	int n = (int)((limit - 64) / 2), i, ready = 0, seen, rounds;
+	int (*pairs)[2];
+	struct event *evs;
+
+	if (n > 5000)
+		n = 5000;
+	if (is_select && n > (FD_SETSIZE - 64) / 2)
+		n = (FD_SETSIZE - 64) / 2;
+	assert_true(n >= 100);
+	pairs = calloc((size_t)n, sizeof(*pairs));
+	evs = calloc((size_t)n, sizeof(*evs));
+	assert_non_null(pairs);
+	assert_non_null(evs);
+	for (i = 0; i < n; i++) {
+		make_pair(pairs[i]);
+		init_event(&evs[i], base, pairs[i][0], EV_READ | EV_PERSIST);
+		assert_int_equal(watch(&evs[i]), 0);
+	}
+	for (i = 0; i < n; i += 7) {
+		assert_int_equal(write(pairs[i][1], "x", 1), 1);
+		ready++;
+	}
+	/* A backend may report a bounded number per call; active events stay
+	 * active, so repeated calls only add the ones not yet heard of. */
+	for (rounds = 0, seen = 0; seen < ready && rounds < 1000; rounds++) {
+		assert_int_equal(dispatch_once(base, -1), 0);
+		for (seen = 0, i = 0; i < n; i++)
+			seen += is_active(&evs[i]);
+	}
+	for (i = 0; i < n; i++)
+		assert_int_equal(is_active(&evs[i]), i % 7 == 0);
+	assert_int_equal(clear_active(base), ready);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(unwatch(&evs[i]), 0);
+		close(pairs[i][0]);
+		close(pairs[i][1]);
+	}
+	free(pairs);
+	free(evs);
+}
+
+static void
+test_changelist_cancels_add_then_delete(void **state)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+	struct event ev;
+	int pair[2];
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_int_equal(event_config_set_flag(cfg,
+	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST), 0);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	assert_non_null(base);
+	if (strcmp(event_base_get_method(base), "epoll") != 0) {
+		event_base_free(base);
+		skip();
+	}
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ);
+	assert_int_equal(watch(&ev), 0);
+	/* Recorded, not yet told to the kernel. */
+	assert_int_equal(base->changelist.n_changes, 1);
+	assert_int_equal(unwatch(&ev), 0);
+	assert_int_equal(base->changelist.n_changes, 1);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_int_equal(base->changelist.n_changes, 0);
+	assert_false(is_active(&ev));
+	/* Added for real this time, and the kernel hears of it at dispatch. */
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&ev));
+	assert_int_equal(clear_active(base), 1);
+	/* A delete pending when the fd is closed is harmless. */
+	assert_int_equal(unwatch(&ev), 0);
+	close(pair[0]);
+	assert_int_equal(dispatch_once(base, 0), 0);
+	close(pair[1]);
+	event_base_free(base);
+}
+
+static void
+test_precise_timer_waits_the_whole_timeout(void **state)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+	struct timeval start, end, diff;
+
+	(void)state;
+	assert_int_equal(event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER), 0);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	assert_non_null(base);
+	assert_true(base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
+	assert_int_equal(evutil_gettime_monotonic(&start, 1), 0);
+	assert_int_equal(dispatch_once(base, 1500), 0);
+	assert_int_equal(evutil_gettime_monotonic(&end, 1), 0);
+	assert_int_equal(clear_active(base), 0);
+	/* Never early: a wake-up before the deadline would spin the loop. */
+	evutil_timersub(&end, &start, &diff);
+	assert_true(diff.tv_sec > 0 || diff.tv_usec >= 1500);
+	/* And a zero timeout polls without arming anything. */
+	assert_int_equal(dispatch_once(base, 0), 0);
+	assert_int_equal(clear_active(base), 0);
+	event_base_free(base);
+}
+
+static void
+test_millisecond_timeout_is_not_rounded_down(void **state)
+{
+	struct event_base *base = *state;
+	struct timeval start, end, diff;
+
+	assert_int_equal(evutil_gettime_monotonic(&start, 1), 0);
+	assert_int_equal(dispatch_once(base, 300), 0);
+	assert_int_equal(evutil_gettime_monotonic(&end, 1), 0);
+	evutil_timersub(&end, &start, &diff);
+	assert_true(diff.tv_sec > 0 || diff.tv_usec >= 300);
+	assert_int_equal(clear_active(base), 0);
+}
+
+static void
+test_active_event_merges_a_second_reason(void **state)
+{
+	struct event_base *base = *state;
+	struct event ev;
+	int pair[2];
+
+	make_pair(pair);
+	init_event(&ev, base, pair[0], EV_READ | EV_WRITE);
+	event_active_nolock_(&ev, EV_READ, 1);
+	event_active_nolock_(&ev, EV_TIMEOUT, 1);
+	assert_true(is_active(&ev));
+	assert_int_equal(ev.ev_res, EV_READ | EV_TIMEOUT);
+	assert_int_equal(base->event_count_active, 1);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(base->event_count_active, 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_base, teardown_base)
+		T(test_method_is_the_one_the_environment_chose),
+		T(test_nothing_ready_reports_nothing),
+		T(test_written_byte_makes_peer_readable),
+		T(test_reader_and_writer_each_get_their_direction),
+		T(test_removed_direction_is_no_longer_reported),
+		T(test_removed_direction_does_not_wake_the_wait),
+		T(test_deleting_some_fds_keeps_the_others_watched),
+		T(test_two_readers_on_one_fd_both_wake_and_one_can_leave),
+		T(test_eof_makes_reader_active),
+		T(test_edge_triggered_reports_new_data_once),
+		T(test_level_triggered_reports_unread_data_again),
+		T(test_mixing_edge_and_level_on_one_fd_is_refused),
+		T(test_closed_reported_while_data_is_unread),
+		T(test_closed_and_read_on_one_event_report_both),
+		T(test_regular_file_is_always_ready),
+		T(test_dev_null_is_always_readable),
+		T(test_fd_beyond_fd_setsize_refused_only_by_select),
+		T(test_thousands_of_fds_report_exactly_the_ready_ones),
+		T(test_changelist_cancels_add_then_delete),
+		T(test_precise_timer_waits_the_whole_timeout),
+		T(test_millisecond_timeout_is_not_rounded_down),
+		T(test_active_event_merges_a_second_reason),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
