@@ -2,7 +2,9 @@
  *
  * Prints "NAME<TAB>ns per operation" for: secure random bytes (small and
  * large draws), numeric evutil_getaddrinfo() with its free, address parsing,
- * and ASCII case-insensitive comparison.  Usage: evutil [ITERATIONS]
+ * ASCII case-insensitive comparison, the monotonic timer object (each
+ * clock), RFC 1123 dates, and scoped IPv6 addresses (numeric zone and
+ * interface name).  Usage: evutil [ITERATIONS]
  */
 #include <event2/event.h>
 #include <event2/util.h>
@@ -87,6 +89,57 @@ bench_strcasecmp(long n)
 	printf("ascii_strcasecmp_29_bytes\t%.1f\n", (now_ns() - start) / n);
 }
 
+static void
+bench_timer(const char *name, int flags, long n)
+{
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+	struct timeval tv;
+	double start;
+	long i;
+
+	if (!timer || evutil_configure_monotonic_time(timer, flags) < 0)
+		abort();
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		evutil_gettime_monotonic(timer, &tv);
+		sink += (unsigned)tv.tv_usec;
+	}
+	printf("%s\t%.1f\n", name, (now_ns() - start) / n);
+	evutil_monotonic_timer_free(timer);
+}
+
+static void
+bench_date(long n)
+{
+	time_t t = 784111777;
+	struct tm tm;
+	char buf[64];
+	double start;
+	long i;
+
+	gmtime_r(&t, &tm);
+	start = now_ns();
+	for (i = 0; i < n; i++)
+		sink += (unsigned)evutil_date_rfc1123(buf, sizeof(buf), &tm);
+	printf("date_rfc1123\t%.1f\n", (now_ns() - start) / n);
+}
+
+static void
+bench_scope(const char *name, const char *text, long n)
+{
+	struct in6_addr addr;
+	unsigned index;
+	double start = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++) {
+		if (evutil_inet_pton_scope(AF_INET6, text, &addr, &index) != 1)
+			abort();
+		sink += index;
+	}
+	printf("%s\t%.1f\n", name, (now_ns() - start) / n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -98,5 +151,11 @@ main(int argc, char **argv)
 	bench_getaddrinfo(n);
 	bench_parse(n);
 	bench_strcasecmp(n * 10);
+	bench_timer("monotonic_timer_coarse", 0, n * 10);
+	bench_timer("monotonic_timer_precise", EV_MONOT_PRECISE, n * 10);
+	bench_timer("monotonic_timer_fallback", EV_MONOT_FALLBACK, n * 10);
+	bench_date(n);
+	bench_scope("inet_pton_scope_numeric", "fe80::1%2", n);
+	bench_scope("inet_pton_scope_ifname_lo", "fe80::1%lo", n / 10);
 	return 0;
 }

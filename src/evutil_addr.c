@@ -29,6 +29,59 @@ evutil_inet_pton(int af, const char *src, void *dst)
 		return 0;
 	return inet_pton(af, src, dst);
 }
+/* ⟨Read the zone of a scoped address⟩ */
+static int
+parse_zone(const char *zone, unsigned *index)
+{
+	unsigned long value = 0;
+	const char *p;
+
+	if (*zone == '\0')
+		return -1;
+	for (p = zone; *p >= '0' && *p <= '9'; p++) {
+		value = value * 10 + (unsigned long)(*p - '0');
+		if (value > UINT_MAX)
+			return -1;
+	}
+	if (*p == '\0') {
+		*index = (unsigned)value;
+		return 0;
+	}
+	if (strlen(zone) >= IF_NAMESIZE)
+		return -1;
+	*index = if_nametoindex(zone);
+	return *index == 0 ? -1 : 0;
+}
+/* ⟨Parse an address that may carry a scope⟩ */
+int
+evutil_inet_pton_scope(int af, const char *src, void *dst, unsigned *indexp)
+{
+	char text[INET6_ADDRSTRLEN];
+	struct in6_addr addr;
+	const char *percent = src ? strchr(src, '%') : NULL;
+	unsigned index;
+	size_t len;
+	int r;
+
+	if (af != AF_INET6 || !percent) {
+		r = evutil_inet_pton(af, src, dst);
+		if (r == 1 && indexp)
+			*indexp = 0;
+		return r;
+	}
+	len = (size_t)(percent - src);
+	if (len >= sizeof(text))
+		return 0;
+	memcpy(text, src, len);
+	text[len] = '\0';
+	if (inet_pton(AF_INET6, text, &addr) != 1 ||
+	    parse_zone(percent + 1, &index) < 0)
+		return 0;
+	memcpy(dst, &addr, sizeof(addr));
+	if (indexp)
+		*indexp = index;
+	return 1;
+}
 /* ⟨Split an address string into host and port⟩ */
 struct address_parts {
 	char host[64];          /* longer than any IPv4 or IPv6 address text */
@@ -112,12 +165,14 @@ static int
 store_ipv6(const char *host, int port, struct sockaddr *out, int *outlen)
 {
 	struct sockaddr_in6 sin6;
+	unsigned scope;
 
 	memset(&sin6, 0, sizeof(sin6));
 	sin6.sin6_family = AF_INET6;
 	sin6.sin6_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET6, host, &sin6.sin6_addr) != 1)
+	if (evutil_inet_pton_scope(AF_INET6, host, &sin6.sin6_addr, &scope) != 1)
 		return -1;
+	sin6.sin6_scope_id = scope;
 	return copy_address_out(&sin6, sizeof(sin6), out, outlen);
 }
 /* ⟨Parse an address with an optional port⟩ */

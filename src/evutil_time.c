@@ -5,8 +5,10 @@
  */
 #include <event2/util.h>
 
+#include <string.h>
 #include <time.h>
 
+#include "mm-internal.h"
 #include "util-internal.h"
 
 /* ⟨Read the wall clock⟩ */
@@ -25,7 +27,7 @@ read_monotonic_clock(struct timespec *ts, int precise)
 }
 /* ⟨Read the monotonic time as a timeval⟩ */
 int
-evutil_gettime_monotonic(struct timeval *tv, int precise)
+evutil_monotonic_now_(struct timeval *tv, int precise)
 {
 	struct timespec ts;
 
@@ -34,4 +36,112 @@ evutil_gettime_monotonic(struct timeval *tv, int precise)
 	tv->tv_sec = ts.tv_sec;
 	tv->tv_usec = (suseconds_t)(ts.tv_nsec / 1000);
 	return 0;
+}
+/* ⟨The monotonic timer object⟩ */
+struct evutil_monotonic_timer {
+	int precise;		/* EV_MONOT_PRECISE: CLOCK_MONOTONIC */
+	int fallback;		/* EV_MONOT_FALLBACK: the wall clock, held back */
+	struct timeval offset;	/* fallback: added to the wall clock, >= 0 */
+	struct timeval last;	/* fallback: the last reading returned */
+};
+/* ⟨Make, configure and free a monotonic timer⟩ */
+struct evutil_monotonic_timer *
+evutil_monotonic_timer_new(void)
+{
+	return mm_calloc(1, sizeof(struct evutil_monotonic_timer));
+}
+
+void
+evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer)
+{
+	mm_free(timer);
+}
+
+int
+evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer,
+    int flags)
+{
+	if (!timer) {
+		event_warnx("%s: no timer", __func__);
+		return -1;
+	}
+	if (flags & ~(EV_MONOT_PRECISE | EV_MONOT_FALLBACK)) {
+		event_warnx("%s: unknown flags 0x%x", __func__, (unsigned)flags);
+		return -1;
+	}
+	memset(timer, 0, sizeof(*timer));
+	timer->precise = (flags & EV_MONOT_PRECISE) != 0;
+	timer->fallback = (flags & EV_MONOT_FALLBACK) != 0;
+	return 0;
+}
+/* ⟨Hold a fallback clock back⟩ */
+void
+evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
+    struct timeval *tv)
+{
+	struct timeval adjusted;
+
+	evutil_timeradd(tv, &timer->offset, &adjusted);
+	if (evutil_timercmp(&adjusted, &timer->last, <)) {
+		struct timeval jump;
+
+		evutil_timersub(&timer->last, &adjusted, &jump);
+		evutil_timeradd(&timer->offset, &jump, &timer->offset);
+		adjusted = timer->last;
+	}
+	EVUTIL_ASSERT(timer->offset.tv_sec >= 0);
+	EVUTIL_ASSERT(!evutil_timercmp(&adjusted, &timer->last, <));
+	timer->last = adjusted;
+	*tv = adjusted;
+}
+/* ⟨Read a monotonic timer⟩ */
+int
+evutil_gettime_monotonic(struct evutil_monotonic_timer *timer,
+    struct timeval *tp)
+{
+	if (!timer || !tp) {
+		event_warnx("%s: NULL %s", __func__, timer ? "timeval" : "timer");
+		return -1;
+	}
+	if (!timer->fallback)
+		return evutil_monotonic_now_(tp, timer->precise);
+	if (evutil_gettimeofday(tp, NULL) < 0)
+		return -1;
+	evutil_monotonic_hold_back_(timer, tp);
+	return 0;
+}
+/* ⟨Format a date as RFC 1123 says⟩ */
+static const char *const day_names[7] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+};
+static const char *const month_names[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+int
+evutil_date_rfc1123(char *date, const size_t datelen, const struct tm *tm)
+{
+	struct tm now;
+
+	if (!date && datelen) {
+		event_warnx("%s: NULL buffer of %zu bytes", __func__, datelen);
+		return -1;
+	}
+	if (!tm) {
+		time_t t = time(NULL);
+
+		if (!gmtime_r(&t, &now))
+			return -1;
+		tm = &now;
+	}
+	if (tm->tm_wday < 0 || tm->tm_wday > 6 ||
+	    tm->tm_mon < 0 || tm->tm_mon > 11) {
+		event_warnx("%s: day %d or month %d out of range", __func__,
+		    tm->tm_wday, tm->tm_mon);
+		return -1;
+	}
+	return evutil_snprintf(date, datelen, "%s, %02d %s %d %02d:%02d:%02d GMT",
+	    day_names[tm->tm_wday], tm->tm_mday, month_names[tm->tm_mon],
+	    tm->tm_year + 1900, tm->tm_hour, tm->tm_min, tm->tm_sec);
 }

@@ -19,7 +19,12 @@
 	} while (0)
 
 /* CLOCK_MONOTONIC when precise, else the coarse clock; 0 or -1. */
-int evutil_gettime_monotonic(struct timeval *tv, int precise);
+int evutil_monotonic_now_(struct timeval *tv, int precise);
+
+/* Hands out *tv (a wall-clock reading) held back so that it never runs
+ * behind the timer's last reading; for EV_MONOT_FALLBACK timers. */
+void evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
+    struct timeval *tv);
 
 /* Nonzero once event_enable_debug_mode() has been called. */
 int event_debug_mode_enabled(void);

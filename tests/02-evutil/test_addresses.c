@@ -1,7 +1,10 @@
-/* Chapter 02: inet_pton/ntop, evutil_parse_sockaddr_port, evutil_sockaddr_cmp. */
+/* Chapter 02: inet_pton/ntop, scoped IPv6 addresses, evutil_parse_sockaddr_port,
+ * evutil_sockaddr_cmp. */
 #include <event2/util.h>
 
 #include <arpa/inet.h>
+#include <limits.h>
+#include <net/if.h>
 #include <string.h>
 
 #include <stdarg.h>
@@ -48,6 +51,97 @@ test_inet_pton_rejects_malformed_text(void **state)
 		assert_int_equal(evutil_inet_pton(AF_INET6, bad6[i], out), 0);
 	assert_int_equal(evutil_inet_pton(AF_INET, NULL, out), 0);
 	assert_int_equal(evutil_inet_pton(AF_UNIX, "1.2.3.4", out), -1);
+}
+
+static const unsigned char fe80_1[16] = { 0xfe, 0x80, [15] = 1 };
+
+static void
+test_inet_pton_scope_reads_a_numeric_zone(void **state)
+{
+	struct in6_addr a6;
+	unsigned index = 99;
+
+	(void)state;
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, "fe80::1%7", &a6, &index), 1);
+	assert_memory_equal(&a6, fe80_1, 16);
+	assert_int_equal(index, 7);
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, "fe80::1%4294967295", &a6,
+	    &index), 1);
+	assert_int_equal(index, UINT_MAX);
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, "fe80::1%0", &a6, &index), 1);
+	assert_int_equal(index, 0);
+}
+
+static void
+test_inet_pton_scope_reads_an_interface_name(void **state)
+{
+	struct in6_addr a6;
+	unsigned lo = if_nametoindex("lo"), index = 0;
+
+	(void)state;
+	assert_true(lo > 0);	/* every Linux network namespace has lo */
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, "fe80::1%lo", &a6, &index), 1);
+	assert_memory_equal(&a6, fe80_1, 16);
+	assert_int_equal(index, lo);
+}
+
+static void
+test_inet_pton_scope_without_a_zone_gives_index_zero(void **state)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	unsigned index = 99;
+
+	(void)state;
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, "fe80::1", &a6, &index), 1);
+	assert_memory_equal(&a6, fe80_1, 16);
+	assert_int_equal(index, 0);
+	index = 99;
+	assert_int_equal(evutil_inet_pton_scope(AF_INET, "192.0.2.33", &a4, &index), 1);
+	assert_int_equal(ntohl(a4.s_addr), 0xc0000221u);
+	assert_int_equal(index, 0);
+	/* A caller that wants only the bytes passes no index. */
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, "fe80::1%3", &a6, NULL), 1);
+	assert_int_equal(evutil_inet_pton_scope(AF_UNIX, "fe80::1%3", &a6, &index), -1);
+}
+
+static void
+test_inet_pton_scope_rejects_malformed_zones_and_addresses(void **state)
+{
+	char overlong[128];
+	const char *bad[] = {
+		"fe80::1%",			/* empty zone */
+		"fe80::1%no-such-if0",		/* no interface has that name */
+		"fe80::1%abcdefghijklmnopqrstuvwxyz",	/* longer than any name */
+		"fe80::1%4294967296",		/* UINT_MAX + 1 */
+		"fe80::1%99999999999999999999999",
+		"fe80::1%12x",			/* digits, then not */
+		"fe80::1%-1", "fe80::1%+1", "fe80::1% 1",
+		"fe80::1%lo%lo",		/* two zones */
+		"fe80:%lo",			/* truncated address */
+		"%lo", "%", "", "fe80::1 %1", "fe80::g%1",
+		"192.0.2.1%1",			/* IPv4 has no zones */
+		overlong,
+	};
+	unsigned char dst[16];
+	unsigned index;
+	size_t i;
+
+	(void)state;
+	memset(overlong, '1', sizeof(overlong));
+	memcpy(overlong + sizeof(overlong) - 3, "%1", 3);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(dst, 0xaa, sizeof(dst));
+		index = 99;
+		if (evutil_inet_pton_scope(AF_INET6, bad[i], dst, &index) != 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_int_equal(dst[0], 0xaa);	/* nothing was written */
+		assert_int_equal(dst[15], 0xaa);
+		assert_int_equal(index, 99);
+	}
+	assert_int_equal(evutil_inet_pton_scope(AF_INET, "192.0.2.1%1", dst, &index), 0);
+	assert_int_equal(evutil_inet_pton_scope(AF_INET6, NULL, dst, &index), 0);
+	assert_int_equal(index, 99);
 }
 
 static void
@@ -124,6 +218,32 @@ test_parse_sockaddr_port_accepts_every_documented_form(void **state)
 }
 
 static void
+test_parse_sockaddr_port_keeps_the_zone_of_an_ipv6_address(void **state)
+{
+	struct sockaddr_in6 sin6;
+	int len;
+
+	(void)state;
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port("[fe80::1%lo]:80",
+	    (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(len, sizeof(sin6));
+	assert_memory_equal(&sin6.sin6_addr, fe80_1, 16);
+	assert_int_equal(ntohs(sin6.sin6_port), 80);
+	assert_int_equal(sin6.sin6_scope_id, if_nametoindex("lo"));
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port("fe80::1%2",
+	    (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(sin6.sin6_scope_id, 2);
+	assert_int_equal(sin6.sin6_port, 0);
+	/* Without a zone the scope is 0. */
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port("[fe80::1]:80",
+	    (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(sin6.sin6_scope_id, 0);
+}
+
+static void
 test_parse_sockaddr_port_rejects_malformed_input(void **state)
 {
 	static const char *bad[] = {
@@ -133,6 +253,8 @@ test_parse_sockaddr_port_rejects_malformed_input(void **state)
 		"1.2.3.4:http", "1.2.3.4: 80", "1.2.3:80", "256.0.0.1",
 		"localhost:80", "::1]:80", "1.2.3.4:80:90", " 1.2.3.4",
 		"[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:1",
+		"[fe80::1%]:80", "[fe80::1%no-such-if0]:80", "fe80::1%",
+		"[fe80::1%lo", "1.2.3.4%1:80", "1.2.3.4%lo",
 	};
 	struct sockaddr_storage ss;
 	size_t i;
@@ -240,8 +362,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inet_pton_accepts_ipv4_and_ipv6),
 		cmocka_unit_test(test_inet_pton_rejects_malformed_text),
+		cmocka_unit_test(test_inet_pton_scope_reads_a_numeric_zone),
+		cmocka_unit_test(test_inet_pton_scope_reads_an_interface_name),
+		cmocka_unit_test(test_inet_pton_scope_without_a_zone_gives_index_zero),
+		cmocka_unit_test(test_inet_pton_scope_rejects_malformed_zones_and_addresses),
 		cmocka_unit_test(test_inet_ntop_round_trips_and_refuses_short_buffers),
 		cmocka_unit_test(test_parse_sockaddr_port_accepts_every_documented_form),
+		cmocka_unit_test(test_parse_sockaddr_port_keeps_the_zone_of_an_ipv6_address),
 		cmocka_unit_test(test_parse_sockaddr_port_rejects_malformed_input),
 		cmocka_unit_test(test_parse_sockaddr_port_rejects_an_overlong_string),
 		cmocka_unit_test(test_parse_sockaddr_port_refuses_a_small_buffer_and_null),

@@ -1,6 +1,11 @@
-/* Chapter 02: timeval arithmetic, the wall clock and the monotonic clock. */
+/* Chapter 02: timeval arithmetic, the wall clock, the monotonic clock, the
+ * monotonic timer object and RFC 1123 dates. */
 #include <event2/util.h>
 
+#include <event2/event.h>
+
+#include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -9,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "evutil_test.h"
 #include "util-internal.h"
 
 static struct timeval
@@ -98,9 +104,9 @@ test_monotonic_time_never_goes_backwards(void **state)
 
 	(void)state;
 	for (precise = 0; precise <= 1; precise++) {
-		assert_int_equal(evutil_gettime_monotonic(&prev, precise), 0);
+		assert_int_equal(evutil_monotonic_now_(&prev, precise), 0);
 		for (i = 0; i < 10000; i++) {
-			assert_int_equal(evutil_gettime_monotonic(&now, precise), 0);
+			assert_int_equal(evutil_monotonic_now_(&now, precise), 0);
 			assert_true(now.tv_usec >= 0 && now.tv_usec < 1000000);
 			assert_false(evutil_timercmp(&now, &prev, <));
 			prev = now;
@@ -116,8 +122,8 @@ test_coarse_reading_never_runs_ahead_of_a_later_precise_one(void **state)
 
 	(void)state;
 	for (i = 0; i < 1000; i++) {
-		assert_int_equal(evutil_gettime_monotonic(&coarse, 0), 0);
-		assert_int_equal(evutil_gettime_monotonic(&precise, 1), 0);
+		assert_int_equal(evutil_monotonic_now_(&coarse, 0), 0);
+		assert_int_equal(evutil_monotonic_now_(&precise, 1), 0);
 		assert_false(evutil_timercmp(&coarse, &precise, >));
 	}
 }
@@ -129,7 +135,7 @@ test_monotonic_clock_is_not_the_wall_clock(void **state)
 	struct timespec ts;
 
 	(void)state;
-	assert_int_equal(evutil_gettime_monotonic(&mono, 1), 0);
+	assert_int_equal(evutil_monotonic_now_(&mono, 1), 0);
 	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
 	assert_int_equal(evutil_gettimeofday(&wall, NULL), 0);
 	/* The same clock as CLOCK_MONOTONIC, read a moment earlier... */
@@ -137,6 +143,294 @@ test_monotonic_clock_is_not_the_wall_clock(void **state)
 	/* ...which counts from boot, not from 1970 (unless a machine has been
 	 * up for decades). */
 	assert_true(wall.tv_sec - mono.tv_sec > 365L * 24 * 3600);
+}
+
+/* Allocation hooks that count, to see where a timer comes from. */
+static int allocs, frees;
+
+static void *
+counting_malloc(size_t n)
+{
+	allocs++;
+	return malloc(n);
+}
+
+static void *
+counting_realloc(void *p, size_t n)
+{
+	return realloc(p, n);
+}
+
+static void
+counting_free(void *p)
+{
+	frees++;
+	free(p);
+}
+
+static void
+test_monotonic_timer_comes_from_the_allocation_hooks(void **state)
+{
+	struct evutil_monotonic_timer *timer;
+
+	(void)state;
+	allocs = frees = 0;
+	event_set_mem_functions(counting_malloc, counting_realloc, counting_free);
+	timer = evutil_monotonic_timer_new();
+	assert_non_null(timer);
+	assert_int_equal(allocs, 1);
+	evutil_monotonic_timer_free(timer);
+	assert_int_equal(frees, 1);
+	evutil_monotonic_timer_free(NULL);	/* allowed, like free(NULL) */
+	event_set_mem_functions(NULL, NULL, NULL);
+}
+
+static void
+test_monotonic_timer_never_goes_backwards_for_any_flags(void **state)
+{
+	const int flags[] = { 0, EV_MONOT_PRECISE, EV_MONOT_FALLBACK,
+		EV_MONOT_PRECISE | EV_MONOT_FALLBACK };
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+	struct timeval prev, now;
+	size_t f;
+	int i;
+
+	(void)state;
+	assert_non_null(timer);
+	for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+		assert_int_equal(evutil_configure_monotonic_time(timer, flags[f]), 0);
+		assert_int_equal(evutil_gettime_monotonic(timer, &prev), 0);
+		for (i = 0; i < 10000; i++) {
+			assert_int_equal(evutil_gettime_monotonic(timer, &now), 0);
+			assert_true(now.tv_usec >= 0 && now.tv_usec < 1000000);
+			assert_false(evutil_timercmp(&now, &prev, <));
+			prev = now;
+		}
+	}
+	evutil_monotonic_timer_free(timer);
+}
+
+static void
+test_unconfigured_timer_reads_the_coarse_clock(void **state)
+{
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+	struct timeval coarse, precise;
+	int i;
+
+	(void)state;
+	assert_non_null(timer);
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(evutil_gettime_monotonic(timer, &coarse), 0);
+		assert_int_equal(evutil_monotonic_now_(&precise, 1), 0);
+		assert_false(evutil_timercmp(&coarse, &precise, >));
+	}
+	evutil_monotonic_timer_free(timer);
+}
+
+static void
+test_precise_timer_reads_clock_monotonic(void **state)
+{
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+	struct timeval mono, wall;
+	struct timespec ts;
+
+	(void)state;
+	assert_non_null(timer);
+	assert_int_equal(evutil_configure_monotonic_time(timer, EV_MONOT_PRECISE), 0);
+	assert_int_equal(evutil_gettime_monotonic(timer, &mono), 0);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	assert_int_equal(evutil_gettimeofday(&wall, NULL), 0);
+	assert_true(mono.tv_sec <= ts.tv_sec && mono.tv_sec >= ts.tv_sec - 1);
+	assert_true(wall.tv_sec - mono.tv_sec > 365L * 24 * 3600);
+	evutil_monotonic_timer_free(timer);
+}
+
+static void
+test_fallback_timer_follows_the_wall_clock(void **state)
+{
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+	struct timeval before, reading, after;
+
+	(void)state;
+	assert_non_null(timer);
+	assert_int_equal(evutil_configure_monotonic_time(timer, EV_MONOT_FALLBACK), 0);
+	assert_int_equal(evutil_gettimeofday(&before, NULL), 0);
+	assert_int_equal(evutil_gettime_monotonic(timer, &reading), 0);
+	assert_int_equal(evutil_gettimeofday(&after, NULL), 0);
+	/* Nobody sets the clock back during the test, so the offset is 0. */
+	assert_false(evutil_timercmp(&reading, &before, <));
+	assert_false(evutil_timercmp(&reading, &after, >));
+	evutil_monotonic_timer_free(timer);
+}
+
+static void
+hold_back(struct evutil_monotonic_timer *timer, long sec, long usec,
+    long want_sec, long want_usec)
+{
+	struct timeval t = tv(sec, usec);
+
+	evutil_monotonic_hold_back_(timer, &t);
+	assert_int_equal(t.tv_sec, want_sec);
+	assert_int_equal(t.tv_usec, want_usec);
+}
+
+static void
+test_fallback_stands_still_when_the_wall_clock_goes_back(void **state)
+{
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+
+	(void)state;
+	assert_non_null(timer);
+	assert_int_equal(evutil_configure_monotonic_time(timer, EV_MONOT_FALLBACK), 0);
+	hold_back(timer, 100, 500000, 100, 500000);
+	hold_back(timer, 100, 900000, 100, 900000);
+	hold_back(timer, 99, 0, 100, 900000);	/* back 1.9 s: stand still */
+	hold_back(timer, 99, 100000, 101, 0);	/* then go on from there */
+	hold_back(timer, 98, 0, 101, 0);	/* back again: offset 3.0 s */
+	hold_back(timer, 98, 500000, 101, 500000);
+	hold_back(timer, 200, 0, 203, 0);	/* forward jumps are kept */
+	/* Configuring again forgets the offset and the last reading. */
+	assert_int_equal(evutil_configure_monotonic_time(timer, EV_MONOT_FALLBACK), 0);
+	hold_back(timer, 5, 0, 5, 0);
+	evutil_monotonic_timer_free(timer);
+}
+
+static void
+test_monotonic_timer_refuses_null_and_unknown_flags(void **state)
+{
+	struct evutil_monotonic_timer *timer = evutil_monotonic_timer_new();
+	struct timeval t;
+
+	(void)state;
+	assert_non_null(timer);
+	capture_log_start();
+	assert_int_equal(evutil_configure_monotonic_time(timer, 4), -1);
+	assert_true(captured_contains("unknown flags 0x4"));
+	assert_int_equal(evutil_configure_monotonic_time(timer, -1), -1);
+	assert_int_equal(evutil_configure_monotonic_time(NULL, 0), -1);
+	assert_int_equal(evutil_gettime_monotonic(NULL, &t), -1);
+	assert_int_equal(evutil_gettime_monotonic(timer, NULL), -1);
+	assert_int_equal(captured.count, 5);
+	capture_log_stop();
+	/* The refused flags left the timer as it was: still usable. */
+	assert_int_equal(evutil_gettime_monotonic(timer, &t), 0);
+	evutil_monotonic_timer_free(timer);
+}
+
+/* 784111777 is RFC 7231's example date, Sun, 06 Nov 1994 08:49:37 GMT. */
+static const time_t rfc_example = 784111777;
+
+static void
+test_date_rfc1123_formats_a_fixed_time(void **state)
+{
+	struct tm tm;
+	char buf[64];
+
+	(void)state;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 94;
+	tm.tm_mon = 10;
+	tm.tm_mday = 6;
+	tm.tm_wday = 0;
+	tm.tm_hour = 8;
+	tm.tm_min = 49;
+	tm.tm_sec = 37;
+	assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), 29);
+	assert_string_equal(buf, "Sun, 06 Nov 1994 08:49:37 GMT");
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_year = 100;
+	tm.tm_mon = 0;
+	tm.tm_wday = 6;
+	assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), 29);
+	assert_string_equal(buf, "Sat, 01 Jan 2000 00:00:00 GMT");
+}
+
+static void
+test_date_rfc1123_names_every_day_and_month_in_english(void **state)
+{
+	const char *days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	char buf[64];
+	time_t t;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 7; i++) {
+		t = rfc_example + (time_t)i * 86400;
+		assert_non_null(gmtime_r(&t, &tm));
+		assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), 29);
+		assert_memory_equal(buf, days[i], 3);
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_mday = 15;
+	tm.tm_year = 121;
+	for (i = 0; i < 12; i++) {
+		tm.tm_mon = i;
+		assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), 29);
+		assert_memory_equal(buf + 8, months[i], 3);
+	}
+}
+
+static void
+test_date_rfc1123_truncates_like_snprintf(void **state)
+{
+	struct tm tm;
+	char buf[10];
+
+	(void)state;
+	assert_non_null(gmtime_r(&rfc_example, &tm));
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), 29);
+	assert_string_equal(buf, "Sun, 06 N");
+	assert_int_equal(evutil_date_rfc1123(buf, 1, &tm), 29);
+	assert_string_equal(buf, "");
+	/* No buffer at all: only the length it would need. */
+	assert_int_equal(evutil_date_rfc1123(NULL, 0, &tm), 29);
+}
+
+static void
+test_date_rfc1123_without_tm_is_the_current_time(void **state)
+{
+	char now[64], earlier[64], later[64];
+	time_t before, after;
+	struct tm tm;
+
+	(void)state;
+	before = time(NULL);
+	assert_int_equal(evutil_date_rfc1123(now, sizeof(now), NULL), 29);
+	after = time(NULL);
+	assert_non_null(gmtime_r(&before, &tm));
+	evutil_date_rfc1123(earlier, sizeof(earlier), &tm);
+	assert_non_null(gmtime_r(&after, &tm));
+	evutil_date_rfc1123(later, sizeof(later), &tm);
+	assert_true(strcmp(now, earlier) == 0 || strcmp(now, later) == 0);
+}
+
+static void
+test_date_rfc1123_refuses_fields_out_of_range(void **state)
+{
+	struct tm tm;
+	char buf[64] = "untouched";
+
+	(void)state;
+	assert_non_null(gmtime_r(&rfc_example, &tm));
+	capture_log_start();
+	tm.tm_wday = 7;
+	assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), -1);
+	tm.tm_wday = 0;
+	tm.tm_mon = -1;
+	assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), -1);
+	tm.tm_mon = 12;
+	assert_int_equal(evutil_date_rfc1123(buf, sizeof(buf), &tm), -1);
+	tm.tm_mon = 10;
+	assert_int_equal(evutil_date_rfc1123(NULL, 5, &tm), -1);
+	assert_int_equal(captured.count, 4);
+	assert_true(captured_contains("out of range"));
+	capture_log_stop();
+	assert_string_equal(buf, "untouched");
 }
 
 int
@@ -151,6 +445,18 @@ main(void)
 		cmocka_unit_test(test_monotonic_time_never_goes_backwards),
 		cmocka_unit_test(test_coarse_reading_never_runs_ahead_of_a_later_precise_one),
 		cmocka_unit_test(test_monotonic_clock_is_not_the_wall_clock),
+		cmocka_unit_test(test_monotonic_timer_comes_from_the_allocation_hooks),
+		cmocka_unit_test(test_monotonic_timer_never_goes_backwards_for_any_flags),
+		cmocka_unit_test(test_unconfigured_timer_reads_the_coarse_clock),
+		cmocka_unit_test(test_precise_timer_reads_clock_monotonic),
+		cmocka_unit_test(test_fallback_timer_follows_the_wall_clock),
+		cmocka_unit_test(test_fallback_stands_still_when_the_wall_clock_goes_back),
+		cmocka_unit_test(test_monotonic_timer_refuses_null_and_unknown_flags),
+		cmocka_unit_test(test_date_rfc1123_formats_a_fixed_time),
+		cmocka_unit_test(test_date_rfc1123_names_every_day_and_month_in_english),
+		cmocka_unit_test(test_date_rfc1123_truncates_like_snprintf),
+		cmocka_unit_test(test_date_rfc1123_without_tm_is_the_current_time),
+		cmocka_unit_test(test_date_rfc1123_refuses_fields_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,24 @@ EVENT2_EXPORT_SYMBOL int evutil_closesocket(evutil_socket_t sock);
 struct timezone;	/* hidden by <sys/time.h> in strict ISO C modes */
 EVENT2_EXPORT_SYMBOL int evutil_gettimeofday(struct timeval *tv,
     struct timezone *tz);
+/* ⟨Monotonic timers of event2/util.h⟩ */
+struct evutil_monotonic_timer;
+
+#define EV_MONOT_PRECISE  1
+#define EV_MONOT_FALLBACK 2
+
+EVENT2_EXPORT_SYMBOL struct evutil_monotonic_timer *
+evutil_monotonic_timer_new(void);
+EVENT2_EXPORT_SYMBOL void evutil_monotonic_timer_free(
+    struct evutil_monotonic_timer *timer);
+EVENT2_EXPORT_SYMBOL int evutil_configure_monotonic_time(
+    struct evutil_monotonic_timer *timer, int flags);
+EVENT2_EXPORT_SYMBOL int evutil_gettime_monotonic(
+    struct evutil_monotonic_timer *timer, struct timeval *tp);
+/* ⟨Dates of event2/util.h⟩ */
+struct tm;
+EVENT2_EXPORT_SYMBOL int evutil_date_rfc1123(char *date, const size_t datelen,
+    const struct tm *tm);
 /* ⟨String helpers of event2/util.h⟩ */
 EVENT2_EXPORT_SYMBOL ev_int64_t evutil_strtoll(const char *s, char **endptr,
     int base);
@@ -134,6 +152,9 @@ EVENT2_EXPORT_SYMBOL int evutil_parse_sockaddr_port(const char *str,
     struct sockaddr *out, int *outlen);
 EVENT2_EXPORT_SYMBOL int evutil_sockaddr_cmp(const struct sockaddr *sa1,
     const struct sockaddr *sa2, int include_port);
+/* ⟨Scoped addresses of event2/util.h⟩ */
+EVENT2_EXPORT_SYMBOL int evutil_inet_pton_scope(int af, const char *src,
+    void *dst, unsigned *indexp);
 /* ⟨Name resolution of event2/util.h⟩ */
 #define evutil_addrinfo addrinfo
 struct addrinfo;	/* hidden by <netdb.h> in strict ISO C modes */
