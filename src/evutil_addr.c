@@ -165,12 +165,14 @@ static int
 store_ipv6(const char *host, int port, struct sockaddr *out, int *outlen)
 {
 	struct sockaddr_in6 sin6;
+	unsigned scope;
 
 	memset(&sin6, 0, sizeof(sin6));
 	sin6.sin6_family = AF_INET6;
 	sin6.sin6_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET6, host, &sin6.sin6_addr) != 1)
+	if (evutil_inet_pton_scope(AF_INET6, host, &sin6.sin6_addr, &scope) != 1)
 		return -1;
+	sin6.sin6_scope_id = scope;
 	return copy_address_out(&sin6, sizeof(sin6), out, outlen);
 }
 /* ⟨Parse an address with an optional port⟩ */

@@ -27,7 +27,7 @@ trap 'rm -rf "$work"' EXIT
 # exists.  The prelude is what a program includes before the header.
 headers=(
 	"02 event2/util.h"
-	"02 event2/thread.h"
+	"04 event2/thread.h"
 	"05 event2/event.h"
 	"05 event2/event_struct.h event2/event.h"
 	"05 event2/event_compat.h event2/event.h"

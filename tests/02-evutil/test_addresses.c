@@ -218,6 +218,32 @@ test_parse_sockaddr_port_accepts_every_documented_form(void **state)
 }
 
 static void
+test_parse_sockaddr_port_keeps_the_zone_of_an_ipv6_address(void **state)
+{
+	struct sockaddr_in6 sin6;
+	int len;
+
+	(void)state;
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port("[fe80::1%lo]:80",
+	    (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(len, sizeof(sin6));
+	assert_memory_equal(&sin6.sin6_addr, fe80_1, 16);
+	assert_int_equal(ntohs(sin6.sin6_port), 80);
+	assert_int_equal(sin6.sin6_scope_id, if_nametoindex("lo"));
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port("fe80::1%2",
+	    (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(sin6.sin6_scope_id, 2);
+	assert_int_equal(sin6.sin6_port, 0);
+	/* Without a zone the scope is 0. */
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port("[fe80::1]:80",
+	    (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(sin6.sin6_scope_id, 0);
+}
+
+static void
 test_parse_sockaddr_port_rejects_malformed_input(void **state)
 {
 	static const char *bad[] = {
@@ -227,6 +253,8 @@ test_parse_sockaddr_port_rejects_malformed_input(void **state)
 		"1.2.3.4:http", "1.2.3.4: 80", "1.2.3:80", "256.0.0.1",
 		"localhost:80", "::1]:80", "1.2.3.4:80:90", " 1.2.3.4",
 		"[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:1",
+		"[fe80::1%]:80", "[fe80::1%no-such-if0]:80", "fe80::1%",
+		"[fe80::1%lo", "1.2.3.4%1:80", "1.2.3.4%lo",
 	};
 	struct sockaddr_storage ss;
 	size_t i;
@@ -340,6 +368,7 @@ main(void)
 		cmocka_unit_test(test_inet_pton_scope_rejects_malformed_zones_and_addresses),
 		cmocka_unit_test(test_inet_ntop_round_trips_and_refuses_short_buffers),
 		cmocka_unit_test(test_parse_sockaddr_port_accepts_every_documented_form),
+		cmocka_unit_test(test_parse_sockaddr_port_keeps_the_zone_of_an_ipv6_address),
 		cmocka_unit_test(test_parse_sockaddr_port_rejects_malformed_input),
 		cmocka_unit_test(test_parse_sockaddr_port_rejects_an_overlong_string),
 		cmocka_unit_test(test_parse_sockaddr_port_refuses_a_small_buffer_and_null),
