@@ -127,6 +127,36 @@ test_closed_event_reports_peer_shutdown_where_supported(void **state)
 }
 
 static void
+test_edge_triggered_event_fires_once_per_arrival(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct runlog log = { .n = 0 };
+	struct logged l = { .log = &log, .id = 1 };	/* never reads */
+	evutil_socket_t pair[2];
+	struct event *ev;
+
+	(void)state;
+	if (!(event_base_get_features(base) & EV_FEATURE_ET)) {
+		event_base_free(base);
+		skip();
+	}
+	make_pair(pair);
+	ev = event_new(base, pair[0], EV_READ | EV_ET | EV_PERSIST, log_cb, &l);
+	event_add(ev, NULL);
+	write_byte(pair[1]);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(l.runs, 1);
+	event_base_loop(base, EVLOOP_NONBLOCK);	/* still unread: no new edge */
+	assert_int_equal(l.runs, 1);
+	write_byte(pair[1]);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(l.runs, 2);
+	event_free(ev);
+	close_pair(pair);
+	event_base_free(base);
+}
+
+static void
 test_deleted_event_does_not_run(void **state)
 {
 	struct event_base *base = event_base_new();
@@ -473,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_persistent_read_event_fires_per_write_until_deleted),
 		cmocka_unit_test(test_peer_close_makes_the_socket_readable_with_eof),
 		cmocka_unit_test(test_closed_event_reports_peer_shutdown_where_supported),
+		cmocka_unit_test(test_edge_triggered_event_fires_once_per_arrival),
 		cmocka_unit_test(test_deleted_event_does_not_run),
 		cmocka_unit_test(test_event_active_runs_the_callback_with_the_given_reason),
 		cmocka_unit_test(test_self_cbarg_passes_the_event_to_its_callback),
