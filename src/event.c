@@ -416,13 +416,11 @@ event_count_list(struct event_base *base, const struct event *ev, int delta)
 static void
 event_unschedule_timeout(struct event_base *base, struct event *ev)
 {
-	struct common_timeout_list *ctl = common_timeout_of(base,
-	    &ev->ev_interval);
-
-	if (ctl)
-		common_timeout_remove(ctl, ev);
-	else
+	if (ev->ev_heap_idx >= 0)
 		min_heap_erase_(&base->timeheap, ev);
+	else
+		common_timeout_remove(common_timeout_of(base, &ev->ev_interval),
+		    ev);
 	ev->ev_flags &= ~EVLIST_TIMEOUT;
 	event_count_list(base, ev, -1);
 }
