@@ -138,20 +138,21 @@ test_readding_a_timer_reschedules_it(void **state)
 	struct event *ea = evtimer_new(base, log_cb, &a);
 	struct event *eb = evtimer_new(base, log_cb, &b);
 	struct timeval long_tv = msec(200), short_tv = msec(1), mid = msec(50);
+	struct event *evs[3] = { ea, eb, ea };
+	const struct timeval *first[3] = { &long_tv, &mid, &short_tv };
+	const struct timeval *second[3] = { &short_tv, &mid, &long_tv };
+	struct timer_set set = { evs, first, 3, 0 };
 
 	(void)state;
-	evtimer_add(ea, &long_tv);
-	evtimer_add(eb, &mid);
-	evtimer_add(ea, &short_tv);	/* now earlier than b */
-	event_base_dispatch(base);
+	/* Re-added earlier than b. */
+	run_with_timers_added_in_loop(base, add_timer_set, &set);
 	assert_int_equal(log.n, 2);
 	assert_int_equal(log.id[0], 1);
 	assert_int_equal(log.id[1], 2);
 	/* The other way: pushed later than b. */
-	evtimer_add(ea, &short_tv);
-	evtimer_add(eb, &mid);
-	evtimer_add(ea, &long_tv);
-	event_base_dispatch(base);
+	set.tv = second;
+	run_with_timers_added_in_loop(base, add_timer_set, &set);
+	assert_int_equal(log.n, 4);
 	assert_int_equal(log.id[2], 2);
 	assert_int_equal(log.id[3], 1);
 	event_free(ea);
