@@ -3,6 +3,7 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/02-evutil/02-evutil.adoc
  *   chapters/03-backends/03-backends.adoc
+ *   chapters/04-event-loop/04-event-loop.adoc
  */
 #ifndef EVENT2_EVENT_H_INCLUDED_
 #define EVENT2_EVENT_H_INCLUDED_
@@ -102,6 +103,51 @@ EVENT2_EXPORT_SYMBOL void event_base_free(struct event_base *base);
 EVENT2_EXPORT_SYMBOL void event_base_free_nofinalize(struct event_base *base);
 EVENT2_EXPORT_SYMBOL const char *event_base_get_method(const struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_get_features(const struct event_base *base);
+/* ⟨Declarations of event2/event.h⟩ */
+/* event_base_loop() flags */
+#define EVLOOP_ONCE		0x01
+#define EVLOOP_NONBLOCK		0x02
+#define EVLOOP_NO_EXIT_ON_EMPTY	0x04
+
+#define EVENT_MAX_PRIORITIES 256
+
+/* event_base_get_num_events() kinds */
+#define EVENT_BASE_COUNT_ACTIVE		1U
+#define EVENT_BASE_COUNT_VIRTUAL	2U
+#define EVENT_BASE_COUNT_ADDED		4U
+
+EVENT2_EXPORT_SYMBOL int event_config_set_max_dispatch_interval(
+    struct event_config *cfg, const struct timeval *max_interval,
+    int max_callbacks, int min_priority);
+
+EVENT2_EXPORT_SYMBOL int event_base_loop(struct event_base *base, int flags);
+EVENT2_EXPORT_SYMBOL int event_base_dispatch(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_base_loopexit(struct event_base *base,
+    const struct timeval *tv);
+EVENT2_EXPORT_SYMBOL int event_base_loopbreak(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_base_loopcontinue(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_base_got_exit(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_base_got_break(struct event_base *base);
+
+EVENT2_EXPORT_SYMBOL int event_base_priority_init(struct event_base *base,
+    int npriorities);
+EVENT2_EXPORT_SYMBOL int event_base_get_npriorities(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_reinit(struct event_base *base);
+
+EVENT2_EXPORT_SYMBOL int event_base_gettimeofday_cached(
+    struct event_base *base, struct timeval *tv);
+EVENT2_EXPORT_SYMBOL int event_base_update_cache_time(struct event_base *base);
+
+typedef int (*event_base_foreach_event_cb)(const struct event_base *,
+    const struct event *, void *);
+EVENT2_EXPORT_SYMBOL void event_base_dump_events(struct event_base *base,
+    FILE *f);
+EVENT2_EXPORT_SYMBOL int event_base_foreach_event(struct event_base *base,
+    event_base_foreach_event_cb fn, void *arg);
+EVENT2_EXPORT_SYMBOL struct event *event_base_get_running_event(
+    struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_base_get_num_events(struct event_base *base,
+    unsigned int type);
 
 #ifdef __cplusplus
 }
