@@ -54,6 +54,6 @@ awk -F'\t' '
 		printf "%-44s %14s %14s %8s\n", "measurement (ns/op, median)", "litevent", "libevent", "ratio"
 		for (i = 1; i <= m; i++) {
 			ours = median("litevent" SUBSEP order[i]); theirs = median("libevent" SUBSEP order[i])
-			printf "%-44s %14.1f %14.1f %8.2f\n", order[i], ours, theirs, theirs > 0 ? ours / theirs : 0
+			printf "%-44s %14.1f %14.1f %8.2f\n", order[i], ours, theirs, (theirs > 0 ? ours / theirs : 0)
 		}
 	}' "$results"

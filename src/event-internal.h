@@ -3,6 +3,7 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/03-backends/03-backends.adoc
  *   chapters/04-event-loop/04-event-loop.adoc
+ *   chapters/05-events/05-events.adoc
  */
 #ifndef EVENT_INTERNAL_H_INCLUDED_
 #define EVENT_INTERNAL_H_INCLUDED_
@@ -52,6 +53,8 @@ struct evcb_queue {
 	struct event_callback *first;
 	struct event_callback **lastp;
 };
+/* ⟨A queue of active callbacks⟩ */
+#include "minheap-internal.h"	/* chapter 05: the base embeds a timer heap */
 /* ⟨Fields of an event_config in a struct⟩ */
 struct event_config_avoid {
 	struct event_config_avoid *next;
@@ -103,6 +106,7 @@ struct event_base {
 		struct timeval tv_cache_wall;	/* the wall clock read with it */
 		/* Threads. */
 		struct event_callback *current_event;	/* the callback running now */
+		short *current_ncalls;		/* a running signal closure's calls left */
 		int current_event_waiters;	/* threads waiting for it to return */
 		void *current_event_cond;
 		unsigned long th_owner_id;	/* the thread running the loop */
@@ -112,6 +116,13 @@ struct event_base {
 		int is_notify_pending;		/* a wake-up is already in the eventfd */
 		int event_count_active_max;
 		int event_count_max;
+	/* ⟨Fields of an event_base⟩ */
+		/* Events (chapter 05). */
+		struct min_heap timeheap;	/* timers, earliest first */
+		struct common_timeout_list **common_timeout_queues;
+		int n_common_timeouts;
+		int n_common_timeouts_allocated;
+		struct event_once *once_events;	/* event_base_once() records */
 };
 /* ⟨Locking a base⟩ */
 #define EVBASE_ACQUIRE_LOCK(base) do {					\
@@ -159,5 +170,20 @@ int event_base_foreach_event_nolock_(struct event_base *base,
 int event_base_loop_setup_(struct event_base *base,
     const struct event_config *cfg);
 void event_base_loop_release_(struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
+#define EVENT_DEL_NOBLOCK 0	/* never wait for a running callback */
+#define EVENT_DEL_BLOCK 1	/* always wait when in another thread */
+#define EVENT_DEL_AUTOBLOCK 2	/* wait unless the event has EV_FINALIZE */
+int event_add_nolock_(struct event *ev, const struct timeval *tv,
+    int tv_is_absolute);
+int event_del_nolock_(struct event *ev, int blocking);
+void event_activate_due_timers_(struct event_base *base);
+void event_restart_persistent_timeout_(struct event_base *base,
+    struct event *ev);
+void event_run_finalizer_(struct event_callback *evcb);
+void event_base_release_events_(struct event_base *base, int run_finalizers);
+void event_debug_note_teardown_(const struct event *ev);
+int event_base_foreach_timer_(struct event_base *base,
+    event_base_foreach_event_cb fn, void *arg);
 
 #endif /* EVENT_INTERNAL_H_INCLUDED_ */

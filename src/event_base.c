@@ -3,6 +3,7 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/03-backends/03-backends.adoc
  *   chapters/04-event-loop/04-event-loop.adoc
+ *   chapters/05-events/05-events.adoc
  */
 #include <ctype.h>
 #include <errno.h>
@@ -225,6 +226,8 @@ event_base_free_(struct event_base *base, int run_finalizers)
 		/* Chapters 04 and 05 release their parts of the base here. */
 	/* ⟨Release what later chapters attached to a base⟩ */
 		event_base_loop_release_(base);
+	/* ⟨Release what later chapters attached to a base⟩ */
+		event_base_release_events_(base, run_finalizers);
 	evsig_dealloc_(base);
 	if (base->evsel && base->evsel->dealloc)
 		base->evsel->dealloc(base);
@@ -355,9 +358,7 @@ event_active_nolock_(struct event *ev, int res, short ncalls)
 		return;
 	}
 	ev->ev_res = (short)res;
-	if (ev->ev_events & EV_SIGNAL) {
+	if (ev->ev_events & EV_SIGNAL)
 		ev->ev_ncalls = ncalls;
-		ev->ev_pncalls = NULL;
-	}
 	event_callback_activate_nolock_(ev->ev_base, &ev->ev_evcallback);
 }

@@ -10,8 +10,10 @@
 
 struct timeval;
 
-/* NULL while threading is off.  Call evthread_lock_free() for every
- * evthread_lock_alloc(), even when it returned NULL. */
+/* NULL while threading is off.  Ask even then (do not test
+ * evthread_is_enabled() first): the NULL answer is how the threading trap
+ * learns that an unlocked object exists.  Call evthread_lock_free() for
+ * every evthread_lock_alloc(), even when it returned NULL. */
 void *evthread_lock_alloc(unsigned locktype);
 void evthread_lock_free(void *lock, unsigned locktype);
 

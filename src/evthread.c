@@ -163,9 +163,17 @@ struct debug_lock {
 	unsigned signature;	/* DEBUG_LOCK_SIGNATURE while allocated */
 	unsigned locktype;
 	void *real;		/* the lock the callbacks made */
-	unsigned long holder;	/* thread ID of the exclusive holder */
+	const void *holder;	/* this_thread() of the exclusive holder */
 	int count;		/* exclusive holds by holder; 0 when free */
 };
+
+static const void *
+this_thread(void)
+{
+	static __thread char marker;
+
+	return &marker;
+}
 
 static void EV_NORETURN
 lock_misuse(const char *what, const struct debug_lock *lock)
@@ -186,8 +194,8 @@ checked_debug_lock(void *lock)
 static int
 held_by_me(const struct debug_lock *dl)
 {
-	return __atomic_load_n(&dl->count, __ATOMIC_RELAXED) > 0 &&
-	    __atomic_load_n(&dl->holder, __ATOMIC_RELAXED) == evthread_get_id();
+	return __atomic_load_n(&dl->count, __ATOMIC_ACQUIRE) > 0 &&
+	    __atomic_load_n(&dl->holder, __ATOMIC_RELAXED) == this_thread();
 }
 
 static int
@@ -217,19 +225,19 @@ free_debug_lock(void *lock, unsigned locktype)
 {
 	struct debug_lock *dl = checked_debug_lock(lock);
 
-	if (dl->count > 0)
+	if (__atomic_load_n(&dl->count, __ATOMIC_ACQUIRE) > 0)
 		lock_misuse("freeing a lock that is held", dl);
 	EVUTIL_ASSERT(dl->locktype == locktype);
 	lock_fns.free(dl->real, locktype);
 	dl->signature = 0;
 	mm_free(dl);
 }
-/* ⟨Take and release a debugging lock⟩ */
+/* ⟨Take a debugging lock⟩ */
 static void
 mark_held(struct debug_lock *dl, int delta)
 {
-	__atomic_store_n(&dl->holder, evthread_get_id(), __ATOMIC_RELAXED);
-	__atomic_store_n(&dl->count, dl->count + delta, __ATOMIC_RELAXED);
+	__atomic_store_n(&dl->holder, this_thread(), __ATOMIC_RELAXED);
+	__atomic_store_n(&dl->count, dl->count + delta, __ATOMIC_RELEASE);
 }
 
 static int
@@ -248,7 +256,7 @@ take_debug_lock(void *lock, unsigned mode)
 		mark_held(dl, 1);
 	return r;
 }
-
+/* ⟨Release a debugging lock⟩ */
 static int
 release_debug_lock(void *lock, unsigned mode)
 {

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,20 @@ static volatile sig_atomic_t evsig_route_fd[NSIG] = { [0 ... NSIG - 1] = -1 };
 static int evsig_nbases[NSIG];			/* bases watching each signal */
 static struct sigaction evsig_saved[NSIG];	/* the program's handlers */
 static struct evsig_info *evsig_bases;		/* bases with an open pair */
+static char evsig_tables_busy;			/* the lock of the four above */
+
+static void
+evsig_lock_tables(void)
+{
+	while (__atomic_test_and_set(&evsig_tables_busy, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void
+evsig_unlock_tables(void)
+{
+	__atomic_clear(&evsig_tables_busy, __ATOMIC_RELEASE);
+}
 /* ⟨The signal handler⟩ */
 static void
 evsig_handler(int sig)
@@ -97,8 +112,10 @@ evsig_open_pipe(struct event_base *base)
 	}
 	info->ev_signal.ev_flags |= EVLIST_INSERTED;
 	info->ev_signal_added = 1;
+	evsig_lock_tables();
 	info->next = evsig_bases;
 	evsig_bases = info;
+	evsig_unlock_tables();
 	return 0;
 }
 /* ⟨Install and restore a signal handler⟩ */
@@ -125,13 +142,17 @@ evsig_add_(struct event_base *base, int sig)
 
 	if (info->pair[0] < 0 && evsig_open_pipe(base) < 0)
 		return -1;
+	evsig_lock_tables();
 	if (!info->watching[sig]) {
-		if (evsig_nbases[sig] == 0 && evsig_install(sig) < 0)
+		if (evsig_nbases[sig] == 0 && evsig_install(sig) < 0) {
+			evsig_unlock_tables();
 			return -1;
+		}
 		evsig_nbases[sig]++;
 		info->watching[sig] = 1;
 	}
 	evsig_route_fd[sig] = info->pair[1];
+	evsig_unlock_tables();
 	return 0;
 }
 /* ⟨Install and restore a signal handler⟩ */
@@ -146,13 +167,9 @@ evsig_successor(int sig)
 	return -1;
 }
 
-int
-evsig_del_(struct event_base *base, int sig)
+static int
+evsig_let_go(struct evsig_info *info, int sig)
 {
-	struct evsig_info *info = &base->sig;
-
-	if (!info->watching[sig])
-		return 0;
 	info->watching[sig] = 0;
 	EVUTIL_ASSERT(evsig_nbases[sig] > 0);
 	if (--evsig_nbases[sig] > 0) {
@@ -167,6 +184,19 @@ evsig_del_(struct event_base *base, int sig)
 	}
 	return 0;
 }
+
+int
+evsig_del_(struct event_base *base, int sig)
+{
+	struct evsig_info *info = &base->sig;
+	int result = 0;
+
+	evsig_lock_tables();
+	if (info->watching[sig])
+		result = evsig_let_go(info, sig);
+	evsig_unlock_tables();
+	return result;
+}
 /* ⟨Rebuild and release the signal pipe⟩ */
 static void
 evsig_close_pipe(struct event_base *base)
@@ -177,11 +207,13 @@ evsig_close_pipe(struct event_base *base)
 		evmap_io_del_(base, info->pair[0], &info->ev_signal);
 		info->ev_signal_added = 0;
 	}
+	evsig_lock_tables();
 	for (p = &evsig_bases; *p; p = &(*p)->next)
 		if (*p == info) {
 			*p = info->next;
 			break;
 		}
+	evsig_unlock_tables();
 	if (info->pair[0] >= 0)
 		close(info->pair[0]);
 	if (info->pair[1] >= 0)
@@ -199,9 +231,11 @@ evsig_reinit_(struct event_base *base)
 	evsig_close_pipe(base);
 	if (evsig_open_pipe(base) < 0)
 		return -1;
+	evsig_lock_tables();
 	for (sig = 1; sig < NSIG; sig++)
 		if (base->sig.watching[sig])
 			evsig_route_fd[sig] = base->sig.pair[1];
+	evsig_unlock_tables();
 	return 0;
 }
 

@@ -77,6 +77,9 @@ stage "the library, built with -Wall -Wextra -Werror"
 mapfile -t tests < <(test_dirs)
 one "build: libraries and tests" "${MAKE_LIB[@]}" TEST_CHAPTERS="${tests[*]}" lib tests
 
+stage "drop-in: libevent 2.1's headers against ours (names, prototypes, symbols)"
+counted "api" tools/api-check.sh "$B"
+
 stage "every chapter's tests"
 counted "tests" tools/run-tests.sh "$B" "${tests[@]}"
 

@@ -61,6 +61,11 @@ alive() {
 start_server() {
 	local name=$1 i line
 	shift
+	# Empty the files here, not only in the background job's redirection:
+	# the loop below may read before that job runs, and must not see the
+	# port of an earlier server of the same name.
+	: >"$work/$name.out"
+	: >"$work/$name.err"
 	"$@" "${WRAP[@]}" "$BIN/$name" 0 >"$work/$name.out" 2>"$work/$name.err" &
 	server_pid=$!
 	port=

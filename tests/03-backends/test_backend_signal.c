@@ -3,6 +3,7 @@
 #include "backend_test.h"
 #include "evmap-internal.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,6 +379,56 @@ test_every_waiting_event_is_visited_once(void **state)
 	close(pair[1]);
 }
 
+/* Two threads, each with its own base, start and stop watching the same
+ * signal over and over; the process-wide tables must come out balanced:
+ * the program's handler back in place, and a later base served normally. */
+static void *
+churn_signal(void *arg)
+{
+	struct event_base *base = event_base_new();
+	struct event ev;
+	int i, *failures = arg;
+
+	if (base == NULL) {
+		++*failures;
+		return NULL;
+	}
+	for (i = 0; i < 20000; i++) {
+		init_event(&ev, base, SIGUSR1, EV_SIGNAL);
+		if (watch(&ev) < 0 || unwatch(&ev) < 0)
+			++*failures;
+	}
+	event_base_free(base);
+	return NULL;
+}
+
+static void
+test_two_threads_sharing_a_signal_leave_the_tables_balanced(void **state)
+{
+	struct event_base *base = *state;
+	struct sigaction before, after;
+	int failures[2] = { 0, 0 };
+	pthread_t t[2];
+	struct event ev;
+
+	assert_int_equal(sigaction(SIGUSR1, NULL, &before), 0);
+	assert_int_equal(pthread_create(&t[0], NULL, churn_signal, &failures[0]), 0);
+	assert_int_equal(pthread_create(&t[1], NULL, churn_signal, &failures[1]), 0);
+	assert_int_equal(pthread_join(t[0], NULL), 0);
+	assert_int_equal(pthread_join(t[1], NULL), 0);
+	assert_int_equal(failures[0] + failures[1], 0);
+	assert_int_equal(sigaction(SIGUSR1, NULL, &after), 0);
+	assert_ptr_equal(after.sa_handler, before.sa_handler);
+	init_event(&ev, base, SIGUSR1, EV_SIGNAL);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(raise(SIGUSR1), 0);
+	wait_active(base, &ev, 3);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
+	assert_int_equal(sigaction(SIGUSR1, NULL, &after), 0);
+	assert_ptr_equal(after.sa_handler, before.sa_handler);
+}
+
 static void
 test_invalid_signal_number_is_refused(void **state)
 {
@@ -388,6 +439,16 @@ test_invalid_signal_number_is_refused(void **state)
 	assert_int_equal(watch(&ev), -1);
 	init_event(&ev, base, NSIG, EV_SIGNAL);
 	assert_int_equal(watch(&ev), -1);
+	/* The kernel will not let anyone catch SIGKILL. */
+	init_event(&ev, base, SIGKILL, EV_SIGNAL);
+	assert_int_equal(watch(&ev), -1);
+	/* A signal that can be caught still works afterwards. */
+	init_event(&ev, base, SIGUSR1, EV_SIGNAL);
+	assert_int_equal(watch(&ev), 0);
+	assert_int_equal(raise(SIGUSR1), 0);
+	wait_active(base, &ev, 3);
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(unwatch(&ev), 0);
 }
 
 int
@@ -407,6 +468,7 @@ main(void)
 		T(test_same_signal_in_two_bases_goes_to_the_latest_then_hands_over),
 		T(test_forked_child_rebuilds_backend_and_signal_pair),
 		T(test_every_waiting_event_is_visited_once),
+		T(test_two_threads_sharing_a_signal_leave_the_tables_balanced),
 		T(test_invalid_signal_number_is_refused),
 #undef T
 	};

@@ -4,6 +4,7 @@
  *   chapters/02-evutil/02-evutil.adoc
  *   chapters/03-backends/03-backends.adoc
  *   chapters/04-event-loop/04-event-loop.adoc
+ *   chapters/05-events/05-events.adoc
  */
 #ifndef EVENT2_EVENT_H_INCLUDED_
 #define EVENT2_EVENT_H_INCLUDED_
@@ -148,6 +149,71 @@ EVENT2_EXPORT_SYMBOL struct event *event_base_get_running_event(
     struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_get_num_events(struct event_base *base,
     unsigned int type);
+/* ⟨Declarations of event2/event.h⟩ */
+typedef void (*event_callback_fn)(evutil_socket_t, short, void *);
+typedef void (*event_finalize_callback_fn)(struct event *, void *);
+
+EVENT2_EXPORT_SYMBOL void *event_self_cbarg(void);
+EVENT2_EXPORT_SYMBOL struct event *event_new(struct event_base *base,
+    evutil_socket_t fd, short events, event_callback_fn cb, void *arg);
+EVENT2_EXPORT_SYMBOL int event_assign(struct event *ev,
+    struct event_base *base, evutil_socket_t fd, short events,
+    event_callback_fn cb, void *arg);
+EVENT2_EXPORT_SYMBOL void event_free(struct event *ev);
+EVENT2_EXPORT_SYMBOL size_t event_get_struct_event_size(void);
+EVENT2_EXPORT_SYMBOL int event_base_set(struct event_base *base,
+    struct event *ev);
+
+EVENT2_EXPORT_SYMBOL int event_add(struct event *ev, const struct timeval *tv);
+EVENT2_EXPORT_SYMBOL int event_remove_timer(struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_del(struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_del_noblock(struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_del_block(struct event *ev);
+EVENT2_EXPORT_SYMBOL void event_active(struct event *ev, int res, short ncalls);
+EVENT2_EXPORT_SYMBOL int event_pending(const struct event *ev, short events,
+    struct timeval *tv);
+EVENT2_EXPORT_SYMBOL int event_initialized(const struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_priority_set(struct event *ev, int priority);
+
+EVENT2_EXPORT_SYMBOL evutil_socket_t event_get_fd(const struct event *ev);
+EVENT2_EXPORT_SYMBOL struct event_base *event_get_base(const struct event *ev);
+EVENT2_EXPORT_SYMBOL short event_get_events(const struct event *ev);
+EVENT2_EXPORT_SYMBOL event_callback_fn event_get_callback(const struct event *ev);
+EVENT2_EXPORT_SYMBOL void *event_get_callback_arg(const struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_get_priority(const struct event *ev);
+EVENT2_EXPORT_SYMBOL void event_get_assignment(const struct event *event,
+    struct event_base **base_out, evutil_socket_t *fd_out,
+    short *events_out, event_callback_fn *callback_out, void **arg_out);
+#define event_get_signal(ev) ((int)event_get_fd(ev))
+
+EVENT2_EXPORT_SYMBOL int event_base_once(struct event_base *base,
+    evutil_socket_t fd, short events, event_callback_fn cb, void *arg,
+    const struct timeval *tv);
+EVENT2_EXPORT_SYMBOL const struct timeval *event_base_init_common_timeout(
+    struct event_base *base, const struct timeval *duration);
+
+EVENT2_EXPORT_SYMBOL int event_finalize(unsigned flags, struct event *ev,
+    event_finalize_callback_fn cb);
+EVENT2_EXPORT_SYMBOL int event_free_finalize(unsigned flags, struct event *ev,
+    event_finalize_callback_fn cb);
+EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
+/* ⟨Declarations of event2/event.h⟩ */
+#define evtimer_assign(ev, b, cb, arg) \
+	event_assign((ev), (b), -1, 0, (cb), (arg))
+#define evtimer_new(b, cb, arg) event_new((b), -1, 0, (cb), (arg))
+#define evtimer_add(ev, tv) event_add((ev), (tv))
+#define evtimer_del(ev) event_del(ev)
+#define evtimer_pending(ev, tv) event_pending((ev), EV_TIMEOUT, (tv))
+#define evtimer_initialized(ev) event_initialized(ev)
+
+#define evsignal_assign(ev, b, x, cb, arg) \
+	event_assign((ev), (b), (x), EV_SIGNAL | EV_PERSIST, (cb), (arg))
+#define evsignal_new(b, x, cb, arg) \
+	event_new((b), (x), EV_SIGNAL | EV_PERSIST, (cb), (arg))
+#define evsignal_add(ev, tv) event_add((ev), (tv))
+#define evsignal_del(ev) event_del(ev)
+#define evsignal_pending(ev, tv) event_pending((ev), EV_SIGNAL, (tv))
+#define evsignal_initialized(ev) event_initialized(ev)
 
 #ifdef __cplusplus
 }

@@ -52,14 +52,13 @@ struct event {
 	evutil_socket_t ev_fd;		/* descriptor, or signal number */
 	short ev_events;		/* what it waits for: EV_* */
 	short ev_res;			/* what happened, passed to the callback */
-	short ev_ncalls;		/* signal: calls still to make */
-	short *ev_pncalls;		/* lets event_del stop those calls */
+	short ev_ncalls;		/* signal: calls to make when it runs */
+	int ev_heap_idx;		/* slot in the timer heap, or -1 */
+	struct timeval ev_timeout;	/* absolute deadline, monotonic clock */
 	struct event *ev_io_next;	/* events on the same fd or signal */
 	struct event **ev_io_prevp;
-	int ev_heap_idx;		/* slot in the timer heap, or -1 */
 	struct event *ev_ct_next;	/* common-timeout queue */
 	struct event **ev_ct_prevp;
-	struct timeval ev_timeout;	/* absolute deadline, monotonic clock */
 	struct timeval ev_interval;	/* the timeout as the caller gave it */
 };
 

@@ -110,6 +110,7 @@ EVENT2_EXPORT_SYMBOL int evutil_closesocket(evutil_socket_t sock);
 	    ((tvp)->tv_usec cmp (uvp)->tv_usec) :			\
 	    ((tvp)->tv_sec cmp (uvp)->tv_sec))
 
+struct timezone;	/* hidden by <sys/time.h> in strict ISO C modes */
 EVENT2_EXPORT_SYMBOL int evutil_gettimeofday(struct timeval *tv,
     struct timezone *tz);
 /* ⟨String helpers of event2/util.h⟩ */
@@ -135,6 +136,7 @@ EVENT2_EXPORT_SYMBOL int evutil_sockaddr_cmp(const struct sockaddr *sa1,
     const struct sockaddr *sa2, int include_port);
 /* ⟨Name resolution of event2/util.h⟩ */
 #define evutil_addrinfo addrinfo
+struct addrinfo;	/* hidden by <netdb.h> in strict ISO C modes */
 
 #define EVUTIL_AI_PASSIVE AI_PASSIVE
 #define EVUTIL_AI_CANONNAME AI_CANONNAME
