@@ -718,13 +718,15 @@ evbuffer_expand(struct evbuffer *buf, size_t datlen)
 			ch->misalign = 0;
 		room += CHAIN_SPACE_LEN(ch);
 	}
+	if (room < datlen && buf->total_len == 0) {
+		drop_spare_chains(buf);
+		room = 0;
+	}
 	if (room < datlen) {
 		if ((fresh = chain_new(datlen - room)) == NULL) {
 			event_warnx("%s: out of memory", __func__);
 			goto done;
 		}
-		if (buf->total_len == 0)
-			drop_spare_chains(buf);
 		append_chain(buf, fresh);
 	}
 	r = 0;
@@ -1492,7 +1494,7 @@ space_at_end(struct evbuffer *buf, size_t size, struct evbuffer_iovec *vec,
 		tail->misalign = 0;
 	if (tail)
 		have = CHAIN_SPACE_LEN(tail);
-	if (tail && (have >= size || (max > 1 && have > 0 && tail->off > 0))) {
+	if (tail && have > 0 && (have >= size || (max > 1 && tail->off > 0))) {
 		vec[0].iov_base = CHAIN_SPACE_PTR(tail);
 		vec[0].iov_len = have;
 		links[n++] = link;

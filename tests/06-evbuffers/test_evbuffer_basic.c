@@ -418,6 +418,26 @@ test_expand_makes_the_next_appends_allocation_free(void **state)
 }
 
 static void
+test_expand_of_an_empty_buffer_with_a_small_spare_covers_everything(void **state)
+{
+	struct evbuffer *buf = evbuffer_new();
+	char data[6000];
+	size_t before;
+
+	(void)state;
+	memset(data, 'z', sizeof(data));
+	evbuffer_add(buf, "tiny", 4);
+	evbuffer_drain(buf, 4);		/* an empty spare of about 1 KiB */
+	assert_int_equal(evbuffer_expand(buf, sizeof(data)), 0);
+	evbuffer_check_invariants_(buf);
+	before = n_allocs;
+	assert_int_equal(evbuffer_add(buf, data, sizeof(data)), 0);
+	assert_int_equal(n_allocs, before);
+	assert_holds(buf, data, sizeof(data));
+	evbuffer_free(buf);
+}
+
+static void
 test_add_printf_formats_and_returns_the_length(void **state)
 {
 	struct evbuffer *buf = evbuffer_new();
@@ -613,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_pullup_of_a_borrowed_first_chain_copies_into_a_new_one),
 		cmocka_unit_test(test_pullup_that_swallows_the_last_chain_keeps_appends_in_order),
 		cmocka_unit_test(test_expand_makes_the_next_appends_allocation_free),
+		cmocka_unit_test(test_expand_of_an_empty_buffer_with_a_small_spare_covers_everything),
 		cmocka_unit_test(test_add_printf_formats_and_returns_the_length),
 		cmocka_unit_test(test_add_printf_into_an_empty_buffer_with_a_spare_chain),
 		cmocka_unit_test(test_add_iovec_appends_every_vector),

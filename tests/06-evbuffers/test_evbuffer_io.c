@@ -149,6 +149,29 @@ test_draining_everything_keeps_reserved_space_valid(void **state)
 }
 
 static void
+test_reserving_nothing_after_a_reference_never_pins_the_reference(void **state)
+{
+	static const char text[] = "borrowed";
+	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer_iovec v[2];
+	int n;
+
+	(void)state;
+	evbuffer_add_reference(buf, text, 8, NULL, NULL);
+	n = evbuffer_reserve_space(buf, 0, v, 2);
+	assert_int_equal(n, 1);
+	assert_true((const char *)v[0].iov_base < text ||
+	    (const char *)v[0].iov_base > text + 8);
+	evbuffer_drain(buf, 8);
+	evbuffer_check_invariants_(buf);
+	memcpy(v[0].iov_base, "own", 3);
+	v[0].iov_len = 3;
+	assert_int_equal(evbuffer_commit_space(buf, v, 1), 0);
+	assert_holds_str(buf, "own");
+	evbuffer_free(buf);
+}
+
+static void
 test_read_and_write_through_a_socketpair(void **state)
 {
 	struct evbuffer *in = evbuffer_new(), *out = evbuffer_new();
@@ -613,6 +636,7 @@ main(void)
 		cmocka_unit_test(test_adding_data_cancels_a_reservation_and_the_commit_fails),
 		cmocka_unit_test(test_commit_refuses_extents_that_do_not_match),
 		cmocka_unit_test(test_draining_everything_keeps_reserved_space_valid),
+		cmocka_unit_test(test_reserving_nothing_after_a_reference_never_pins_the_reference),
 		cmocka_unit_test(test_read_and_write_through_a_socketpair),
 		cmocka_unit_test(test_read_with_a_limit_reads_no_more),
 		cmocka_unit_test(test_write_atmost_stops_after_the_limit),
