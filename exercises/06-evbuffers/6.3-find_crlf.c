@@ -4,7 +4,7 @@
  * Read "Ends of lines" in chapters/06-evbuffers/06-evbuffers.adoc.
  * This file stands in for the chunk ⟨Find a CRLF end of line⟩ when you run
  *     make exercise EX=6.3
- * Hint: Loop on find_first_of(pos, '\\r', '\\n'). A \\n ends the line with length 1. For a \\r, look at the byte after it (copy pos, ptr_step by one, byte_at): \\n means length 2; otherwise continue the scan after the \\r.
+ * Hint: Loop on find_first_of(pos, CR, LF). An LF ends the line with length 1. For a CR, look at the byte after it (copy pos, ptr_step by one, byte_at): an LF means length 2; otherwise continue the scan after the CR.
  */
 static int
 find_crlf(struct evbuffer_ptr *pos, size_t *eol_len)
