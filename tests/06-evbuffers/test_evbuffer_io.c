@@ -172,6 +172,25 @@ test_reserving_nothing_after_a_reference_never_pins_the_reference(void **state)
 }
 
 static void
+test_bad_vectors_are_refused_and_change_nothing(void **state)
+{
+	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer_iovec v[2];
+
+	(void)state;
+	evbuffer_add(buf, "keep", 4);
+	assert_int_equal(evbuffer_reserve_space(buf, 10, NULL, 2), -1);
+	assert_int_equal(evbuffer_reserve_space(buf, 10, v, 0), -1);
+	assert_int_equal(evbuffer_commit_space(buf, NULL, 1), -1);
+	assert_int_equal(evbuffer_commit_space(buf, v, -1), -1);
+	assert_int_equal(evbuffer_peek(buf, -1, NULL, NULL, 3), -1);
+	assert_int_equal(evbuffer_peek(buf, -1, NULL, v, -1), -1);
+	assert_int_equal(evbuffer_add_iovec(buf, NULL, 2), 0);
+	assert_holds_str(buf, "keep");
+	evbuffer_free(buf);
+}
+
+static void
 test_read_and_write_through_a_socketpair(void **state)
 {
 	struct evbuffer *in = evbuffer_new(), *out = evbuffer_new();
@@ -637,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_commit_refuses_extents_that_do_not_match),
 		cmocka_unit_test(test_draining_everything_keeps_reserved_space_valid),
 		cmocka_unit_test(test_reserving_nothing_after_a_reference_never_pins_the_reference),
+		cmocka_unit_test(test_bad_vectors_are_refused_and_change_nothing),
 		cmocka_unit_test(test_read_and_write_through_a_socketpair),
 		cmocka_unit_test(test_read_with_a_limit_reads_no_more),
 		cmocka_unit_test(test_write_atmost_stops_after_the_limit),
