@@ -147,7 +147,10 @@ event_debug_map_clear_(void)
 			mm_free(e);
 		}
 	}
-	evthread_lock_free(debug_lock, 0);
+	/* The table's lock is made only once threading is on, so there may be
+	 * none; a NULL lock given back would miscount the unlocked objects. */
+	if (debug_lock)
+		evthread_lock_free(debug_lock, 0);
 	debug_lock = NULL;
 }
 /* ⟨Common timeouts: one queue per duration⟩ */

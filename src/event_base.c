@@ -238,7 +238,9 @@ event_base_free_(struct event_base *base, int run_finalizers)
 	/* ⟨Release the lock of a base⟩ */
 		/* Chapter 04 frees the base lock here. */
 	/* ⟨Release the lock of a base⟩ */
-		evthread_lock_free(base->th_base_lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+		if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
+			evthread_lock_free(base->th_base_lock,
+			    EVTHREAD_LOCKTYPE_RECURSIVE);
 		evthread_cond_free(base->current_event_cond);
 	mm_free(base);
 }

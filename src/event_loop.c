@@ -207,12 +207,14 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 	if (base->max_dispatch_time.tv_sec == 0 &&
 	    base->max_dispatch_time.tv_usec == 0)
 		base->max_dispatch_time.tv_sec = -1;
-	if ((base->flags & EVENT_BASE_FLAG_NOLOCK) || !evthread_is_enabled())
+	if (base->flags & EVENT_BASE_FLAG_NOLOCK)
 		return 0;
+	/* Ask even with threading off: the NULL answer is counted, and that
+	 * count is what refuses a later evthread_use_pthreads(). */
 	base->th_base_lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
-	base->current_event_cond = evthread_cond_alloc(0);
 	if (base->th_base_lock == NULL)
-		return -1;
+		return evthread_is_enabled() ? -1 : 0;
+	base->current_event_cond = evthread_cond_alloc(0);
 	return evthread_make_base_notifiable(base);
 }
 /* ⟨Release the loop's part of a base⟩ */
