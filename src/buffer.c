@@ -504,27 +504,35 @@ fits(const struct evbuffer *buf, size_t len, const char *fn)
 	return 1;
 }
 
+/* The checks evbuffer_add() and evbuffer_prepend() share: 1 when the bytes
+ * may go in, 0 when there is nothing to add, -1 (with a warning) when the
+ * end they would go to is frozen or the arguments are refused. */
+static int
+may_add_bytes(const struct evbuffer *buf, const void *data, size_t datlen,
+    int at_front, const char *fn)
+{
+	if (frozen(buf, at_front, fn))
+		return -1;
+	if (datlen == 0)
+		return 0;
+	if (data == NULL) {
+		event_warnx("%s: NULL data with length %zu", fn, datlen);
+		return -1;
+	}
+	return fits(buf, datlen, fn) ? 1 : -1;
+}
+
 int
 evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 {
-	int r = -1;
+	int r;
 
 	EVBUFFER_LOCK(buf);
-	if (frozen(buf, 0, __func__))
-		goto done;
-	if (datlen == 0) {
-		r = 0;
-		goto done;
+	r = may_add_bytes(buf, data, datlen, 0, __func__);
+	if (r == 1) {
+		r = add_bytes(buf, data, datlen);
+		evbuffer_invoke_callbacks_(buf);
 	}
-	if (data == NULL) {
-		event_warnx("%s: NULL data with length %zu", __func__, datlen);
-		goto done;
-	}
-	if (!fits(buf, datlen, __func__))
-		goto done;
-	r = add_bytes(buf, data, datlen);
-	evbuffer_invoke_callbacks_(buf);
-done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
@@ -680,24 +688,14 @@ prepend_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 int
 evbuffer_prepend(struct evbuffer *buf, const void *data, size_t datlen)
 {
-	int r = -1;
+	int r;
 
 	EVBUFFER_LOCK(buf);
-	if (frozen(buf, 1, __func__))
-		goto done;
-	if (datlen == 0) {
-		r = 0;
-		goto done;
+	r = may_add_bytes(buf, data, datlen, 1, __func__);
+	if (r == 1) {
+		r = prepend_bytes(buf, data, datlen);
+		evbuffer_invoke_callbacks_(buf);
 	}
-	if (data == NULL) {
-		event_warnx("%s: NULL data with length %zu", __func__, datlen);
-		goto done;
-	}
-	if (!fits(buf, datlen, __func__))
-		goto done;
-	r = prepend_bytes(buf, data, datlen);
-	evbuffer_invoke_callbacks_(buf);
-done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
