@@ -894,6 +894,17 @@ forget_moved_chains(struct evbuffer *src)
 	src->n_unmaterialized = 0;
 }
 
+/* Once all of src's chains are linked into dst: dst takes over their
+ * byte counts, and src is left empty. */
+static void
+take_over_counts(struct evbuffer *dst, struct evbuffer *src)
+{
+	dst->total_len += src->total_len;
+	dst->n_add_for_cb += src->total_len;
+	dst->n_unmaterialized += src->n_unmaterialized;
+	forget_moved_chains(src);
+}
+
 /* Move every byte of src, which holds some, to the end of dst. */
 static void
 move_all(struct evbuffer *dst, struct evbuffer *src)
@@ -909,35 +920,41 @@ move_all(struct evbuffer *dst, struct evbuffer *src)
 	dst->last_with_datap = src->last_with_datap == &src->first ? link :
 	    src->last_with_datap;
 	dst->last = src->last;
-	dst->total_len += src->total_len;
-	dst->n_add_for_cb += src->total_len;
-	dst->n_unmaterialized += src->n_unmaterialized;
-	forget_moved_chains(src);
+	take_over_counts(dst, src);
+}
+
+/* The checks evbuffer_add_buffer() and evbuffer_prepend_buffer() share,
+ * made with both buffers locked: 1 when src's bytes may move to that end
+ * of dst, 0 when src is empty, -1 (with a warning) when an end the move
+ * touches is frozen or dst would overflow. */
+static int
+may_move_buffer(const struct evbuffer *dst, const struct evbuffer *src,
+    int to_front, const char *fn)
+{
+	if (frozen(dst, to_front, fn) || frozen(src, 1, fn))
+		return -1;
+	if (src->total_len == 0)
+		return 0;
+	return fits(dst, src->total_len, fn) ? 1 : -1;
 }
 
 int
 evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 {
-	int r = -1;
+	int r;
 
 	if (outbuf == inbuf) {
 		event_warnx("%s: cannot add an evbuffer to itself", __func__);
 		return -1;
 	}
 	lock_two(outbuf, inbuf);
-	if (frozen(outbuf, 0, __func__) || frozen(inbuf, 1, __func__))
-		goto done;
-	r = 0;
-	if (inbuf->total_len == 0)
-		goto done;
-	if (!fits(outbuf, inbuf->total_len, __func__)) {
-		r = -1;
-		goto done;
+	r = may_move_buffer(outbuf, inbuf, 0, __func__);
+	if (r == 1) {
+		move_all(outbuf, inbuf);
+		evbuffer_invoke_callbacks_(inbuf);
+		evbuffer_invoke_callbacks_(outbuf);
+		r = 0;
 	}
-	move_all(outbuf, inbuf);
-	evbuffer_invoke_callbacks_(inbuf);
-	evbuffer_invoke_callbacks_(outbuf);
-done:
 	unlock_two(outbuf, inbuf);
 	return r;
 }
@@ -1018,22 +1035,16 @@ done:
 int
 evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src)
 {
-	int r = -1;
+	int r;
 
 	if (dst == src) {
 		event_warnx("%s: cannot prepend an evbuffer to itself", __func__);
 		return -1;
 	}
 	lock_two(dst, src);
-	if (frozen(dst, 1, __func__) || frozen(src, 1, __func__))
+	r = may_move_buffer(dst, src, 1, __func__);
+	if (r != 1)
 		goto done;
-	r = 0;
-	if (src->total_len == 0)
-		goto done;
-	if (!fits(dst, src->total_len, __func__)) {
-		r = -1;
-		goto done;
-	}
 	if (dst->total_len == 0) {
 		move_all(dst, src);
 	} else {
@@ -1044,13 +1055,11 @@ evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src)
 		if (dst->last_with_datap == &dst->first)
 			dst->last_with_datap = &src->last->next;
 		dst->first = src->first;
-		dst->total_len += src->total_len;
-		dst->n_add_for_cb += src->total_len;
-		dst->n_unmaterialized += src->n_unmaterialized;
-		forget_moved_chains(src);
+		take_over_counts(dst, src);
 	}
 	evbuffer_invoke_callbacks_(src);
 	evbuffer_invoke_callbacks_(dst);
+	r = 0;
 done:
 	unlock_two(dst, src);
 	return r;
