@@ -75,8 +75,8 @@ nolock_base_does_not_block_threading(void)
 	if (evthread_use_pthreads() != 0)
 		return 3;
 	event_base_free(base);
-	/* Freeing it gave nothing back that it never took: another base made
-	 * without a lock is still not possible now that threading is on. */
+	/* Freeing it gave back no lock it never took, and a base made now,
+	 * with threading on, is locked. */
 	unlocked = event_base_new();
 	if (unlocked == NULL || unlocked->th_base_lock == NULL)
 		return 4;
