@@ -4,6 +4,7 @@
  *   chapters/03-backends/03-backends.adoc
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include "event-internal.h"
@@ -16,11 +17,18 @@
 static int
 evmap_grow(void ***entries, int *nentries, int index)
 {
+	const int most = INT_MAX / (int)sizeof(void *);	/* bytes fit an int */
 	int n = *nentries ? *nentries : 32;
 	void **grown;
 
-	while (n <= index)
+	while (n <= index) {
+		if (n > most / 2) {
+			event_warnx("%s: no table slot for %d: too large", __func__,
+			    index);
+			return -1;
+		}
 		n <<= 1;
+	}
 	grown = mm_realloc(*entries, (size_t)n * sizeof(void *));
 	if (grown == NULL)
 		return -1;
@@ -74,6 +82,29 @@ evmap_io_interest(const struct evmap_io *ctx)
 	return what;
 }
 /* ⟨Add an event to the fd table⟩ */
+/* ⟨Keep an event that waits on no descriptor⟩ */
+static int
+evmap_no_fd_link(struct event_io_map *map, struct event *ev)
+{
+	ev->ev_io_next = map->no_fd;
+	if (map->no_fd)
+		map->no_fd->ev_io_prevp = &ev->ev_io_next;
+	map->no_fd = ev;
+	ev->ev_io_prevp = &map->no_fd;
+	return 0;
+}
+
+static int
+evmap_no_fd_unlink(struct event *ev)
+{
+	*ev->ev_io_prevp = ev->ev_io_next;
+	if (ev->ev_io_next)
+		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
+	ev->ev_io_next = NULL;
+	ev->ev_io_prevp = NULL;
+	return 0;
+}
+
 int
 evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
@@ -81,10 +112,8 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	short old, now, want = ev->ev_events;
 	int et = (want & EV_ET) != 0;
 
-	if (fd < 0) {
-		event_warnx("%s: invalid descriptor %d", __func__, (int)fd);
-		return -1;
-	}
+	if (fd < 0)
+		return evmap_no_fd_link(&base->io, ev);
 	ctx = evmap_io_entry(base, fd, 1);
 	if (ctx == NULL)
 		return -1;
@@ -121,10 +150,12 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 int
 evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
-	struct evmap_io *ctx = evmap_io_entry(base, fd, 0);
+	struct evmap_io *ctx;
 	short old, now, gone;
 
-	if (ctx == NULL)
+	if (fd < 0)
+		return evmap_no_fd_unlink(ev);
+	if ((ctx = evmap_io_entry(base, fd, 0)) == NULL)
 		return -1;
 	old = evmap_io_interest(ctx);
 	ctx->nread -= (ev->ev_events & EV_READ) != 0;
@@ -146,14 +177,14 @@ evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 void
 evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events)
 {
-	struct evmap_io *ctx = evmap_io_entry(base, fd, 0);
+	struct evmap_io *ctx = fd < 0 ? NULL : evmap_io_entry(base, fd, 0);
 	struct event *ev;
 
 	if (ctx == NULL)
 		return;
 	for (ev = ctx->events; ev; ev = ev->ev_io_next) {
 		short got = ev->ev_events & events;
-		if (got)
+		if (got & EV_IO_MASK)
 			event_active_nolock_(ev, got, 1);
 	}
 }
@@ -253,6 +284,11 @@ evmap_foreach_event_(struct event_base *base, evmap_event_fn fn, void *arg)
 	int i, r;
 	struct event *ev, *next;
 
+	for (ev = base->io.no_fd; ev; ev = next) {
+		next = ev->ev_io_next;
+		if ((r = fn(base, ev, arg)) != 0)
+			return r;
+	}
 	for (i = 0; i < base->io.nentries; i++) {
 		if (base->io.entries[i] == NULL)
 			continue;
@@ -284,6 +320,7 @@ evmap_io_clear_(struct event_io_map *map)
 	mm_free(map->entries);
 	map->entries = NULL;
 	map->nentries = 0;
+	map->no_fd = NULL;
 }
 
 void

@@ -10,6 +10,7 @@
  * their own structures.  Touch the fields only through event_get_*(). */
 #include <event2/event-config.h>
 #include <event2/util.h>
+#include <event2/keyvalq_struct.h>
 #include <sys/types.h>
 #include <sys/time.h>
 
