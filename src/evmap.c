@@ -82,27 +82,24 @@ evmap_io_interest(const struct evmap_io *ctx)
 	return what;
 }
 /* ⟨Add an event to the fd table⟩ */
-/* ⟨Keep an event that waits on no descriptor⟩ */
-static int
-evmap_no_fd_link(struct event_io_map *map, struct event *ev)
+static void
+evmap_list_link(struct event **head, struct event *ev)
 {
-	ev->ev_io_next = map->no_fd;
-	if (map->no_fd)
-		map->no_fd->ev_io_prevp = &ev->ev_io_next;
-	map->no_fd = ev;
-	ev->ev_io_prevp = &map->no_fd;
-	return 0;
+	ev->ev_io_next = *head;
+	if (*head)
+		(*head)->ev_io_prevp = &ev->ev_io_next;
+	*head = ev;
+	ev->ev_io_prevp = head;
 }
 
-static int
-evmap_no_fd_unlink(struct event *ev)
+static void
+evmap_list_unlink(struct event *ev)
 {
 	*ev->ev_io_prevp = ev->ev_io_next;
 	if (ev->ev_io_next)
 		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
 	ev->ev_io_next = NULL;
 	ev->ev_io_prevp = NULL;
-	return 0;
 }
 
 int
@@ -112,8 +109,10 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	short old, now, want = ev->ev_events;
 	int et = (want & EV_ET) != 0;
 
-	if (fd < 0)
-		return evmap_no_fd_link(&base->io, ev);
+	if (fd < 0) {
+		evmap_list_link(&base->io.no_fd, ev);
+		return 0;
+	}
 	ctx = evmap_io_entry(base, fd, 1);
 	if (ctx == NULL)
 		return -1;
@@ -139,11 +138,7 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	ctx->nread += (want & EV_READ) != 0;
 	ctx->nwrite += (want & EV_WRITE) != 0;
 	ctx->nclose += (want & EV_CLOSED) != 0;
-	ev->ev_io_next = ctx->events;
-	if (ctx->events)
-		ctx->events->ev_io_prevp = &ev->ev_io_next;
-	ctx->events = ev;
-	ev->ev_io_prevp = &ctx->events;
+	evmap_list_link(&ctx->events, ev);
 	return now != old;
 }
 /* ⟨Remove an event from the fd table⟩ */
@@ -153,8 +148,10 @@ evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	struct evmap_io *ctx;
 	short old, now, gone;
 
-	if (fd < 0)
-		return evmap_no_fd_unlink(ev);
+	if (fd < 0) {
+		evmap_list_unlink(ev);
+		return 0;
+	}
 	if ((ctx = evmap_io_entry(base, fd, 0)) == NULL)
 		return -1;
 	old = evmap_io_interest(ctx);
@@ -163,11 +160,7 @@ evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	ctx->nclose -= (ev->ev_events & EV_CLOSED) != 0;
 	now = evmap_io_interest(ctx);
 	gone = (short)(old & ~now & EV_IO_MASK);
-	*ev->ev_io_prevp = ev->ev_io_next;
-	if (ev->ev_io_next)
-		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
-	ev->ev_io_next = NULL;
-	ev->ev_io_prevp = NULL;
+	evmap_list_unlink(ev);
 	if (gone && base->evsel->del(base, fd, old, gone | (old & EV_ET),
 		ctx->fdinfo) < 0)
 		return -1;
@@ -239,11 +232,7 @@ evmap_signal_add_(struct event_base *base, int sig, struct event *ev)
 		return -1;
 	if (ctx->events == NULL && evsig_add_(base, sig) < 0)
 		return -1;
-	ev->ev_io_next = ctx->events;
-	if (ctx->events)
-		ctx->events->ev_io_prevp = &ev->ev_io_next;
-	ctx->events = ev;
-	ev->ev_io_prevp = &ctx->events;
+	evmap_list_link(&ctx->events, ev);
 	return 1;
 }
 
@@ -254,11 +243,7 @@ evmap_signal_del_(struct event_base *base, int sig, struct event *ev)
 
 	if (ctx == NULL)
 		return -1;
-	*ev->ev_io_prevp = ev->ev_io_next;
-	if (ev->ev_io_next)
-		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
-	ev->ev_io_next = NULL;
-	ev->ev_io_prevp = NULL;
+	evmap_list_unlink(ev);
 	if (ctx->events == NULL)
 		return evsig_del_(base, sig);
 	return 0;
