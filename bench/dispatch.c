@@ -18,11 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
+#include "bench.h"
 
 static int npairs, nactive, nwrites;
 static int (*pairs)[2];
@@ -46,20 +45,12 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* One timed round; counted under callgrind as NAME unless NAME is NULL. */
 static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static double
-one_round(struct event_base *base)
+one_round(struct event_base *base, const char *name)
 {
 	int space = npairs / nactive, i, want = nactive + nwrites;
-	double start;
+	double start, took;
 
 	fired = 0;
 	writes_left = nwrites;
@@ -67,23 +58,21 @@ one_round(struct event_base *base)
 		if (write(pairs[(i * space) % npairs][1], "e", 1) != 1)
 			exit(2);
 	start = now_ns();
+	if (name)
+		count_begin();
 	while (fired < want)
 		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-	return (now_ns() - start) / want;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	took = now_ns() - start;
+	if (name)
+		count_end(name, want);
+	return took / want;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct event_base *base;
-	struct rlimit rl;
+	char name[64];
 	double *t;
 	int rounds, i;
 
@@ -95,10 +84,9 @@ main(int argc, char **argv)
 	nactive = atoi(argv[2]);
 	nwrites = atoi(argv[3]);
 	rounds = atoi(argv[4]);
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	snprintf(name, sizeof(name), "dispatch n=%d a=%d w=%d", npairs, nactive,
+	    nwrites);
+	raise_fd_limit();
 	pairs = calloc((size_t)npairs, sizeof(*pairs));
 	events = calloc((size_t)npairs, sizeof(struct event));
 	t = calloc((size_t)rounds, sizeof(*t));
@@ -116,12 +104,10 @@ main(int argc, char **argv)
 		    on_read, (void *)(intptr_t)i);
 		event_add(&events[i], NULL);
 	}
-	one_round(base);	/* warm up */
+	one_round(base, NULL);	/* warm up */
 	for (i = 0; i < rounds; i++)
-		t[i] = one_round(base);
-	qsort(t, (size_t)rounds, sizeof(*t), cmp_double);
-	printf("dispatch n=%d a=%d w=%d\t%.1f\n", npairs, nactive, nwrites,
-	    t[rounds / 2]);
+		t[i] = one_round(base, name);
+	printf("%s\t%.1f\n", name, median(t, rounds));
 	for (i = 0; i < npairs; i++) {
 		event_del(&events[i]);
 		close(pairs[i][0]);
