@@ -86,6 +86,7 @@ struct event_base {
 	int nactivequeues;
 	int event_count;		/* pending events, internal ones excluded */
 	int event_count_active;		/* active callbacks, internal ones excluded */
+	int active_callbacks;		/* active callbacks, internal ones included */
 	void *th_base_lock;		/* NULL when the base is not locked */
 	/* ⟨Fields of an event_base⟩ */
 		/* The loop (chapter 04) and the events (chapter 05) append fields here. */
@@ -178,6 +179,8 @@ void event_base_loop_release_(struct event_base *base);
 int event_add_nolock_(struct event *ev, const struct timeval *tv,
     int tv_is_absolute);
 int event_del_nolock_(struct event *ev, int blocking);
+/* Callers skip these when there is nothing to do: an empty heap, a
+ * persistent event without a timeout (ev_interval cleared). */
 void event_activate_due_timers_(struct event_base *base);
 void event_restart_persistent_timeout_(struct event_base *base,
     struct event *ev);

@@ -671,7 +671,7 @@ event_time_out_fd(struct event_base *base, evutil_socket_t fd)
 	int q;
 
 	for (t = 0; t < base->timeheap.n; t++) {
-		ev = base->timeheap.p[t];
+		ev = base->timeheap.p[t].ev;
 		if (ev->ev_fd == fd && !(ev->ev_flags & EVLIST_INTERNAL))
 			event_active_nolock_(ev, EV_TIMEOUT, 1);
 	}
@@ -839,8 +839,6 @@ event_activate_due_timers_(struct event_base *base)
 	struct timeval now;
 	struct event *ev;
 
-	if (base->timeheap.n == 0)
-		return;
 	event_base_gettime_(base, &now);
 	while ((ev = min_heap_top_(&base->timeheap)) != NULL &&
 	    evutil_timercmp(&ev->ev_timeout, &now, <=)) {
@@ -872,7 +870,7 @@ event_base_foreach_timer_(struct event_base *base,
 	int q, r;
 
 	for (t = 0; t < base->timeheap.n; t++) {
-		ev = base->timeheap.p[t];
+		ev = base->timeheap.p[t].ev;
 		if (event_waits_only_for_time(ev) && (r = fn(base, ev, arg)) != 0)
 			return r;
 	}
@@ -892,8 +890,6 @@ event_restart_persistent_timeout_(struct event_base *base, struct event *ev)
 {
 	struct timeval delay, now, run_at;
 
-	if (!evutil_timerisset(&ev->ev_interval))
-		return;
 	delay = ev->ev_interval;
 	if (common_timeout_of(base, &delay))
 		delay.tv_usec &= COMMON_TIMEOUT_USEC_MASK;

@@ -240,12 +240,7 @@ event_base_loop_release_(struct event_base *base)
 int
 event_base_has_active_(const struct event_base *base)
 {
-	int i;
-
-	for (i = 0; i < base->nactivequeues; i++)
-		if (base->activequeues[i].first)
-			return 1;
-	return 0;
+	return base->active_callbacks > 0;
 }
 
 int
@@ -390,7 +385,8 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		/* ⟨Restart the timeout of a persistent event⟩ */
 				/* Chapter 05 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				event_restart_persistent_timeout_(base, ev);
+				if (evutil_timerisset(&ev->ev_interval))
+					event_restart_persistent_timeout_(base, ev);
 		event_run_event_closure(base, ev);
 		break;
 	case EV_CLOSURE_EVENT:
@@ -570,7 +566,8 @@ event_base_loop(struct event_base *base, int flags)
 		/* ⟨Activate what the clock has made due⟩ */
 				/* Chapter 05 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
-				event_activate_due_timers_(base);
+				if (base->timeheap.n > 0)
+					event_activate_due_timers_(base);
 		event_base_check_exit(base);
 		if (event_base_has_active_(base)) {
 			n = event_run_active(base);

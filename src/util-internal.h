@@ -26,8 +26,15 @@ int evutil_monotonic_now_(struct timeval *tv, int precise);
 void evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
     struct timeval *tv);
 
-/* Nonzero once event_enable_debug_mode() has been called. */
-int event_debug_mode_enabled(void);
+/* Nonzero once event_enable_debug_mode() has been called.  Inline, because
+ * every event_add() and event_del() asks (chapter 5). */
+extern int event_debug_mode_is_on;
+
+static inline int
+event_debug_mode_enabled(void)
+{
+	return event_debug_mode_is_on;
+}
 
 /* Errors after which the same call may succeed later (EWOULDBLOCK is
  * EAGAIN on Linux). */
