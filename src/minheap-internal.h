@@ -22,6 +22,9 @@ struct min_heap {
 	unsigned a;		/* elements allocated */
 };
 
+/* The children of i are MIN_HEAP_ARITY * i + 1 and the next three. */
+#define MIN_HEAP_ARITY 4
+
 /* ⟨Compare and place heap elements⟩ */
 /* An event's deadline as a heap slot holds it. */
 static inline struct min_heap_entry
@@ -64,7 +67,7 @@ static inline void
 min_heap_sift_up_(struct min_heap *h, unsigned hole, struct min_heap_entry e)
 {
 	while (hole > 0) {
-		unsigned parent = (hole - 1) / 2;
+		unsigned parent = (hole - 1) / MIN_HEAP_ARITY;
 		if (!min_heap_later_(h->p[parent], e))
 			break;
 		min_heap_place_(h, hole, h->p[parent]);
@@ -73,18 +76,29 @@ min_heap_sift_up_(struct min_heap *h, unsigned hole, struct min_heap_entry e)
 	min_heap_place_(h, hole, e);
 }
 /* ⟨Move a heap element down to its place⟩ */
+/* The earliest of i's children, or 0 when i has none (0 is nobody's child). */
+static inline unsigned
+min_heap_earliest_child_(const struct min_heap *h, unsigned i)
+{
+	unsigned first = MIN_HEAP_ARITY * i + 1, c, best;
+
+	if (first >= h->n)
+		return 0;
+	best = first;
+	for (c = first + 1; c < first + MIN_HEAP_ARITY && c < h->n; c++)
+		if (min_heap_later_(h->p[best], h->p[c]))
+			best = c;
+	return best;
+}
+
 static inline void
 min_heap_sift_down_(struct min_heap *h, unsigned hole,
     struct min_heap_entry e)
 {
-	for (;;) {
-		unsigned child = 2 * hole + 1;
-		if (child >= h->n)
-			break;
-		if (child + 1 < h->n && min_heap_later_(h->p[child], h->p[child + 1]))
-			child++;
-		if (!min_heap_later_(e, h->p[child]))
-			break;
+	unsigned child;
+
+	while ((child = min_heap_earliest_child_(h, hole)) != 0 &&
+	    min_heap_later_(e, h->p[child])) {
 		min_heap_place_(h, hole, h->p[child]);
 		hole = child;
 	}
@@ -136,7 +150,7 @@ min_heap_pop_(struct min_heap *h)
 static inline void
 min_heap_move_(struct min_heap *h, unsigned i, struct min_heap_entry e)
 {
-	if (i > 0 && min_heap_later_(h->p[(i - 1) / 2], e))
+	if (i > 0 && min_heap_later_(h->p[(i - 1) / MIN_HEAP_ARITY], e))
 		min_heap_sift_up_(h, i, e);
 	else
 		min_heap_sift_down_(h, i, e);
