@@ -70,7 +70,7 @@ debug_state(const struct event *ev)
 	return state;
 }
 
-static void
+static inline void
 event_debug_assert_is_setup(const struct event *ev)
 {
 	if (event_debug_mode_enabled() && !(ev->ev_flags & EVLIST_FINALIZING) &&
@@ -203,7 +203,7 @@ common_timeout_insert(struct common_timeout_list *ctl, struct event *ev)
 	*pos = ev;
 }
 
-static void
+static inline void
 common_timeout_remove(struct common_timeout_list *ctl, struct event *ev)
 {
 	*ev->ev_ct_prevp = ev->ev_ct_next;
@@ -408,7 +408,7 @@ event_debug_unassign(struct event *ev)
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 /* ⟨Schedule and unschedule a timeout⟩ */
-static void
+static inline void
 event_count_list(struct event_base *base, const struct event *ev, int delta)
 {
 	if (!(ev->ev_flags & EVLIST_INTERNAL))
@@ -417,7 +417,7 @@ event_count_list(struct event_base *base, const struct event *ev, int delta)
 		base->event_count_max = base->event_count;
 }
 
-static void
+static inline void
 event_unschedule_timeout(struct event_base *base, struct event *ev)
 {
 	if (ev->ev_heap_idx >= 0)
@@ -535,7 +535,7 @@ event_add(struct event *ev, const struct timeval *tv)
 }
 /* ⟨Delete an event⟩ */
 /* Returns 1 if it waited for a running callback of ev, 0 if not. */
-static int
+static inline int
 event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 {
 	struct event_callback *evcb = &ev->ev_evcallback;
@@ -556,7 +556,7 @@ event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 
 /* Take ev off the timer, the active queue and the fd or signal table, and
  * cut short a signal batch of it that is running. */
-static void
+static inline void
 event_unlist(struct event_base *base, struct event *ev)
 {
 	if (base->current_event == &ev->ev_evcallback && base->current_ncalls)
