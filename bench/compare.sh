@@ -8,7 +8,7 @@
 # both alike.
 #
 # A benchmark prints one line per measurement, "NAME<TAB>VALUE", where VALUE is
-# nanoseconds per operation: lower is better.  For every NAME this script
+# nanoseconds per operation unless NAME gives another unit: lower is better.  For every NAME this script
 # prints both medians and the ratio litevent/libevent (below 1.00: litevent is
 # faster).
 #
@@ -50,15 +50,15 @@ awk -F'\t' -v with_floor="${floor:+1}" '
 	}
 	END {
 		if (with_floor)
-			printf "%-36s %10s %10s %10s %8s %8s\n", "measurement (ns/op, median)", "litevent", "libevent", "floor", "lit/lib", "lit/floor"
+			printf "%-40s %10s %10s %10s %8s %8s\n", "measurement (median; ns/op unless named)", "litevent", "libevent", "floor", "lit/lib", "lit/floor"
 		else
-			printf "%-44s %14s %14s %8s\n", "measurement (ns/op, median)", "litevent", "libevent", "ratio"
+			printf "%-48s %12s %12s %8s\n", "measurement (median; ns/op unless named)", "litevent", "libevent", "ratio"
 		for (i = 1; i <= m; i++) {
 			ours = median("litevent" SUBSEP order[i]); theirs = median("libevent" SUBSEP order[i])
 			if (with_floor) {
 				bare = median("floor" SUBSEP order[i])
-				printf "%-36s %10.1f %10.1f %10.1f %8.2f %8.2f\n", order[i], ours, theirs, bare, (theirs > 0 ? ours / theirs : 0), (bare > 0 ? ours / bare : 0)
+				printf "%-40s %10.1f %10.1f %10.1f %8.2f %8.2f\n", order[i], ours, theirs, bare, (theirs > 0 ? ours / theirs : 0), (bare > 0 ? ours / bare : 0)
 			} else
-				printf "%-44s %14.1f %14.1f %8.2f\n", order[i], ours, theirs, (theirs > 0 ? ours / theirs : 0)
+				printf "%-48s %12.1f %12.1f %8.2f\n", order[i], ours, theirs, (theirs > 0 ? ours / theirs : 0)
 		}
 	}' "$results"
