@@ -18,13 +18,8 @@
 # litevent/floor: how far the library is from what the kernel allows.
 set -euo pipefail
 
-floor_src=
-if [ "${1:-}" = --floor ]; then
-	floor_src=${2:?--floor needs a file}
-	shift 2
-fi
-src=${1:?usage: bench/compare.sh [--floor FLOOR.c] SOURCE.c [ARGS...]}
-shift
+. bench/lib.sh
+bench_parse_args "$@"
 rounds=${BENCH_ROUNDS:-5}
 built=$(bash bench/build.sh "$src" ${floor_src:+"$floor_src"})
 ours=$(sed -n 1p <<<"$built")
@@ -34,9 +29,9 @@ floor=$(sed -n 3p <<<"$built")
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for ((r = 1; r <= rounds; r++)); do
-	"$ours" "$@" | sed 's/^/litevent\t/' >>"$results"
-	"$theirs" "$@" | sed 's/^/libevent\t/' >>"$results"
-	[ -z "$floor" ] || "$floor" "$@" | sed 's/^/floor\t/' >>"$results"
+	"$ours" "${args[@]}" | sed 's/^/litevent\t/' >>"$results"
+	"$theirs" "${args[@]}" | sed 's/^/libevent\t/' >>"$results"
+	[ -z "$floor" ] || "$floor" "${args[@]}" | sed 's/^/floor\t/' >>"$results"
 done
 
 # Median per (library, measurement), then one row per measurement.

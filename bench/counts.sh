@@ -19,13 +19,8 @@
 # (and the floor), their ratio, then L1d and last-level misses per operation.
 set -euo pipefail
 
-floor_src=
-if [ "${1:-}" = --floor ]; then
-	floor_src=${2:?--floor needs a file}
-	shift 2
-fi
-src=${1:?usage: bench/counts.sh [--floor FLOOR.c] SOURCE.c [ARGS...]}
-shift
+. bench/lib.sh
+bench_parse_args "$@"
 built=$(bash bench/build.sh "$src" ${floor_src:+"$floor_src"})
 dumps=$(mktemp -d)
 trap 'rm -rf "$dumps"' EXIT
@@ -45,9 +40,9 @@ count() {	# DIR PROGRAM ARGS...
 i=0
 while read -r prog; do
 	count "$dumps/ir/${who[$i]}" --instr-atstart=no \
-	    --callgrind-out-file="$dumps/ir/${who[$i]}/out" "$prog" "$@"
+	    --callgrind-out-file="$dumps/ir/${who[$i]}/out" "$prog" "${args[@]}"
 	BENCH_COUNT_WARM=1 count "$dumps/cache/${who[$i]}" "${cache[@]}" \
-	    --callgrind-out-file="$dumps/cache/${who[$i]}/out" "$prog" "$@"
+	    --callgrind-out-file="$dumps/cache/${who[$i]}/out" "$prog" "${args[@]}"
 	i=$((i + 1))
 done <<<"$built"
 

@@ -8,26 +8,18 @@
  * Each iteration is one epoll_wait with a zero timeout, as
  * EVLOOP_ONCE|EVLOOP_NONBLOCK asks for.  The ready record carries the pair's
  * index, so there is no lookup at all.  What a library adds on top of this is
- * its own cost: the syscalls are the same.
+ * its own cost: the system calls are the same.
  *
  *   dispatch-floor N A W ROUNDS
  *
  * Prints the same measurement name as bench/dispatch.c, so bench/compare.sh
  * can set the two side by side.
  */
-#include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
-#include "bench.h"
+#include "dispatch.h"
 
-static int npairs, nactive, nwrites;
-static int (*pairs)[2];
+static struct dispatch_workload w;
 static int epfd;
 static struct epoll_event *ready;
 static int nready;
@@ -35,13 +27,10 @@ static int nready;
 static double
 one_round(const char *name)
 {
-	int space = npairs / nactive, i, n, want = nactive + nwrites;
-	int fired = 0, writes_left = nwrites;
+	int want = dispatch_start_round(&w), fired = 0;
+	int writes_left = w.nwrites, i, n;
 	double start, took;
 
-	for (i = 0; i < nactive; i++)
-		if (write(pairs[(i * space) % npairs][1], "e", 1) != 1)
-			exit(2);
 	start = now_ns();
 	if (name)
 		count_begin();
@@ -50,12 +39,11 @@ one_round(const char *name)
 		for (i = 0; i < n; i++) {
 			int idx = (int)ready[i].data.u32;
 			char c;
-			if (read(pairs[idx][0], &c, 1) == 1)
+			if (read(w.pairs[idx][0], &c, 1) == 1)
 				fired++;
 			if (writes_left > 0) {
 				writes_left--;
-				if (write(pairs[(idx + 1) % npairs][1], "w", 1) != 1)
-					exit(2);
+				dispatch_write_next(&w, idx);
 			}
 		}
 	}
@@ -68,53 +56,32 @@ one_round(const char *name)
 int
 main(int argc, char **argv)
 {
-	char name[64];
 	double *t;
-	int rounds, i;
+	int i;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: dispatch-floor N ACTIVE WRITES ROUNDS\n");
-		return 1;
-	}
-	npairs = atoi(argv[1]);
-	nactive = atoi(argv[2]);
-	nwrites = atoi(argv[3]);
-	rounds = atoi(argv[4]);
-	snprintf(name, sizeof(name), "dispatch n=%d a=%d w=%d", npairs, nactive,
-	    nwrites);
-	raise_fd_limit();
-	nready = npairs < 4096 ? npairs : 4096;
-	pairs = calloc((size_t)npairs, sizeof(*pairs));
+	dispatch_parse(&w, argc, argv);
+	dispatch_make_pairs(&w);
+	nready = w.npairs < 4096 ? w.npairs : 4096;
 	ready = calloc((size_t)nready, sizeof(*ready));
-	t = calloc((size_t)rounds, sizeof(*t));
+	t = calloc((size_t)w.rounds, sizeof(*t));
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!pairs || !ready || !t || epfd < 0)
+	if (!ready || !t || epfd < 0)
 		return 1;
-	for (i = 0; i < npairs; i++) {
+	for (i = 0; i < w.npairs; i++) {
 		struct epoll_event ev;
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, pairs[i]) < 0) {
-			fprintf(stderr, "socketpair %d: %s\n", i, strerror(errno));
-			return 1;
-		}
-		fcntl(pairs[i][0], F_SETFL, O_NONBLOCK);
-		fcntl(pairs[i][1], F_SETFL, O_NONBLOCK);
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLIN;
 		ev.data.u32 = (uint32_t)i;
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, pairs[i][0], &ev) < 0)
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, w.pairs[i][0], &ev) < 0)
 			return 1;
 	}
 	one_round(NULL);	/* warm up */
-	for (i = 0; i < rounds; i++)
-		t[i] = one_round(name);
-	printf("%s\t%.1f\n", name, median(t, rounds));
-	for (i = 0; i < npairs; i++) {
-		close(pairs[i][0]);
-		close(pairs[i][1]);
-	}
+	for (i = 0; i < w.rounds; i++)
+		t[i] = one_round(w.name);
+	printf("%s\t%.1f\n", w.name, median(t, w.rounds));
 	close(epfd);
+	dispatch_close_pairs(&w);
 	free(ready);
-	free(pairs);
 	free(t);
 	return 0;
 }

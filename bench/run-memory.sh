@@ -6,10 +6,6 @@
 # library's own heap at the peak and when idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 export BENCH_ROUNDS=${BENCH_ROUNDS:-7}
-limit=$(ulimit -Hn)
-big=10000
-if [ "$limit" != unlimited ] && [ $((2 * big + 64)) -gt "$limit" ]; then
-	big=$(((limit - 64) / 2))
-fi
-bench/compare.sh bench/echo.c "$big" 4
+bench/compare.sh bench/echo.c "$(bench_max_pairs)" 4
