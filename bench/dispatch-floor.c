@@ -24,16 +24,11 @@ static int epfd;
 static struct epoll_event *ready;
 static int nready;
 
-static double
-one_round(const char *name)
+static void
+run_loop(int want)
 {
-	int want = dispatch_start_round(&w), fired = 0;
-	int writes_left = w.nwrites, i, n;
-	double start, took;
+	int fired = 0, writes_left = w.nwrites, i, n;
 
-	start = now_ns();
-	if (name)
-		count_begin();
 	while (fired < want) {
 		n = epoll_wait(epfd, ready, nready, 0);
 		for (i = 0; i < n; i++) {
@@ -47,25 +42,19 @@ one_round(const char *name)
 			}
 		}
 	}
-	took = now_ns() - start;
-	if (name)
-		count_end(name, want);
-	return took / want;
 }
 
 int
 main(int argc, char **argv)
 {
-	double *t;
 	int i;
 
 	dispatch_parse(&w, argc, argv);
 	dispatch_make_pairs(&w);
 	nready = w.npairs < 4096 ? w.npairs : 4096;
 	ready = calloc((size_t)nready, sizeof(*ready));
-	t = calloc((size_t)w.rounds, sizeof(*t));
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!ready || !t || epfd < 0)
+	if (!ready || epfd < 0)
 		return 1;
 	for (i = 0; i < w.npairs; i++) {
 		struct epoll_event ev;
@@ -75,13 +64,9 @@ main(int argc, char **argv)
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, w.pairs[i][0], &ev) < 0)
 			return 1;
 	}
-	one_round(NULL);	/* warm up */
-	for (i = 0; i < w.rounds; i++)
-		t[i] = one_round(w.name);
-	printf("%s\t%.1f\n", w.name, median(t, w.rounds));
+	dispatch_run_rounds(&w, run_loop);
 	close(epfd);
 	dispatch_close_pairs(&w);
 	free(ready);
-	free(t);
 	return 0;
 }

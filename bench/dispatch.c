@@ -19,6 +19,7 @@
 #include "dispatch.h"
 
 static struct dispatch_workload w;
+static struct event_base *base;
 static int fired, writes_left;
 
 static void
@@ -36,55 +37,37 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* One timed round; counted under callgrind as NAME unless NAME is NULL. */
-static double
-one_round(struct event_base *base, const char *name)
+static void
+run_loop(int want)
 {
-	int want = dispatch_start_round(&w);
-	double start, took;
-
 	fired = 0;
 	writes_left = w.nwrites;
-	start = now_ns();
-	if (name)
-		count_begin();
 	while (fired < want)
 		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-	took = now_ns() - start;
-	if (name)
-		count_end(name, want);
-	return took / want;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct event_base *base;
 	struct event *events;
-	double *t;
 	int i;
 
 	dispatch_parse(&w, argc, argv);
 	dispatch_make_pairs(&w);
 	events = calloc((size_t)w.npairs, sizeof(struct event));
-	t = calloc((size_t)w.rounds, sizeof(*t));
 	base = event_base_new();
-	if (!events || !t || !base)
+	if (!events || !base)
 		return 1;
 	for (i = 0; i < w.npairs; i++) {
 		event_assign(&events[i], base, w.pairs[i][0], EV_READ | EV_PERSIST,
 		    on_read, (void *)(intptr_t)i);
 		event_add(&events[i], NULL);
 	}
-	one_round(base, NULL);	/* warm up */
-	for (i = 0; i < w.rounds; i++)
-		t[i] = one_round(base, w.name);
-	printf("%s\t%.1f\n", w.name, median(t, w.rounds));
+	dispatch_run_rounds(&w, run_loop);
 	for (i = 0; i < w.npairs; i++)
 		event_del(&events[i]);
 	event_base_free(base);
 	dispatch_close_pairs(&w);
 	free(events);
-	free(t);
 	return 0;
 }

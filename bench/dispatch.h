@@ -77,6 +77,41 @@ dispatch_write_next(const struct dispatch_workload *w, int idx)
 		exit(2);
 }
 
+/* Time one round, counted under callgrind as NAME unless NAME is NULL;
+ * run(want) runs callbacks until want of them have fired. */
+static inline double
+dispatch_time_round(const struct dispatch_workload *w, const char *name,
+    void (*run)(int want))
+{
+	int want = dispatch_start_round(w);
+	double start, took;
+
+	start = now_ns();
+	if (name)
+		count_begin();
+	run(want);
+	took = now_ns() - start;
+	if (name)
+		count_end(name, want);
+	return took / want;
+}
+
+/* A warm-up round, then the timed ones; prints the median per callback. */
+static inline void
+dispatch_run_rounds(const struct dispatch_workload *w, void (*run)(int want))
+{
+	double *t = calloc((size_t)w->rounds, sizeof(*t));
+	int i;
+
+	if (t == NULL)
+		exit(1);
+	dispatch_time_round(w, NULL, run);
+	for (i = 0; i < w->rounds; i++)
+		t[i] = dispatch_time_round(w, w->name, run);
+	printf("%s\t%.1f\n", w->name, median(t, w->rounds));
+	free(t);
+}
+
 static inline void
 dispatch_close_pairs(struct dispatch_workload *w)
 {
