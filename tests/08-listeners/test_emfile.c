@@ -1,0 +1,156 @@
+/* Out of descriptors.  In a child process with RLIMIT_NOFILE lowered and
+ * every descriptor taken, clients wait in the queue: the error callback
+ * hears EMFILE, a thousand turns of the loop make only a handful of
+ * accept4() attempts (libevent 2.1 makes one per turn, for ever), and once
+ * descriptors are free again every waiting client is accepted.
+ *
+ * The attempts are counted by this file's own accept4(), which the linker
+ * prefers to the C library's: it counts the call and makes the real
+ * system call. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include <valgrind/valgrind.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include "listener_test.h"
+
+static int accept_attempts, emfile_failures;
+
+int
+accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	accept_attempts++;
+	int r = (int)syscall(SYS_accept4, fd, addr, len, flags);
+
+	if (r < 0 && errno == EMFILE)
+		emfile_failures++;
+	return r;
+}
+
+#define CLIENTS 30
+#define FILLERS_MAX 256
+
+/* How many clients should be accepted in the end: all of them.  Except
+ * under valgrind, which lowers the descriptor limit only in its own
+ * bookkeeping: the kernel's accept4() succeeds, and valgrind then closes
+ * the new socket and reports EMFILE, so each failure costs a client. */
+static int
+clients_left(void)
+{
+	return RUNNING_ON_VALGRIND ? CLIENTS - emfile_failures : CLIENTS;
+}
+
+/* Each step that goes wrong exits with its own number. */
+static int
+exhaust_then_recover(int with_error_cb)
+{
+	struct event_base *base = event_base_new();
+	struct record *r = calloc(1, sizeof(*r));
+	struct sockaddr_in sin;
+	struct sockaddr_storage addr;
+	struct evconnlistener *lev;
+	struct rlimit low;
+	evutil_socket_t c[CLIENTS], filler[FILLERS_MAX];
+	int nfill = 0, i, attempts;
+	socklen_t len;
+
+	loopback4(&sin);
+	lev = evconnlistener_new_bind(base, record_cb, r, LEV_OPT_CLOSE_ON_FREE,
+	    -1, (struct sockaddr *)&sin, sizeof(sin));
+	if (lev == NULL || r == NULL)
+		return 1;
+	if (with_error_cb)
+		evconnlistener_set_error_cb(lev, record_error_cb);
+	else
+		log_capture();
+	len = bound_address(evconnlistener_get_fd(lev), &addr);
+	for (i = 0; i < CLIENTS; i++)
+		c[i] = connect_client(&addr, len);
+
+	/* A soft limit a little above the lowest free number, then every
+	 * free number below it taken.  (The hard limit stays: valgrind
+	 * refuses to have it changed.) */
+	if (getrlimit(RLIMIT_NOFILE, &low) < 0 || (i = dup(0)) < 0)
+		return 2;
+	close(i);
+	low.rlim_cur = (rlim_t)i + 16;
+	if (setrlimit(RLIMIT_NOFILE, &low) < 0)
+		return 2;
+	while (nfill < FILLERS_MAX && (filler[nfill] = dup(0)) >= 0)
+		nfill++;
+	if (errno != EMFILE)
+		return 3;
+
+	turn_loop(base, 1000);
+	attempts = accept_attempts;
+	if (r->n != 0 || attempts < 1 || attempts > 20)
+		return 4;			/* spun, or never tried */
+	if (with_error_cb && (r->errors != attempts || r->last_error != EMFILE))
+		return 5;			/* not told, or told wrong */
+	if (!with_error_cb && (logged_messages() < 1 || logged_messages() > 20))
+		return 6;
+
+	while (nfill > 0)
+		close(filler[--nfill]);
+	if (run_until(base, &r->n, clients_left()) < 0)
+		return 7;			/* never came back */
+	if (r->n != clients_left())
+		return 9;
+	if (with_error_cb && r->errors != attempts)
+		return 8;
+	for (i = 0; i < CLIENTS; i++)
+		close(c[i]);
+	event_set_log_callback(NULL);
+	evconnlistener_free(lev);
+	event_base_free(base);
+	free(r);
+	return 0;
+}
+
+static void
+run_in_child(int with_error_cb)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(exhaust_then_recover(with_error_cb));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+test_emfile_pauses_tells_the_error_callback_and_recovers(void **state)
+{
+	(void)state;
+	run_in_child(1);
+}
+
+static void
+test_emfile_without_an_error_callback_is_logged_and_recovers(void **state)
+{
+	(void)state;
+	run_in_child(0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_emfile_pauses_tells_the_error_callback_and_recovers),
+		cmocka_unit_test(test_emfile_without_an_error_callback_is_logged_and_recovers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
