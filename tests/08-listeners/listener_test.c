@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <dirent.h>
@@ -158,6 +159,50 @@ turn_loop(struct event_base *base, int n)
 {
 	while (n-- > 0)
 		event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+void
+server_start(struct server *s, const struct sockaddr *sa, socklen_t salen,
+    unsigned flags)
+{
+	s->base = event_base_new();
+	s->r = calloc(1, sizeof(*s->r));
+	assert_non_null(s->base);
+	assert_non_null(s->r);
+	s->lev = evconnlistener_new_bind(s->base, record_cb, s->r, flags, -1,
+	    sa, (int)salen);
+	assert_non_null(s->lev);
+	s->len = bound_address(evconnlistener_get_fd(s->lev), &s->addr);
+}
+
+void
+server_start4(struct server *s, unsigned flags)
+{
+	struct sockaddr_in sin;
+
+	loopback4(&sin);
+	server_start(s, (struct sockaddr *)&sin, sizeof(sin),
+	    flags | LEV_OPT_CLOSE_ON_FREE);
+}
+
+void
+server_stop(struct server *s)
+{
+	evconnlistener_free(s->lev);
+	event_base_free(s->base);
+	free(s->r);
+}
+
+evutil_socket_t
+bound_socket4(int type)
+{
+	struct sockaddr_in sin;
+	evutil_socket_t fd = socket(AF_INET, type, 0);
+
+	assert_true(fd >= 0);
+	loopback4(&sin);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
 }
 
 int

@@ -29,6 +29,22 @@ struct record {
 	int free_on_error;			/* free the listener in it */
 };
 
+/* A listener with a record, on a loopback address. */
+struct server {
+	struct event_base *base;
+	struct record *r;
+	struct evconnlistener *lev;
+	struct sockaddr_storage addr;		/* where it listens */
+	socklen_t len;
+};
+
+/* On sa, with exactly these flags. */
+void server_start(struct server *s, const struct sockaddr *sa,
+    socklen_t salen, unsigned flags);
+/* On 127.0.0.1, with LEV_OPT_CLOSE_ON_FREE added to flags. */
+void server_start4(struct server *s, unsigned flags);
+void server_stop(struct server *s);
+
 void record_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *addr, int len, void *arg);
 void record_error_cb(struct evconnlistener *lev, void *arg);
@@ -52,6 +68,9 @@ int same_address(const struct sockaddr_storage *a, const struct sockaddr *b);
 int run_until(struct event_base *base, const int *count, int target);
 /* Turn the loop n times without waiting. */
 void turn_loop(struct event_base *base, int n);
+
+/* A socket of this type bound to 127.0.0.1, not listening. */
+evutil_socket_t bound_socket4(int type);
 
 int open_descriptors(void);
 int int_option(evutil_socket_t fd, int level, int option);

@@ -16,53 +16,24 @@
 #include <event2/listener.h>
 #include "listener_test.h"
 
-static struct record *
-new_record(void)
-{
-	struct record *r = calloc(1, sizeof(*r));
-
-	assert_non_null(r);
-	return r;
-}
-
-static struct evconnlistener *
-listen4(struct event_base *base, struct record *r, unsigned flags,
-    struct sockaddr_storage *addr, socklen_t *len)
-{
-	struct sockaddr_in sin;
-	struct evconnlistener *lev;
-
-	loopback4(&sin);
-	lev = evconnlistener_new_bind(base, record_cb, r,
-	    LEV_OPT_CLOSE_ON_FREE | flags, -1, (struct sockaddr *)&sin,
-	    sizeof(sin));
-	assert_non_null(lev);
-	*len = bound_address(evconnlistener_get_fd(lev), addr);
-	return lev;
-}
-
 static void
 test_a_client_is_handed_over_with_its_address(void **state)
 {
-	struct event_base *base = event_base_new();
-	struct record *r = new_record();
-	struct sockaddr_storage addr, mine;
-	socklen_t len;
-	struct evconnlistener *lev = listen4(base, r, 0, &addr, &len);
+	struct server s;
+	struct sockaddr_storage mine;
 	evutil_socket_t c;
 
 	(void)state;
-	c = connect_client(&addr, len);
+	server_start4(&s, 0);
+	c = connect_client(&s.addr, s.len);
 	bound_address(c, &mine);
-	assert_int_equal(run_until(base, &r->n, 1), 0);
-	assert_int_equal(r->n, 1);
-	assert_int_equal(r->peerlen[0], sizeof(struct sockaddr_in));
-	assert_true(same_address(&mine, (struct sockaddr *)&r->peer[0]));
-	assert_int_equal(r->peer_agrees, 1);
+	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
+	assert_int_equal(s.r->n, 1);
+	assert_int_equal(s.r->peerlen[0], sizeof(struct sockaddr_in));
+	assert_true(same_address(&mine, (struct sockaddr *)&s.r->peer[0]));
+	assert_int_equal(s.r->peer_agrees, 1);
 	close(c);
-	evconnlistener_free(lev);
-	event_base_free(base);
-	free(r);
+	server_stop(&s);
 }
 
 /* A thousand clients in ten batches (so that a low descriptor limit is
@@ -71,22 +42,22 @@ test_a_client_is_handed_over_with_its_address(void **state)
 static void
 test_a_thousand_clients_each_get_their_own_address(void **state)
 {
-	struct event_base *base = event_base_new();
-	struct record *r = new_record();
-	struct sockaddr_storage addr, mine[100];
-	socklen_t len;
-	struct evconnlistener *lev = listen4(base, r, 0, &addr, &len);
+	struct server s;
+	struct record *r;
+	struct sockaddr_storage mine[100];
 	evutil_socket_t c[100];
 	int batch, i, j;
 
 	(void)state;
+	server_start4(&s, 0);
+	r = s.r;
 	for (batch = 0; batch < 10; batch++) {
 		int first = r->n;
 		for (i = 0; i < 100; i++) {
-			c[i] = connect_client(&addr, len);
+			c[i] = connect_client(&s.addr, s.len);
 			bound_address(c[i], &mine[i]);
 		}
-		assert_int_equal(run_until(base, &r->n, first + 100), 0);
+		assert_int_equal(run_until(s.base, &r->n, first + 100), 0);
 		for (i = 0; i < 100; i++) {
 			int found = 0;
 			for (j = first; j < r->n; j++)
@@ -98,9 +69,7 @@ test_a_thousand_clients_each_get_their_own_address(void **state)
 	}
 	assert_int_equal(r->n, 1000);
 	assert_int_equal(r->peer_agrees, 1000);
-	evconnlistener_free(lev);
-	event_base_free(base);
-	free(r);
+	server_stop(&s);
 }
 
 static void
@@ -120,18 +89,19 @@ note_readable(evutil_socket_t fd, short what, void *arg)
 static void
 test_one_wakeup_accepts_many_but_not_all(void **state)
 {
-	struct event_base *base = event_base_new();
-	struct record *r = new_record();
-	struct sockaddr_storage addr;
-	socklen_t len;
-	struct evconnlistener *lev = listen4(base, r, 0, &addr, &len);
+	struct server s;
+	struct event_base *base;
+	struct record *r;
 	evutil_socket_t c[100], pair[2];
 	struct event *other;
 	int i, other_ran = 0, rounds = 1;
 
 	(void)state;
+	server_start4(&s, 0);
+	base = s.base;
+	r = s.r;
 	for (i = 0; i < 100; i++)
-		c[i] = connect_client(&addr, len);
+		c[i] = connect_client(&s.addr, s.len);
 	assert_int_equal(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
 	other = event_new(base, pair[0], EV_READ | EV_PERSIST, note_readable,
 	    &other_ran);
@@ -153,40 +123,33 @@ test_one_wakeup_accepts_many_but_not_all(void **state)
 	event_free(other);
 	evutil_closesocket(pair[0]);
 	evutil_closesocket(pair[1]);
-	evconnlistener_free(lev);
-	event_base_free(base);
-	free(r);
+	server_stop(&s);
 }
 
 static void
 test_an_ipv6_client_is_handed_over_with_its_address(void **state)
 {
-	struct event_base *base = event_base_new();
-	struct record *r = new_record();
+	struct server s;
 	struct sockaddr_in6 sin6;
-	struct sockaddr_storage addr, mine;
-	struct evconnlistener *lev;
-	socklen_t len;
-	evutil_socket_t c;
+	struct sockaddr_storage mine;
+	evutil_socket_t c = socket(AF_INET6, SOCK_STREAM, 0);
 
 	(void)state;
-	loopback6(&sin6);
-	lev = evconnlistener_new_bind(base, record_cb, r, LEV_OPT_CLOSE_ON_FREE,
-	    -1, (struct sockaddr *)&sin6, sizeof(sin6));
-	if (lev == NULL)
+	if (c < 0)
 		skip();		/* no IPv6 on this machine */
-	len = bound_address(evconnlistener_get_fd(lev), &addr);
-	c = connect_client(&addr, len);
-	bound_address(c, &mine);
-	assert_int_equal(run_until(base, &r->n, 1), 0);
-	assert_int_equal(r->peerlen[0], sizeof(struct sockaddr_in6));
-	assert_int_equal(r->peer[0].ss_family, AF_INET6);
-	assert_true(same_address(&mine, (struct sockaddr *)&r->peer[0]));
-	assert_int_equal(r->peer_agrees, 1);
 	close(c);
-	evconnlistener_free(lev);
-	event_base_free(base);
-	free(r);
+	loopback6(&sin6);
+	server_start(&s, (struct sockaddr *)&sin6, sizeof(sin6),
+	    LEV_OPT_CLOSE_ON_FREE);
+	c = connect_client(&s.addr, s.len);
+	bound_address(c, &mine);
+	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
+	assert_int_equal(s.r->peerlen[0], sizeof(struct sockaddr_in6));
+	assert_int_equal(s.r->peer[0].ss_family, AF_INET6);
+	assert_true(same_address(&mine, (struct sockaddr *)&s.r->peer[0]));
+	assert_int_equal(s.r->peer_agrees, 1);
+	close(c);
+	server_stop(&s);
 }
 
 static void
@@ -204,26 +167,22 @@ unix_address(struct sockaddr_un *sun, const char *tag)
 static void
 test_unix_clients_are_handed_over_with_their_names(void **state)
 {
-	struct event_base *base = event_base_new();
-	struct record *r = new_record();
+	struct server s;
+	struct record *r;
 	struct sockaddr_un server, named;
-	struct sockaddr_storage addr;
-	struct evconnlistener *lev;
 	evutil_socket_t anon, c;
 
 	(void)state;
 	unix_address(&server, "server");
 	unix_address(&named, "client");
-	lev = evconnlistener_new_bind(base, record_cb, r, LEV_OPT_CLOSE_ON_FREE,
-	    -1, (struct sockaddr *)&server, sizeof(server));
-	assert_non_null(lev);
-	memset(&addr, 0, sizeof(addr));
-	memcpy(&addr, &server, sizeof(server));
-	anon = connect_client(&addr, sizeof(server));
+	server_start(&s, (struct sockaddr *)&server, sizeof(server),
+	    LEV_OPT_CLOSE_ON_FREE);
+	r = s.r;
+	anon = connect_client(&s.addr, s.len);
 	c = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(c, (struct sockaddr *)&named, sizeof(named)), 0);
 	assert_int_equal(connect(c, (struct sockaddr *)&server, sizeof(server)), 0);
-	assert_int_equal(run_until(base, &r->n, 2), 0);
+	assert_int_equal(run_until(s.base, &r->n, 2), 0);
 	assert_int_equal(r->peer[0].ss_family, AF_UNIX);
 	assert_int_equal(r->peerlen[0], sizeof(sa_family_t));
 	assert_int_equal(r->peer[1].ss_family, AF_UNIX);
@@ -232,11 +191,9 @@ test_unix_clients_are_handed_over_with_their_names(void **state)
 	assert_int_equal(r->peer_agrees, 2);
 	close(anon);
 	close(c);
-	evconnlistener_free(lev);
+	server_stop(&s);
 	unlink(server.sun_path);
 	unlink(named.sun_path);
-	event_base_free(base);
-	free(r);
 }
 
 /* evconnlistener_new() on an AF_UNIX socket the program bound. */
@@ -244,7 +201,7 @@ static void
 test_a_listener_on_the_programs_unix_socket_accepts(void **state)
 {
 	struct event_base *base = event_base_new();
-	struct record *r = new_record();
+	struct record *r = calloc(1, sizeof(*r));
 	struct sockaddr_un server;
 	struct sockaddr_storage addr;
 	struct evconnlistener *lev;

@@ -103,11 +103,9 @@ static void
 test_backlog_zero_on_a_socket_that_does_not_listen_is_refused(void **state)
 {
 	struct sockaddr_in sin;
-	evutil_socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
+	evutil_socket_t fd = bound_socket4(SOCK_STREAM);
 
 	(void)state;
-	loopback4(&sin);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	errno = 0;
 	assert_null(evconnlistener_new(base, record_cb, NULL, 0, 0, fd));
 	assert_int_equal(errno, EINVAL);
@@ -124,12 +122,9 @@ test_backlog_zero_on_a_socket_that_does_not_listen_is_refused(void **state)
 static void
 test_a_datagram_socket_is_refused(void **state)
 {
-	struct sockaddr_in sin;
-	evutil_socket_t fd = socket(AF_INET, SOCK_DGRAM, 0);
+	evutil_socket_t fd = bound_socket4(SOCK_DGRAM);
 
 	(void)state;
-	loopback4(&sin);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	errno = 0;
 	assert_null(evconnlistener_new(base, record_cb, NULL, 0, -1, fd));
 	assert_int_equal(errno, EOPNOTSUPP);

@@ -15,37 +15,23 @@
 #include "listener_test.h"
 
 struct setup {
-	struct event_base *base;
-	struct record *r;
-	struct evconnlistener *lev;
-	struct sockaddr_storage addr;
-	socklen_t len;
+	struct server s;
 	evutil_socket_t client[8];
 	int nclients;
 };
 
 static void
-start(struct setup *s, unsigned flags)
+start(struct setup *t, unsigned flags)
 {
-	struct sockaddr_in sin;
-
-	memset(s, 0, sizeof(*s));
-	s->base = event_base_new();
-	s->r = calloc(1, sizeof(*s->r));
-	assert_non_null(s->r);
-	loopback4(&sin);
-	s->lev = evconnlistener_new_bind(s->base, record_cb, s->r,
-	    flags | LEV_OPT_CLOSE_ON_FREE, -1, (struct sockaddr *)&sin,
-	    sizeof(sin));
-	assert_non_null(s->lev);
-	s->len = bound_address(evconnlistener_get_fd(s->lev), &s->addr);
+	memset(t, 0, sizeof(*t));
+	server_start4(&t->s, flags);
 }
 
 static void
-connect_clients(struct setup *s, int n)
+connect_clients(struct setup *t, int n)
 {
 	while (n-- > 0)
-		s->client[s->nclients++] = connect_client(&s->addr, s->len);
+		t->client[t->nclients++] = connect_client(&t->s.addr, t->s.len);
 }
 
 /* Is the client's connection still open, i.e. neither accepted-and-closed
@@ -59,35 +45,35 @@ still_waiting(evutil_socket_t c)
 }
 
 static void
-finish(struct setup *s, int free_listener)
+finish(struct setup *t, int free_listener)
 {
 	int i;
 
-	for (i = 0; i < s->nclients; i++)
-		close(s->client[i]);
+	for (i = 0; i < t->nclients; i++)
+		close(t->client[i]);
 	if (free_listener)
-		evconnlistener_free(s->lev);
-	event_base_free(s->base);
-	free(s->r);
+		evconnlistener_free(t->s.lev);
+	event_base_free(t->s.base);
+	free(t->s.r);
 }
 
 static void
 test_disable_leaves_connections_queued_until_enable(void **state)
 {
-	struct setup s;
+	struct setup t;
 
 	(void)state;
-	start(&s, 0);
-	assert_int_equal(evconnlistener_disable(s.lev), 0);
-	assert_int_equal(evconnlistener_disable(s.lev), 0);
-	connect_clients(&s, 2);
-	turn_loop(s.base, 10);
-	assert_int_equal(s.r->n, 0);
-	assert_true(still_waiting(s.client[0]));
-	assert_int_equal(evconnlistener_enable(s.lev), 0);
-	assert_int_equal(evconnlistener_enable(s.lev), 0);
-	assert_int_equal(run_until(s.base, &s.r->n, 2), 0);
-	finish(&s, 1);
+	start(&t, 0);
+	assert_int_equal(evconnlistener_disable(t.s.lev), 0);
+	assert_int_equal(evconnlistener_disable(t.s.lev), 0);
+	connect_clients(&t, 2);
+	turn_loop(t.s.base, 10);
+	assert_int_equal(t.s.r->n, 0);
+	assert_true(still_waiting(t.client[0]));
+	assert_int_equal(evconnlistener_enable(t.s.lev), 0);
+	assert_int_equal(evconnlistener_enable(t.s.lev), 0);
+	assert_int_equal(run_until(t.s.base, &t.s.r->n, 2), 0);
+	finish(&t, 1);
 }
 
 /* With a NULL callback connections wait in the queue, and setting a
@@ -95,17 +81,17 @@ test_disable_leaves_connections_queued_until_enable(void **state)
 static void
 test_a_null_callback_keeps_connections_for_the_next_one(void **state)
 {
-	struct setup s;
+	struct setup t;
 
 	(void)state;
-	start(&s, 0);
-	evconnlistener_set_cb(s.lev, NULL, NULL);
-	connect_clients(&s, 1);
-	turn_loop(s.base, 10);
-	assert_true(still_waiting(s.client[0]));
-	evconnlistener_set_cb(s.lev, record_cb, s.r);
-	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
-	finish(&s, 1);
+	start(&t, 0);
+	evconnlistener_set_cb(t.s.lev, NULL, NULL);
+	connect_clients(&t, 1);
+	turn_loop(t.s.base, 10);
+	assert_true(still_waiting(t.client[0]));
+	evconnlistener_set_cb(t.s.lev, record_cb, t.s.r);
+	assert_int_equal(run_until(t.s.base, &t.s.r->n, 1), 0);
+	finish(&t, 1);
 }
 
 static void
@@ -140,17 +126,17 @@ test_a_listener_made_without_a_callback_waits_for_one(void **state)
 static void
 test_setting_a_callback_does_not_undo_disable(void **state)
 {
-	struct setup s;
+	struct setup t;
 
 	(void)state;
-	start(&s, LEV_OPT_DISABLED);
-	evconnlistener_set_cb(s.lev, record_cb, s.r);
-	connect_clients(&s, 1);
-	turn_loop(s.base, 10);
-	assert_int_equal(s.r->n, 0);
-	evconnlistener_enable(s.lev);
-	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
-	finish(&s, 1);
+	start(&t, LEV_OPT_DISABLED);
+	evconnlistener_set_cb(t.s.lev, record_cb, t.s.r);
+	connect_clients(&t, 1);
+	turn_loop(t.s.base, 10);
+	assert_int_equal(t.s.r->n, 0);
+	evconnlistener_enable(t.s.lev);
+	assert_int_equal(run_until(t.s.base, &t.s.r->n, 1), 0);
+	finish(&t, 1);
 }
 
 /* Three connections queued; the first callback frees the listener.  No
@@ -159,44 +145,44 @@ test_setting_a_callback_does_not_undo_disable(void **state)
 static void
 test_free_inside_the_accept_callback(void **state)
 {
-	struct setup s;
+	struct setup t;
 	evutil_socket_t fd;
 
 	(void)state;
-	start(&s, 0);
-	fd = evconnlistener_get_fd(s.lev);
-	s.r->free_at = 1;
-	connect_clients(&s, 3);
-	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
-	turn_loop(s.base, 10);
-	assert_int_equal(s.r->n, 1);
+	start(&t, 0);
+	fd = evconnlistener_get_fd(t.s.lev);
+	t.s.r->free_at = 1;
+	connect_clients(&t, 3);
+	assert_int_equal(run_until(t.s.base, &t.s.r->n, 1), 0);
+	turn_loop(t.s.base, 10);
+	assert_int_equal(t.s.r->n, 1);
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
-	finish(&s, 0);
+	finish(&t, 0);
 }
 
 static void
 test_disable_inside_the_accept_callback_stops_the_round(void **state)
 {
-	struct setup s;
+	struct setup t;
 
 	(void)state;
-	start(&s, 0);
-	s.r->disable_at = 1;
-	connect_clients(&s, 3);
-	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
-	turn_loop(s.base, 10);
-	assert_int_equal(s.r->n, 1);
-	evconnlistener_enable(s.lev);
-	assert_int_equal(run_until(s.base, &s.r->n, 3), 0);
-	finish(&s, 1);
+	start(&t, 0);
+	t.s.r->disable_at = 1;
+	connect_clients(&t, 3);
+	assert_int_equal(run_until(t.s.base, &t.s.r->n, 1), 0);
+	turn_loop(t.s.base, 10);
+	assert_int_equal(t.s.r->n, 1);
+	evconnlistener_enable(t.s.lev);
+	assert_int_equal(run_until(t.s.base, &t.s.r->n, 3), 0);
+	finish(&t, 1);
 }
 
 /* shutdown() stops a socket listening: it stays readable and accept()
  * fails with EINVAL for ever -- an error that no retry cures. */
 static void
-stop_listening(struct setup *s)
+stop_listening(struct setup *t)
 {
-	assert_int_equal(shutdown(evconnlistener_get_fd(s->lev), SHUT_RD), 0);
+	assert_int_equal(shutdown(evconnlistener_get_fd(t->s.lev), SHUT_RD), 0);
 }
 
 /* The error callback hears EINVAL, and a thousand turns of the loop call
@@ -205,68 +191,68 @@ stop_listening(struct setup *s)
 static void
 test_a_lasting_accept_error_is_reported_without_spinning(void **state)
 {
-	struct setup s;
+	struct setup t;
 
 	(void)state;
-	start(&s, 0);
-	evconnlistener_set_error_cb(s.lev, record_error_cb);
-	stop_listening(&s);
-	assert_int_equal(run_until(s.base, &s.r->errors, 1), 0);
-	assert_int_equal(s.r->last_error, EINVAL);
-	turn_loop(s.base, 1000);
-	assert_true(s.r->errors < 20);
-	assert_int_equal(s.r->n, 0);
-	finish(&s, 1);
+	start(&t, 0);
+	evconnlistener_set_error_cb(t.s.lev, record_error_cb);
+	stop_listening(&t);
+	assert_int_equal(run_until(t.s.base, &t.s.r->errors, 1), 0);
+	assert_int_equal(t.s.r->last_error, EINVAL);
+	turn_loop(t.s.base, 1000);
+	assert_true(t.s.r->errors < 20);
+	assert_int_equal(t.s.r->n, 0);
+	finish(&t, 1);
 }
 
 static void
 test_free_inside_the_error_callback(void **state)
 {
-	struct setup s;
+	struct setup t;
 
 	(void)state;
-	start(&s, 0);
-	evconnlistener_set_error_cb(s.lev, record_error_cb);
-	s.r->free_on_error = 1;
-	stop_listening(&s);
-	assert_int_equal(run_until(s.base, &s.r->errors, 1), 0);
-	turn_loop(s.base, 10);
-	assert_int_equal(s.r->errors, 1);
-	finish(&s, 0);
+	start(&t, 0);
+	evconnlistener_set_error_cb(t.s.lev, record_error_cb);
+	t.s.r->free_on_error = 1;
+	stop_listening(&t);
+	assert_int_equal(run_until(t.s.base, &t.s.r->errors, 1), 0);
+	turn_loop(t.s.base, 10);
+	assert_int_equal(t.s.r->errors, 1);
+	finish(&t, 0);
 }
 
 /* With no error callback the failure is logged, once per pause. */
 static void
 test_without_an_error_callback_the_failure_is_logged(void **state)
 {
-	struct setup s;
+	struct setup t;
 	struct timeval short_wait = { 0, 50000 };
 
 	(void)state;
-	start(&s, 0);
+	start(&t, 0);
 	log_capture();
-	stop_listening(&s);
-	event_base_loopexit(s.base, &short_wait);
-	event_base_dispatch(s.base);
+	stop_listening(&t);
+	event_base_loopexit(t.s.base, &short_wait);
+	event_base_dispatch(t.s.base);
 	assert_true(logged_messages() >= 1);
 	assert_true(logged_messages() < 20);
 	assert_true(logged_containing("accept") >= 1);
 	event_set_log_callback(NULL);
-	finish(&s, 1);
+	finish(&t, 1);
 }
 
 static void
 test_get_fd_and_get_base(void **state)
 {
-	struct setup s;
+	struct setup t;
 	struct sockaddr_storage again;
 
 	(void)state;
-	start(&s, 0);
-	assert_ptr_equal(evconnlistener_get_base(s.lev), s.base);
-	bound_address(evconnlistener_get_fd(s.lev), &again);
-	assert_true(same_address(&s.addr, (struct sockaddr *)&again));
-	finish(&s, 1);
+	start(&t, 0);
+	assert_ptr_equal(evconnlistener_get_base(t.s.lev), t.s.base);
+	bound_address(evconnlistener_get_fd(t.s.lev), &again);
+	assert_true(same_address(&t.s.addr, (struct sockaddr *)&again));
+	finish(&t, 1);
 }
 
 int

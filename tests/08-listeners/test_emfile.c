@@ -54,28 +54,22 @@ clients_left(void)
 static int
 exhaust_then_recover(int with_error_cb)
 {
-	struct event_base *base = event_base_new();
-	struct record *r = calloc(1, sizeof(*r));
-	struct sockaddr_in sin;
-	struct sockaddr_storage addr;
-	struct evconnlistener *lev;
+	struct server s;
+	struct record *r;
+	struct event_base *base;
 	struct rlimit low;
 	evutil_socket_t c[CLIENTS], filler[FILLERS_MAX];
 	int nfill = 0, i, attempts;
-	socklen_t len;
 
-	loopback4(&sin);
-	lev = evconnlistener_new_bind(base, record_cb, r, LEV_OPT_CLOSE_ON_FREE,
-	    -1, (struct sockaddr *)&sin, sizeof(sin));
-	if (lev == NULL || r == NULL)
-		return 1;
+	server_start4(&s, 0);
+	r = s.r;
+	base = s.base;
 	if (with_error_cb)
-		evconnlistener_set_error_cb(lev, record_error_cb);
+		evconnlistener_set_error_cb(s.lev, record_error_cb);
 	else
 		log_capture();
-	len = bound_address(evconnlistener_get_fd(lev), &addr);
 	for (i = 0; i < CLIENTS; i++)
-		c[i] = connect_client(&addr, len);
+		c[i] = connect_client(&s.addr, s.len);
 
 	/* A soft limit a little above the lowest free number, then every
 	 * free number below it taken.  (The hard limit stays: valgrind
@@ -111,9 +105,7 @@ exhaust_then_recover(int with_error_cb)
 	for (i = 0; i < CLIENTS; i++)
 		close(c[i]);
 	event_set_log_callback(NULL);
-	evconnlistener_free(lev);
-	event_base_free(base);
-	free(r);
+	server_stop(&s);
 	return 0;
 }
 

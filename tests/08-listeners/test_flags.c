@@ -22,39 +22,9 @@
 #include <event2/thread.h>
 #include "listener_test.h"
 
-struct setup {
-	struct event_base *base;
-	struct record *r;
-	struct evconnlistener *lev;
-	struct sockaddr_storage addr;
-	socklen_t len;
-};
-
-static void
-start(struct setup *s, const struct sockaddr *sa, socklen_t salen,
-    unsigned flags)
-{
-	s->base = event_base_new();
-	s->r = calloc(1, sizeof(*s->r));
-	assert_non_null(s->r);
-	s->lev = evconnlistener_new_bind(s->base, record_cb, s->r, flags, -1,
-	    sa, (int)salen);
-	assert_non_null(s->lev);
-	s->len = bound_address(evconnlistener_get_fd(s->lev), &s->addr);
-}
-
-static void
-start4(struct setup *s, unsigned flags)
-{
-	struct sockaddr_in sin;
-
-	loopback4(&sin);
-	start(s, (struct sockaddr *)&sin, sizeof(sin), flags | LEV_OPT_CLOSE_ON_FREE);
-}
-
 /* One client connects and is accepted. */
 static void
-accept_one(struct setup *s)
+accept_one(struct server *s)
 {
 	evutil_socket_t c = connect_client(&s->addr, s->len);
 	int want = s->r->n + 1;
@@ -63,16 +33,8 @@ accept_one(struct setup *s)
 	close(c);
 }
 
-static void
-stop(struct setup *s)
-{
-	evconnlistener_free(s->lev);
-	event_base_free(s->base);
-	free(s->r);
-}
-
 static int
-listener_fd(struct setup *s)
+listener_fd(struct server *s)
 {
 	return evconnlistener_get_fd(s->lev);
 }
@@ -80,35 +42,35 @@ listener_fd(struct setup *s)
 static void
 test_accepted_sockets_are_nonblocking_unless_asked(void **state)
 {
-	struct setup s;
+	struct server s;
 
 	(void)state;
-	start4(&s, 0);
+	server_start4(&s, 0);
 	accept_one(&s);
 	assert_true(s.r->fl[0] & O_NONBLOCK);
-	stop(&s);
-	start4(&s, LEV_OPT_LEAVE_SOCKETS_BLOCKING);
+	server_stop(&s);
+	server_start4(&s, LEV_OPT_LEAVE_SOCKETS_BLOCKING);
 	accept_one(&s);
 	assert_false(s.r->fl[0] & O_NONBLOCK);
-	stop(&s);
+	server_stop(&s);
 }
 
 static void
 test_close_on_exec_marks_the_listener_and_accepted_sockets(void **state)
 {
-	struct setup s;
+	struct server s;
 
 	(void)state;
-	start4(&s, LEV_OPT_CLOSE_ON_EXEC);
+	server_start4(&s, LEV_OPT_CLOSE_ON_EXEC);
 	assert_true(fcntl(listener_fd(&s), F_GETFD) & FD_CLOEXEC);
 	accept_one(&s);
 	assert_true(s.r->fd_flags[0] & FD_CLOEXEC);
-	stop(&s);
-	start4(&s, 0);
+	server_stop(&s);
+	server_start4(&s, 0);
 	assert_false(fcntl(listener_fd(&s), F_GETFD) & FD_CLOEXEC);
 	accept_one(&s);
 	assert_false(s.r->fd_flags[0] & FD_CLOEXEC);
-	stop(&s);
+	server_stop(&s);
 }
 
 /* On the program's own socket too, as the manual says (libevent 2.1 leaves
@@ -117,13 +79,10 @@ static void
 test_a_programs_socket_becomes_nonblocking_and_close_on_exec(void **state)
 {
 	struct event_base *base = event_base_new();
-	struct sockaddr_in sin;
-	evutil_socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
+	evutil_socket_t fd = bound_socket4(SOCK_STREAM);
 	struct evconnlistener *lev;
 
 	(void)state;
-	loopback4(&sin);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	lev = evconnlistener_new(base, record_cb, NULL, LEV_OPT_CLOSE_ON_EXEC,
 	    -1, fd);
@@ -138,13 +97,13 @@ test_a_programs_socket_becomes_nonblocking_and_close_on_exec(void **state)
 static void
 test_close_on_free_closes_the_socket_and_only_then(void **state)
 {
-	struct setup s;
+	struct server s;
 	evutil_socket_t fd;
 
 	(void)state;
-	start4(&s, 0);		/* start4 adds LEV_OPT_CLOSE_ON_FREE */
+	server_start4(&s, 0);		/* start4 adds LEV_OPT_CLOSE_ON_FREE */
 	fd = listener_fd(&s);
-	stop(&s);
+	server_stop(&s);
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
 	assert_int_equal(errno, EBADF);
 
@@ -168,15 +127,15 @@ test_close_on_free_closes_the_socket_and_only_then(void **state)
 static void
 test_reuseable_sets_so_reuseaddr(void **state)
 {
-	struct setup s;
+	struct server s;
 
 	(void)state;
-	start4(&s, LEV_OPT_REUSEABLE);
+	server_start4(&s, LEV_OPT_REUSEABLE);
 	assert_int_equal(int_option(listener_fd(&s), SOL_SOCKET, SO_REUSEADDR), 1);
-	stop(&s);
-	start4(&s, 0);
+	server_stop(&s);
+	server_start4(&s, 0);
 	assert_int_equal(int_option(listener_fd(&s), SOL_SOCKET, SO_REUSEADDR), 0);
-	stop(&s);
+	server_stop(&s);
 }
 
 /* Two listeners with the flag share a port; without it the second bind
@@ -184,26 +143,26 @@ test_reuseable_sets_so_reuseaddr(void **state)
 static void
 test_reuseable_port_lets_two_listeners_share_a_port(void **state)
 {
-	struct setup s;
+	struct server s;
 	struct evconnlistener *twin;
 
 	(void)state;
-	start4(&s, LEV_OPT_REUSEABLE_PORT);
+	server_start4(&s, LEV_OPT_REUSEABLE_PORT);
 	assert_int_equal(int_option(listener_fd(&s), SOL_SOCKET, SO_REUSEPORT), 1);
 	twin = evconnlistener_new_bind(s.base, record_cb, s.r,
 	    LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_FREE, -1,
 	    (struct sockaddr *)&s.addr, (int)s.len);
 	assert_non_null(twin);
 	evconnlistener_free(twin);
-	stop(&s);
+	server_stop(&s);
 
-	start4(&s, 0);
+	server_start4(&s, 0);
 	assert_int_equal(int_option(listener_fd(&s), SOL_SOCKET, SO_REUSEPORT), 0);
 	twin = evconnlistener_new_bind(s.base, record_cb, s.r,
 	    LEV_OPT_CLOSE_ON_FREE, -1, (struct sockaddr *)&s.addr, (int)s.len);
 	assert_null(twin);
 	assert_int_equal(errno, EADDRINUSE);
-	stop(&s);
+	server_stop(&s);
 }
 
 /* A client that connects and stays silent is not announced; one that
@@ -211,12 +170,12 @@ test_reuseable_port_lets_two_listeners_share_a_port(void **state)
 static void
 test_deferred_accept_waits_for_the_first_bytes(void **state)
 {
-	struct setup s;
+	struct server s;
 	struct sockaddr_storage speaker;
 	evutil_socket_t silent, talker;
 
 	(void)state;
-	start4(&s, LEV_OPT_DEFERRED_ACCEPT);
+	server_start4(&s, LEV_OPT_DEFERRED_ACCEPT);
 	assert_true(int_option(listener_fd(&s), IPPROTO_TCP, TCP_DEFER_ACCEPT) > 0);
 	silent = connect_client(&s.addr, s.len);
 	talker = connect_client(&s.addr, s.len);
@@ -229,28 +188,28 @@ test_deferred_accept_waits_for_the_first_bytes(void **state)
 	assert_true(s.r->readable_at_once[0]);
 	close(silent);
 	close(talker);
-	stop(&s);
+	server_stop(&s);
 
-	start4(&s, 0);
+	server_start4(&s, 0);
 	assert_int_equal(int_option(listener_fd(&s), IPPROTO_TCP, TCP_DEFER_ACCEPT), 0);
-	stop(&s);
+	server_stop(&s);
 }
 
 static void
 test_keepalive_is_on_for_listener_and_accepted_sockets(void **state)
 {
-	struct setup s;
+	struct server s;
 
 	(void)state;
-	start4(&s, 0);
+	server_start4(&s, 0);
 	assert_int_equal(int_option(listener_fd(&s), SOL_SOCKET, SO_KEEPALIVE), 1);
 	accept_one(&s);
 	assert_int_equal(s.r->keepalive[0], 1);
-	stop(&s);
+	server_stop(&s);
 }
 
 static int
-start6(struct setup *s, unsigned flags)
+start6(struct server *s, unsigned flags)
 {
 	struct sockaddr_in6 any;
 	evutil_socket_t probe = socket(AF_INET6, SOCK_STREAM, 0);
@@ -261,7 +220,7 @@ start6(struct setup *s, unsigned flags)
 	memset(&any, 0, sizeof(any));
 	any.sin6_family = AF_INET6;
 	any.sin6_addr = in6addr_any;
-	start(s, (struct sockaddr *)&any, sizeof(any), flags | LEV_OPT_CLOSE_ON_FREE);
+	server_start(s, (struct sockaddr *)&any, sizeof(any), flags | LEV_OPT_CLOSE_ON_FREE);
 	return 0;
 }
 
@@ -284,7 +243,7 @@ system_value(const char *path)
 static void
 test_ipv6only_refuses_ipv4_clients(void **state)
 {
-	struct setup s;
+	struct server s;
 	struct sockaddr_in v4;
 	struct sockaddr_storage to;
 
@@ -297,7 +256,7 @@ test_ipv6only_refuses_ipv4_clients(void **state)
 	memset(&to, 0, sizeof(to));
 	memcpy(&to, &v4, sizeof(v4));
 	assert_int_equal(try_connect(&to, sizeof(v4)), ECONNREFUSED);
-	stop(&s);
+	server_stop(&s);
 
 	if (system_value("/proc/sys/net/ipv6/bindv6only") != 0)
 		return;		/* the default is already IPv6-only here */
@@ -313,7 +272,7 @@ test_ipv6only_refuses_ipv4_clients(void **state)
 		    &((struct sockaddr_in6 *)&s.r->peer[0])->sin6_addr));
 		close(c);
 	}
-	stop(&s);
+	server_stop(&s);
 }
 
 /* Options that mean nothing for the family are ignored, not fatal
@@ -321,23 +280,23 @@ test_ipv6only_refuses_ipv4_clients(void **state)
 static void
 test_options_foreign_to_the_family_are_ignored(void **state)
 {
-	struct setup s;
+	struct server s;
 	struct sockaddr_un sun;
 
 	(void)state;
-	start4(&s, LEV_OPT_BIND_IPV6ONLY);
+	server_start4(&s, LEV_OPT_BIND_IPV6ONLY);
 	accept_one(&s);
-	stop(&s);
+	server_stop(&s);
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/litevent-08-defer-%d",
 	    (int)getpid());
 	unlink(sun.sun_path);
-	start(&s, (struct sockaddr *)&sun, sizeof(sun),
+	server_start(&s, (struct sockaddr *)&sun, sizeof(sun),
 	    LEV_OPT_DEFERRED_ACCEPT | LEV_OPT_CLOSE_ON_FREE);
 	accept_one(&s);		/* announced without waiting for bytes */
-	stop(&s);
+	server_stop(&s);
 	unlink(sun.sun_path);
 }
 
@@ -346,18 +305,18 @@ test_options_foreign_to_the_family_are_ignored(void **state)
 static void
 test_disabled_starts_without_accepting(void **state)
 {
-	struct setup s;
+	struct server s;
 	evutil_socket_t c;
 
 	(void)state;
-	start4(&s, LEV_OPT_DISABLED);
+	server_start4(&s, LEV_OPT_DISABLED);
 	c = connect_client(&s.addr, s.len);
 	turn_loop(s.base, 10);
 	assert_int_equal(s.r->n, 0);
 	assert_int_equal(evconnlistener_enable(s.lev), 0);
 	assert_int_equal(run_until(s.base, &s.r->n, 1), 0);
 	close(c);
-	stop(&s);
+	server_stop(&s);
 }
 
 /* The kernel reports a listening socket's backlog in TCP_INFO. */
@@ -375,30 +334,27 @@ backlog_of(evutil_socket_t fd)
 static void
 test_backlog_minus_one_asks_for_the_longest_queue(void **state)
 {
-	struct setup s;
+	struct server s;
 	int limit = system_value("/proc/sys/net/core/somaxconn");
 
 	(void)state;
-	start4(&s, 0);
+	server_start4(&s, 0);
 	if (limit > 0)
 		assert_int_equal(backlog_of(listener_fd(&s)),
 		    limit < SOMAXCONN ? limit : SOMAXCONN);
 	else
 		assert_true(backlog_of(listener_fd(&s)) > 128);
-	stop(&s);
+	server_stop(&s);
 }
 
 static void
 test_backlog_is_passed_on_and_zero_keeps_the_programs_listen(void **state)
 {
 	struct event_base *base = event_base_new();
-	struct sockaddr_in sin;
-	evutil_socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
+	evutil_socket_t fd = bound_socket4(SOCK_STREAM);
 	struct evconnlistener *lev;
 
 	(void)state;
-	loopback4(&sin);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	lev = evconnlistener_new(base, record_cb, NULL, 0, 5, fd);
 	assert_non_null(lev);
 	assert_int_equal(backlog_of(fd), 5);
