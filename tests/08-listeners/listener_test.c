@@ -50,9 +50,45 @@ record_error_cb(struct evconnlistener *lev, void *arg)
 	struct record *r = arg;
 
 	r->last_error = EVUTIL_SOCKET_ERROR();
+	if (r->errors < PAUSES_KEPT)
+		r->pause_msec[r->errors] = current_pause_msec(lev);
 	r->errors++;
 	if (r->free_on_error)
 		evconnlistener_free(lev);
+}
+
+/* The resume timer is the listener's event that does not wait for EV_READ. */
+struct timer_search {
+	struct evconnlistener *lev;
+	struct event *timer;
+};
+
+static int
+find_resume_timer(const struct event_base *base, const struct event *ev,
+    void *arg)
+{
+	struct timer_search *s = arg;
+
+	(void)base;
+	if (event_get_callback_arg(ev) == s->lev &&
+	    !(event_get_events(ev) & EV_READ))
+		s->timer = (struct event *)ev;
+	return 0;
+}
+
+long
+current_pause_msec(struct evconnlistener *lev)
+{
+	struct event_base *base = evconnlistener_get_base(lev);
+	struct timer_search s = { lev, NULL };
+	struct timeval due, now;
+
+	event_base_foreach_event(base, find_resume_timer, &s);
+	if (s.timer == NULL || !event_pending(s.timer, EV_TIMEOUT, &due))
+		return -1;
+	event_base_gettimeofday_cached(base, &now);
+	return (due.tv_sec - now.tv_sec) * 1000 +
+	    (due.tv_usec - now.tv_usec + 500) / 1000;
 }
 
 void

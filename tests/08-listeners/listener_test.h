@@ -9,6 +9,7 @@
 #include <event2/listener.h>
 
 #define RECORD_MAX 1100
+#define PAUSES_KEPT 16
 
 /* What record_cb saw, and what it was told to do. */
 struct record {
@@ -26,6 +27,7 @@ struct record {
 	int disable_at;				/* disable it at this count */
 	int errors;				/* record_error_cb runs */
 	int last_error;				/* EVUTIL_SOCKET_ERROR() in it */
+	long pause_msec[PAUSES_KEPT];		/* current_pause_msec() in it */
 	int free_on_error;			/* free the listener in it */
 };
 
@@ -49,6 +51,11 @@ void record_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *addr, int len, void *arg);
 void record_error_cb(struct evconnlistener *lev, void *arg);
 void record_close_all(struct record *r);
+
+/* How long the listener's pause lasts, in milliseconds: its resume timer's
+ * deadline less the loop's cached time.  For error callbacks, which run in
+ * the turn of the loop the pause began in; -1 if there is no pause. */
+long current_pause_msec(struct evconnlistener *lev);
 
 /* 127.0.0.1 and ::1 with port 0: the kernel picks a free port at bind(). */
 void loopback4(struct sockaddr_in *sin);

@@ -205,6 +205,37 @@ test_a_lasting_accept_error_is_reported_without_spinning(void **state)
 	finish(&t, 1);
 }
 
+/* The pauses double, from 10 ms up to a second. */
+static void
+no_connections_expected(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *addr, int len, void *arg)
+{
+	(void)lev;
+	(void)addr;
+	(void)len;
+	(void)arg;
+	evutil_closesocket(fd);
+	fail_msg("a socket that does not listen handed over a connection");
+}
+
+static void
+test_each_pause_is_twice_the_last_up_to_a_second(void **state)
+{
+	struct setup t;
+	long want[8] = { 10, 20, 40, 80, 160, 320, 640, 1000 };
+	int i;
+
+	(void)state;
+	start(&t, 0);
+	evconnlistener_set_cb(t.s.lev, no_connections_expected, t.s.r);
+	evconnlistener_set_error_cb(t.s.lev, record_error_cb);
+	stop_listening(&t);
+	assert_int_equal(run_until(t.s.base, &t.s.r->errors, 8), 0);
+	for (i = 0; i < 8; i++)
+		assert_true(labs(t.s.r->pause_msec[i] - want[i]) <= 1);
+	finish(&t, 1);
+}
+
 static void
 test_free_inside_the_error_callback(void **state)
 {
@@ -266,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_free_inside_the_accept_callback),
 		cmocka_unit_test(test_disable_inside_the_accept_callback_stops_the_round),
 		cmocka_unit_test(test_a_lasting_accept_error_is_reported_without_spinning),
+		cmocka_unit_test(test_each_pause_is_twice_the_last_up_to_a_second),
 		cmocka_unit_test(test_free_inside_the_error_callback),
 		cmocka_unit_test(test_without_an_error_callback_the_failure_is_logged),
 		cmocka_unit_test(test_get_fd_and_get_base),

@@ -50,6 +50,51 @@ clients_left(void)
 	return RUNNING_ON_VALGRIND ? CLIENTS - emfile_failures : CLIENTS;
 }
 
+/* Take every free descriptor number below a soft limit a little above the
+ * lowest free one.  (The hard limit stays: valgrind refuses to have it
+ * changed.)  Returns how many were taken, -1 on failure. */
+static int
+fill_descriptor_table(evutil_socket_t *filler)
+{
+	struct rlimit low;
+	int n = 0, lowest = dup(0);
+
+	if (lowest < 0 || getrlimit(RLIMIT_NOFILE, &low) < 0)
+		return -1;
+	close(lowest);
+	low.rlim_cur = (rlim_t)lowest + 16;
+	if (setrlimit(RLIMIT_NOFILE, &low) < 0)
+		return -1;
+	while (n < FILLERS_MAX && (filler[n] = dup(0)) >= 0)
+		n++;
+	return errno == EMFILE ? n : -1;
+}
+
+static void
+free_descriptor_table(evutil_socket_t *filler, int n)
+{
+	while (n > 0)
+		close(filler[--n]);
+}
+
+/* After connections were accepted, the next shortage starts again with the
+ * shortest pause. */
+static int
+pause_starts_short_again(struct server *s)
+{
+	evutil_socket_t late = connect_client(&s->addr, s->len), filler[FILLERS_MAX];
+	int before = s->r->errors, n = fill_descriptor_table(filler);
+
+	if (n < 0)
+		return -1;
+	turn_loop(s->base, 10);
+	free_descriptor_table(filler, n);
+	close(late);
+	if (s->r->errors == before || labs(s->r->pause_msec[before] - 10) > 1)
+		return -1;
+	return 0;
+}
+
 /* Each step that goes wrong exits with its own number. */
 static int
 exhaust_then_recover(int with_error_cb)
@@ -57,7 +102,6 @@ exhaust_then_recover(int with_error_cb)
 	struct server s;
 	struct record *r;
 	struct event_base *base;
-	struct rlimit low;
 	evutil_socket_t c[CLIENTS], filler[FILLERS_MAX];
 	int nfill = 0, i, attempts;
 
@@ -71,19 +115,8 @@ exhaust_then_recover(int with_error_cb)
 	for (i = 0; i < CLIENTS; i++)
 		c[i] = connect_client(&s.addr, s.len);
 
-	/* A soft limit a little above the lowest free number, then every
-	 * free number below it taken.  (The hard limit stays: valgrind
-	 * refuses to have it changed.) */
-	if (getrlimit(RLIMIT_NOFILE, &low) < 0 || (i = dup(0)) < 0)
+	if ((nfill = fill_descriptor_table(filler)) < 0)
 		return 2;
-	close(i);
-	low.rlim_cur = (rlim_t)i + 16;
-	if (setrlimit(RLIMIT_NOFILE, &low) < 0)
-		return 2;
-	while (nfill < FILLERS_MAX && (filler[nfill] = dup(0)) >= 0)
-		nfill++;
-	if (errno != EMFILE)
-		return 3;
 
 	turn_loop(base, 1000);
 	attempts = accept_attempts;
@@ -94,8 +127,7 @@ exhaust_then_recover(int with_error_cb)
 	if (!with_error_cb && (logged_messages() < 1 || logged_messages() > 20))
 		return 6;
 
-	while (nfill > 0)
-		close(filler[--nfill]);
+	free_descriptor_table(filler, nfill);
 	if (run_until(base, &r->n, clients_left()) < 0)
 		return 7;			/* never came back */
 	if (r->n != clients_left())
@@ -104,6 +136,8 @@ exhaust_then_recover(int with_error_cb)
 		return 8;
 	for (i = 0; i < CLIENTS; i++)
 		close(c[i]);
+	if (with_error_cb && pause_starts_short_again(&s) < 0)
+		return 10;
 	event_set_log_callback(NULL);
 	server_stop(&s);
 	return 0;

@@ -370,7 +370,8 @@ test_backlog_is_passed_on_and_zero_keeps_the_programs_listen(void **state)
 
 /* Lock callbacks that count what they make: with LEV_OPT_THREADSAFE the
  * listener makes one lock and gives it back; without it, none.  Threading
- * cannot be switched off again, so this runs in a child. */
+ * cannot be switched off again, so these tests run in a child.  Unlocking
+ * leaves errno changed, as a program's lock functions may. */
 static int locks_made, locks_freed;
 
 static void *
@@ -407,56 +408,100 @@ counted_lock(unsigned mode, void *lock)
 static int
 counted_unlock(unsigned mode, void *lock)
 {
+	int r;
+
 	(void)mode;
-	return pthread_mutex_unlock(lock);
+	r = pthread_mutex_unlock(lock);
+	errno = ENOLCK;
+	return r;
 }
 
+/* How many locks a base with one listener makes, and how many of them it
+ * gives back by the time both are freed (*freed_out). */
 static int
-locks_for_a_listener(unsigned flags)
+locks_for_a_listener(unsigned flags, int *freed_out)
 {
 	struct event_base *base = event_base_new();
 	struct sockaddr_in sin;
 	struct evconnlistener *lev;
-	int before = locks_made, freed;
+	int made = locks_made, freed = locks_freed;
 
 	loopback4(&sin);
 	lev = evconnlistener_new_bind(base, record_cb, NULL,
 	    flags | LEV_OPT_CLOSE_ON_FREE, -1, (struct sockaddr *)&sin, sizeof(sin));
 	if (lev == NULL)
 		return -1;
-	before = locks_made - before;
-	freed = locks_freed;
 	evconnlistener_free(lev);
 	event_base_free(base);
-	return locks_freed - freed >= before ? before : -1;
+	*freed_out = locks_freed - freed;
+	return locks_made - made;
+}
+
+/* The error callback of a locked listener still reads accept()'s error,
+ * though every unlock on the way changed errno. */
+static int
+error_survives_the_locks(void)
+{
+	struct server s;
+
+	server_start4(&s, LEV_OPT_THREADSAFE);
+	evconnlistener_set_error_cb(s.lev, record_error_cb);
+	if (shutdown(evconnlistener_get_fd(s.lev), SHUT_RD) < 0 ||
+	    run_until(s.base, &s.r->errors, 1) < 0)
+		return 1;
+	if (s.r->last_error != EINVAL)
+		return 1;
+	server_stop(&s);
+	return 0;
 }
 
 static void
-test_threadsafe_gives_the_listener_a_lock(void **state)
+with_counted_locks(int (*body)(void))
 {
 	pid_t pid = fork();
 	int status;
 
-	(void)state;
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct evthread_lock_callbacks cbs = {
 			EVTHREAD_LOCK_API_VERSION, EVTHREAD_LOCKTYPE_RECURSIVE,
 			counted_alloc, counted_free, counted_lock, counted_unlock
 		};
-		int base_only, with_flag, without;
 
 		if (evthread_set_lock_callbacks(&cbs) < 0)
-			_exit(1);
-		base_only = locks_for_a_listener(0);
-		with_flag = locks_for_a_listener(LEV_OPT_THREADSAFE);
-		without = locks_for_a_listener(0);
-		_exit(base_only >= 0 && with_flag == base_only + 1 &&
-		    without == base_only ? 0 : 2);
+			_exit(10);
+		_exit(body());
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int
+one_more_lock_with_threadsafe(void)
+{
+	int freed_first, freed_with, freed_without;
+	int first = locks_for_a_listener(0, &freed_first);
+	int with_flag = locks_for_a_listener(LEV_OPT_THREADSAFE, &freed_with);
+	int without = locks_for_a_listener(0, &freed_without);
+
+	/* The first base may make process-wide locks that live on. */
+	return first >= 0 && with_flag == without + 1 &&
+	    freed_with == freed_without + 1 ? 0 : 1;
+}
+
+static void
+test_threadsafe_gives_the_listener_a_lock(void **state)
+{
+	(void)state;
+	with_counted_locks(one_more_lock_with_threadsafe);
+}
+
+static void
+test_the_error_callback_sees_accepts_error_through_the_locks(void **state)
+{
+	(void)state;
+	with_counted_locks(error_survives_the_locks);
 }
 
 int
@@ -477,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_backlog_minus_one_asks_for_the_longest_queue),
 		cmocka_unit_test(test_backlog_is_passed_on_and_zero_keeps_the_programs_listen),
 		cmocka_unit_test(test_threadsafe_gives_the_listener_a_lock),
+		cmocka_unit_test(test_the_error_callback_sees_accepts_error_through_the_locks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
