@@ -4,7 +4,6 @@
  *   chapters/08-listeners/08-listeners.adoc
  */
 #include <errno.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <event2/event.h>
@@ -240,6 +239,7 @@ listener_setup(struct event_base *base, evconnlistener_cb cb, void *arg,
 		lev->lock = evthread_lock_alloc(0);
 		if (lev->lock == NULL && evthread_is_enabled()) {
 			mm_free(lev);
+			errno = ENOMEM;
 			return NULL;
 		}
 	}
