@@ -108,6 +108,9 @@ for smoke in examples/*/smoke.sh; do
 	one "smoke: $dir" timeout 300 bash "$smoke" "$B/examples/$dir"
 done
 
+stage "guards: every program built against litevent read litevent's headers and loads no libevent"
+counted "guards" tools/guard-check.sh "$B"
+
 if [ -f src/include/event2/event.h ] && [ -z "$SANITIZE" ]; then
 	stage "install: a program finds litevent through pkg-config, as it would libevent"
 	one "install and pkg-config" tools/install-probe.sh "$B"
