@@ -80,6 +80,17 @@ one "build: libraries and tests" "${MAKE_LIB[@]}" TEST_CHAPTERS="${tests[*]}" li
 stage "drop-in: libevent 2.1's headers against ours (names, prototypes, symbols)"
 counted "api" tools/api-check.sh "$B"
 
+if [ -z "$SANITIZE" ]; then
+	stage "binary compatibility: programs built for libevent 2.1 run on litevent's shared libraries"
+	if [ -f /usr/include/event2/event.h ] && [ -e /usr/lib/x86_64-linux-gnu/libevent_core-2.1.so.7 ]; then
+		counted "abi: exported functions" tools/abi-symbols.sh "$B"
+		counted "abi: sizes, offsets, values" tools/abi-layout.sh
+		counted "abi: programs built for 2.1" tools/abi-run.sh "$B"
+	else
+		echo "skipped: libevent-dev is not installed, so there is no libevent 2.1 to compare with"
+	fi
+fi
+
 stage "every chapter's tests"
 counted "tests" tools/run-tests.sh "$B" "${tests[@]}"
 

@@ -1,5 +1,7 @@
 /* litevent_proof.c -- see litevent_proof.h. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <limits.h>
 #include <link.h>
