@@ -28,7 +28,7 @@ LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
 
 all: deps tangle lib examples book
 	@echo
-	@echo "Libraries: $(B)/lib/   Book: build/book/index.html and build/book/litevent.epub"
+	@echo "Libraries: $(B)/lib/   Book: build/book/index.html, build/book/litevent.epub, build/book/litevent.pdf"
 	@echo "Next: 'make check' runs every test; 'make exercises' shows the exercises."
 
 help:

@@ -125,6 +125,7 @@ counted "guards" tools/guard-check.sh "$B"
 if [ -f src/include/event2/event.h ] && [ -z "$SANITIZE" ]; then
 	stage "install: a program finds litevent through pkg-config, as it would libevent"
 	one "install and pkg-config" tools/install-probe.sh "$B"
+	counted "README recipes" tools/readme-check.sh
 fi
 
 stage "the book (HTML and EPUB, no warnings)"

@@ -79,7 +79,7 @@ try() {   # NAME EXPECT-DIR
 		return
 	fi
 	if (cd "$work/litevent" && env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u LD_LIBRARY_PATH \
-		HOME="$work/home" LITEVENT_EXPECT="$2" MAKEFLAGS=-j2 bash -euo pipefail "$work/$name.sh") >"$log" 2>&1 &&
+		HOME="$work/home" LITEVENT_EXPECT="$2" bash -euo pipefail "$work/$name.sh") >"$log" 2>&1 &&
 		grep -q '^a timer rang on litevent$' "$log"; then
 		echo "ok   README recipe '$name', from a fresh clone"
 		passed=$((passed + 1))
