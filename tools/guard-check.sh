@@ -49,12 +49,19 @@ for d in tests/[0-9][0-9]-*/; do test_dirs+=("$(basename "$d")"); done
 mapfile -t problems < <(foreign_headers src "$build" "${test_dirs[*]}")
 verdict "headers: the library, tests and examples read only src/include" "${problems[@]}"
 
+# The prefixes side by side (each is one gcc -M over a few dozen files).
+prefixes=()
 for tree in "$build"/prefix/*/; do
 	[ -d "$tree/src" ] || continue
 	nn=$(basename "$tree")
+	prefixes+=("$nn")
 	chapters=()
 	for d in "${test_dirs[@]}"; do [ "${d%%-*}" \> "$nn" ] || chapters+=("$d"); done
-	mapfile -t problems < <(foreign_headers "$tree/src" "${tree%/}" "${chapters[*]}" EXAMPLE_SRCS=)
+	foreign_headers "$tree/src" "${tree%/}" "${chapters[*]}" EXAMPLE_SRCS= >"${tree%/}/foreign-headers" &
+done
+wait
+for nn in "${prefixes[@]}"; do
+	mapfile -t problems <"$build/prefix/$nn/foreign-headers"
 	verdict "headers: prefix $nn reads only its own include/" "${problems[@]}"
 done
 
