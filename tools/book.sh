@@ -76,10 +76,10 @@ if ! wait "$pdf"; then
 	exit 1
 fi
 # Every link inside the PDF must land on a destination it defines.
-pdfinfo -dests "$out/litevent.pdf" | sed -n 's/^ *[0-9][0-9]* \[.*\] "\(.*\)"$/\1/p' | sort -u >"$check/pdf-dests"
-grep -a -o '/Dest ([^)]*)' "$out/litevent.pdf" | sed 's@^/Dest (\(.*\))$@\1@' | sort -u >"$check/pdf-links"
-if [ ! -s "$check/pdf-links" ] || [ -n "$(comm -23 "$check/pdf-links" "$check/pdf-dests")" ]; then
-	echo "book: links in the PDF with no destination: $(comm -23 "$check/pdf-links" "$check/pdf-dests" | tr '\n' ' ')" >&2
+pdfinfo -dests "$out/litevent.pdf" | sed -n 's/^ *[0-9][0-9]* \[.*\] "\(.*\)"$/\1/p' | sort -u >"$weave/pdf-dests"
+grep -a -o '/Dest ([^)]*)' "$out/litevent.pdf" | sed 's@^/Dest (\(.*\))$@\1@' | sort -u >"$weave/pdf-links"
+if [ ! -s "$weave/pdf-links" ] || [ -n "$(comm -23 "$weave/pdf-links" "$weave/pdf-dests")" ]; then
+	echo "book: links in the PDF with no destination: $(comm -23 "$weave/pdf-links" "$weave/pdf-dests" | tr '\n' ' ')" >&2
 	exit 1
 fi
 
