@@ -128,7 +128,7 @@ if [ -f src/include/event2/event.h ] && [ -z "$SANITIZE" ]; then
 	counted "README recipes" tools/readme-check.sh
 fi
 
-stage "the book (HTML and EPUB, no warnings)"
+stage "the book (HTML, EPUB and PDF, no warnings)"
 one "book" tools/book.sh
 
 stage "done"
