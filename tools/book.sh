@@ -37,7 +37,7 @@ attrs=(-a "weavedir=$root/$weave" -a "examplesdir=$root/examples" -a imagesdir=f
 pdf_ruby=(RUBY_GC_HEAP_INIT_SLOTS=2000000 RUBY_GC_MALLOC_LIMIT=200000000)
 ruby --yjit -e '' 2>/dev/null && pdf_ruby+=(RUBYOPT=--yjit)
 env "${pdf_ruby[@]}" LITEVENT_REFS=$root/$weave/refs.tsv asciidoctor-pdf --failure-level=WARN "${attrs[@]}" \
-	-a "imagesdir=$root/$out/figures" -a source-highlighter=rouge -a "pdf-theme=$root/book/pdf-theme.yml" -a tabsize=8 \
+	-a "imagesdir=$root/$out/figures" -a source-highlighter=rouge -a "pdf-theme=$root/book/pdf-theme.yml" -a tabsize=8 -a compress \
 	-r "$root/book/pdf-chunk-links.rb" -D "$out" -o litevent.pdf book/litevent.adoc >"$weave/pdf.log" 2>&1 &
 pdf=$!
 
