@@ -209,6 +209,22 @@ test_exercise_must_be_one_function(void **state)
 	assert_non_null(strstr(out, "exactly one function"));
 }
 
+static void
+test_exercises_out_of_reading_order_are_refused(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_file(s->dir, "chapters/01-demo/01-demo.adoc",
+	    "== Demo\n\n" BLOCK("Root", "chunk=\"src/a.c\"", "<<Second>>\n<<First>>\n")
+	    BLOCK("Second", "chunk=\"Second\",exercise=\"1.2\"", "int\ntwo(void)\n{\n\treturn 2;\n}\n")
+	    BLOCK("First", "chunk=\"First\",exercise=\"1.1\"", "int\none(void)\n{\n\treturn 1;\n}\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "%s manifest chapters/*/*.adoc", lit);
+	assert_int_not_equal(rc, 0);
+	if (!strstr(out, "chapters/01-demo/01-demo.adoc:21:") ||
+	    !strstr(out, "exercise 1.1 comes after exercise 1.2") || !strstr(out, "reading order"))
+		fail_msg("expected the out-of-order exercise named at its line:\n%s", out);
+}
+
 /* ----------------------------------------------------------------- modes */
 
 static const char *two_chapters_first =
@@ -462,6 +478,121 @@ test_runner_explains_a_file_that_does_not_build(void **state)
 		fail_msg("runner output (rc %d):\n%s", rc, out);
 }
 
+/* A test that never returns is stopped at its own limit and named; the
+ * counts still cover every test of the chapter. */
+static void
+test_runner_names_a_test_that_never_returns(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "exercises/01-demo/1.2-demo_clamp.c",
+	    "int\ndemo_clamp(int value, int low, int high)\n{\n\tfor (;;)\n\t\t;\n}\n");
+	int rc = run_in(s->dir, out, sizeof(out), "TEST_SECONDS=1 '%s/tools/exercise.sh' run 1.2", repo);
+	if (rc != 1 || !strstr(out, "TIMEOUT test_clamp_keeps_values_in_range (test_demo)") ||
+	    !strstr(out, "probably a loop that never ends") ||
+	    !strstr(out, "1 failing, 1 passing, 0 not run (of 2)"))
+		fail_msg("runner output (rc %d):\n%s", rc, out);
+}
+
+/* An untouched starter that stops the process with its own message: the
+ * message is shown once for all the tests it stopped, the run ends at the
+ * first binary that failed, and the binaries after it count as not run. */
+static void
+test_runner_shows_the_starters_message_once(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "tests/01-demo/test_add_more.c",
+	    "#include <stdarg.h>\n#include <stddef.h>\n#include <setjmp.h>\n#include <stdint.h>\n"
+	    "#include <cmocka.h>\n#include \"demo.h\"\n"
+	    "static void test_add_zero(void **s) { (void)s; assert_int_equal(demo_add(0, 0), 0); }\n"
+	    "static void test_add_negative(void **s) { (void)s; assert_int_equal(demo_add(-2, 1), -1); }\n"
+	    "int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(test_add_zero),\n"
+	    "    cmocka_unit_test(test_add_negative) }; return cmocka_run_group_tests(t, NULL, NULL); }\n");
+	write_file(s->dir, "exercises/01-demo/1.1-demo_add.c",
+	    "#include <stdio.h>\n#include <stdlib.h>\nint\ndemo_add(int a, int b)\n{\n"
+	    "\tfprintf(stderr, \"%s: exercise 1.1 is not written yet\\n\", __func__);\n\tabort();\n}\n");
+	int rc = run_in(s->dir, out, sizeof(out), "'%s/tools/exercise.sh' run 1.1", repo);
+	const char *first = strstr(out, "exercise 1.1 is not written yet");
+	if (rc != 1 || !first || strstr(first + 1, "exercise 1.1 is not written yet") ||
+	    !strstr(out, "NOT WRITTEN YET: the starter stopped 2 tests") ||
+	    !strstr(out, "(test_add_zero, test_add_negative)") ||
+	    !strstr(out, "2 failing, 0 passing, 2 not run (of 4)") || strstr(out, "status 134"))
+		fail_msg("runner output (rc %d):\n%s", rc, out);
+}
+
+/* With ALL=1 every environment runs; a test failing alike in each is one
+ * entry, and cmocka's hexadecimal gives way to the values as written. */
+static void
+test_runner_collapses_failures_alike_in_every_environment(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "tests/01-demo/ENVIRONMENTS", "\nDEMO_SECOND_RUN=1\n");
+	int rc = run_in(s->dir, out, sizeof(out), "ALL=1 '%s/tools/exercise.sh' run 1.1", repo);
+	const char *first = strstr(out, "FAIL test_add_sums_two_counters");
+	if (rc != 1 || !first || strstr(first + 1, "FAIL test_add_sums_two_counters") ||
+	    !strstr(out, "FAIL test_add_sums_two_counters (test_demo) [every environment]") ||
+	    !strstr(out, "-1 != 5 (demo_add(2, 3), 5)") ||
+	    !strstr(out, "2 failing, 2 passing, 0 not run (of 4: 2 tests in 2 environments)"))
+		fail_msg("runner output (rc %d):\n%s", rc, out);
+}
+
+/* The table's columns line up whatever the length of a function's name. */
+static void
+test_exercise_table_columns_line_up(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "chapters/02-long/02-long.adoc",
+	    "== Long\n\n" BLOCK("Root", "chunk=\"src/long.c\"", "<<Long>>\n")
+	    BLOCK("Long", "chunk=\"Long\",exercise=\"2.1\"",
+		"int\na_function_whose_name_is_longer_than_any_column(void)\n{\n\treturn 1;\n}\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "'%s/tools/exercise.sh' list", repo);
+	assert_int_equal(rc, 0);
+	const char *header = strstr(out, "STATUS");
+	assert_non_null(header);
+	const char *line_start = header;
+	while (line_start > out && line_start[-1] != '\n')
+		line_start--;
+	long column = header - line_start;
+	int rows = 0;
+	for (const char *p = strstr(out, "not started"); p; p = strstr(p + 1, "not started")) {
+		const char *q = p;
+		while (q > out && q[-1] != '\n')
+			q--;
+		if (p - q != column)
+			fail_msg("a status at column %ld, the header's at %ld:\n%s", (long)(p - q), column, out);
+		rows++;
+	}
+	assert_int_equal(rows, 3);
+}
+
+/* make watch runs again when the exercise's file is saved, and only then. */
+static void
+test_watch_reruns_only_for_its_own_file(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	int rc = run_in(s->dir, out, sizeof(out),
+	    "runs() { grep -c '^Exercise 1.1:' watch.log; }; "
+	    "wait_for() { for i in $(seq 100); do [ \"$(runs)\" -ge $1 ] && grep -q 'waiting for' watch.log && return 0; sleep 0.2; done; return 1; }; "
+	    "'%s/tools/exercise.sh' watch 1.1 > watch.log 2>&1 & w=$!; "
+	    "wait_for 1 || echo 'no first run'; sleep 1; "
+	    "echo notes > exercises/01-demo/notes.txt; sleep 2.5; echo \"after another file: $(runs) run(s)\"; "
+	    "echo '/* saved */' >> exercises/01-demo/1.1-demo_add.c; "
+	    "wait_for 2 || echo 'no second run'; echo \"after the exercise: $(runs) run(s)\"; "
+	    "kill $w; wait $w 2>/dev/null; cat watch.log", repo);
+	(void)rc;
+	if (!strstr(out, "after another file: 1 run(s)") || !strstr(out, "after the exercise: 2 run(s)"))
+		fail_msg("watch output:\n%s", out);
+}
+
 static void
 test_verify_proves_every_starter_fails_a_test(void **state)
 {
@@ -490,6 +621,7 @@ main(void)
 		T(test_unterminated_block_is_reported),
 		T(test_malformed_attributes_are_reported),
 		T(test_exercise_must_be_one_function),
+		T(test_exercises_out_of_reading_order_are_refused),
 		T(test_tangle_is_deterministic_with_banner_and_chunk_comments),
 		T(test_prefix_tangle_drops_later_chapters),
 		T(test_line_directives_point_at_the_chapter),
@@ -503,6 +635,11 @@ main(void)
 		T(test_runner_reports_failing_tests_of_a_starter),
 		T(test_runner_accepts_a_correct_solution_and_lists_progress),
 		T(test_runner_explains_a_file_that_does_not_build),
+		T(test_runner_names_a_test_that_never_returns),
+		T(test_runner_shows_the_starters_message_once),
+		T(test_runner_collapses_failures_alike_in_every_environment),
+		T(test_exercise_table_columns_line_up),
+		T(test_watch_reruns_only_for_its_own_file),
 		T(test_verify_proves_every_starter_fails_a_test),
 #undef T
 	};
