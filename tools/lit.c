@@ -1124,7 +1124,8 @@ cmp_exercise_defs(const void *a, const void *b)
 	return cmp_exercise_ids(x->exercise, y->exercise);
 }
 
-/* Exercises in numeric order, each checked: id form, chapter, shape, uniqueness. */
+/* Exercises in numeric order, each checked: id form, chapter, shape, uniqueness,
+ * and numbers that rise in reading order within a chapter. */
 static struct definition **
 collect_exercises(int *count)
 {
@@ -1154,6 +1155,13 @@ collect_exercises(int *count)
 				error_at(d->chapter->path, d->attr_line,
 				    "exercise %s is already defined at %s:%d", d->exercise,
 				    ex[k]->chapter->path, ex[k]->attr_line);
+		/* A reader meets a chapter's exercises in the order of their numbers. */
+		if (n > 0 && ex[n - 1]->chapter == d->chapter &&
+		    cmp_exercise_ids(ex[n - 1]->exercise, d->exercise) > 0)
+			error_at(d->chapter->path, d->attr_line,
+			    "exercise %s comes after exercise %s (%s:%d) in the chapter: "
+			    "number a chapter's exercises in reading order", d->exercise,
+			    ex[n - 1]->exercise, ex[n - 1]->chapter->path, ex[n - 1]->attr_line);
 		ex[n++] = d;
 	}
 	for (int i = 0; i < nstarters; i++) {
