@@ -2,7 +2,7 @@
  * lit -- the literate-programming tool of litevent.
  *
  * It reads the book's chapters (AsciiDoc files whose source blocks carry a
- * `chunk` attribute) and does one of five jobs:
+ * `chunk` attribute) and does one of six jobs:
  *
  *   lit tangle   [--out DIR] [--upto NN] [--lines] [--exercise N.M=FILE] [--list] FILES...
  *       write every root chunk (a chunk named by a path under src/) to DIR/path
@@ -16,6 +16,9 @@
  *   lit fixrefs  REFS.TSV FILE...
  *       replace the reference tokens the weave left in code listings by links
  *       (run on the HTML and DocBook that asciidoctor renders from the weave)
+ *   lit long     [--over N] FILES...
+ *       list the chunk definitions longer than N lines (40): a to-do list, not
+ *       an error; a block with long="why" says in the book why it must be long
  *
  * The notation is fixed by DESIGN.md.  The tool is strict: every mistake in a
  * chapter is an error that names the file and line, and nothing is written
@@ -178,6 +181,7 @@ struct definition {
 	char *stub;
 	char *hint;
 	char *tests;
+	char *long_reason;   /* long="...": why this chunk may exceed the limit */
 	char *section;       /* the heading this definition stands under */
 	struct definition *next;    /* the next definition of the same chunk */
 };
@@ -368,7 +372,7 @@ chapter_identity(struct chapter *ch)
 struct attrs {
 	int is_source;
 	int append;
-	char *chunk, *exercise, *stub, *hint, *tests, *starter;
+	char *chunk, *exercise, *stub, *hint, *tests, *starter, *long_reason;
 };
 
 static void
@@ -380,6 +384,7 @@ attrs_clear(struct attrs *a)
 	free(a->hint);
 	free(a->tests);
 	free(a->starter);
+	free(a->long_reason);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -452,6 +457,8 @@ parse_attrs(const char *line, struct attrs *a)
 				TAKE(tests);
 			else if (strcmp(k, "starter") == 0)
 				TAKE(starter);
+			else if (strcmp(k, "long") == 0)
+				TAKE(long_reason);
 #undef TAKE
 		}
 		free(k);
@@ -567,7 +574,8 @@ add_definition(struct chapter *ch, struct attrs *a, int title_line,
 	d->stub = a->stub;
 	d->hint = a->hint;
 	d->tests = a->tests;
-	a->exercise = a->stub = a->hint = a->tests = NULL;
+	d->long_reason = a->long_reason;
+	a->exercise = a->stub = a->hint = a->tests = a->long_reason = NULL;
 	d->section = xstrdup(section);
 	if (c->last) {
 		c->last->next = d;
@@ -1282,6 +1290,35 @@ cmd_manifest(void)
 	return 0;
 }
 
+/* ------------------------------------------------------------- long chunks */
+
+/*
+ * A chunk should be short enough to explain in a paragraph.  This lists the
+ * definitions over the limit, in book order, for `make check-tangle` to print
+ * as a to-do list; those whose block says why they must be long (long="...")
+ * are counted apart.
+ */
+static int
+cmd_long(int limit)
+{
+	int todo = 0, explained = 0;
+	for (int i = 0; i < ndefs; i++) {
+		struct definition *d = defs[i];
+		if (d->nlines <= limit)
+			continue;
+		if (d->long_reason) {
+			explained++;
+			continue;
+		}
+		printf("%s:%d: \xe2\x9f\xa8%s\xe2\x9f\xa9%s is %d lines\n", d->chapter->path,
+		    d->attr_line, d->chunk->name, d->seq > 1 ? " (continued)" : "", d->nlines);
+		todo++;
+	}
+	printf("%d chunk definition%s over %d lines to split or explain; %d explained (long=\"...\")\n",
+	    todo, todo == 1 ? "" : "s", limit, explained);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ weave */
 
 /*
@@ -1699,7 +1736,8 @@ usage(void)
 	    "       lit weave --out DIR CHAPTERS...\n"
 	    "       lit starters --out DIR CHAPTERS...\n"
 	    "       lit manifest CHAPTERS...\n"
-	    "       lit fixrefs REFS.TSV FILE...\n");
+	    "       lit fixrefs REFS.TSV FILE...\n"
+	    "       lit long [--over N] CHAPTERS...\n");
 	exit(2);
 }
 
@@ -1725,7 +1763,7 @@ main(int argc, char **argv)
 		usage();
 	const char *cmd = argv[1];
 	const char *outdir = ".";
-	int list_only = 0, i = 2;
+	int list_only = 0, i = 2, over = 40;
 
 	if (strcmp(cmd, "fixrefs") == 0) {
 		if (argc < 4)
@@ -1743,6 +1781,8 @@ main(int argc, char **argv)
 			list_only = 1;
 		else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc)
 			load_substitution(argv[++i]);
+		else if (strcmp(argv[i], "--over") == 0 && i + 1 < argc)
+			over = atoi(argv[++i]);
 		else
 			usage();
 	}
@@ -1761,6 +1801,8 @@ main(int argc, char **argv)
 		rc = cmd_starters(outdir);
 	else if (strcmp(cmd, "manifest") == 0)
 		rc = cmd_manifest();
+	else if (strcmp(cmd, "long") == 0)
+		rc = cmd_long(over);
 	else
 		usage();
 	if (error_count && rc == 0)

@@ -225,6 +225,26 @@ test_exercises_out_of_reading_order_are_refused(void **state)
 		fail_msg("expected the out-of-order exercise named at its line:\n%s", out);
 }
 
+/* Chunks over the limit are listed, not refused; long="why" takes one off the list. */
+static void
+test_long_chunks_are_a_to_do_list(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_file(s->dir, "chapters/01-demo/01-demo.adoc",
+	    "== Demo\n\n" BLOCK("Root", "chunk=\"src/a.c\"", "<<Three lines>>\n<<Four lines>>\n<<Also four>>\n")
+	    BLOCK("Three lines", "chunk=\"Three lines\"", "int a;\nint b;\nint c;\n")
+	    BLOCK("Four lines", "chunk=\"Four lines\"", "int d;\nint e;\nint f;\nint g;\n")
+	    BLOCK("Also four", "chunk=\"Also four\",long=\"a table reads best whole\"",
+		"int h;\nint i;\nint j;\nint k;\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "%s long --over 3 chapters/*/*.adoc", lit);
+	assert_int_equal(rc, 0);
+	if (!strstr(out, "chapters/01-demo/01-demo.adoc:20: \xe2\x9f\xa8" "Four lines\xe2\x9f\xa9 is 4 lines\n") ||
+	    strstr(out, "Three lines") || strstr(out, "Also four") ||
+	    !strstr(out, "1 chunk definition over 3 lines to split or explain; 1 explained"))
+		fail_msg("lit long said:\n%s", out);
+}
+
 /* ----------------------------------------------------------------- modes */
 
 static const char *two_chapters_first =
@@ -622,6 +642,7 @@ main(void)
 		T(test_malformed_attributes_are_reported),
 		T(test_exercise_must_be_one_function),
 		T(test_exercises_out_of_reading_order_are_refused),
+		T(test_long_chunks_are_a_to_do_list),
 		T(test_tangle_is_deterministic_with_banner_and_chunk_comments),
 		T(test_prefix_tangle_drops_later_chapters),
 		T(test_line_directives_point_at_the_chapter),
