@@ -14,7 +14,7 @@ packages=(
 	graphviz                   # the figures
 	libevent-dev               # the side-by-side benchmarks only
 	inotify-tools              # make watch
-	unzip                      # the EPUB link check
+	unzip zip                  # the EPUB: links in its listings, its link check
 )
 
 missing=()

@@ -332,7 +332,7 @@ test_weave_anchors_links_and_index(void **state)
 	    "%s weave --out w chapters/*/*.adoc", lit), 0);
 	const char *w = read_back(s->dir, "w/01-first/01-first.adoc");
 	assert_non_null(w);
-	assert_non_null(strstr(w, ".[[chunk-say-hello]]pass:c[\xe2\x9f\xa8Say hello\xe2\x9f\xa9] \xe2\x89\xa1"));
+	assert_non_null(strstr(w, ".[[chunk-print-the-greeting]]pass:c[\xe2\x9f\xa8Print the greeting\xe2\x9f\xa9] \xe2\x89\xa1"));
 	assert_non_null(strstr(w, "Used in <<chunk-say-hello,"));
 	assert_non_null(strstr(w, "Continued in <<chunk-print-the-greeting-2,"));
 	assert_non_null(strstr(w, "[%collapsible]"));
@@ -351,15 +351,78 @@ test_fixrefs_turns_tokens_into_links(void **state)
 	struct sandbox *s = *state;
 	char out[8192];
 	write_two_chapters(s->dir);
-	write_file(s->dir, "page.html", "<pre><span class=\"n\">LITREF000001</span></pre>\n");
-	write_file(s->dir, "page.xml", "<programlisting>LITREF000001</programlisting>\n");
+	write_file(s->dir, "page.html", "<pre><span class=\"n\">LITREF000001</span></pre>\n"
+	    "<p id=\"chunk-say-hello\">here</p>\n");
+	/* An EPUB is a page per chapter: a link to another page names it. */
+	write_file(s->dir, "epub/ch1.xhtml", "<pre><code>LITREF000001</code></pre>\n");
+	write_file(s->dir, "epub/ch2.xhtml", "<p><span id=\"chunk-say-hello\"></span>hello</p>\n");
 	assert_int_equal(run_in(s->dir, out, sizeof(out),
-	    "%s weave --out w chapters/*/*.adoc && %s fixrefs w/refs.tsv page.html page.xml",
-	    lit, lit), 0);
+	    "%s weave --out w chapters/*/*.adoc && %s fixrefs w/refs.tsv page.html && "
+	    "%s fixrefs w/refs.tsv epub/ch1.xhtml epub/ch2.xhtml", lit, lit, lit), 0);
 	assert_non_null(strstr(read_back(s->dir, "page.html"),
 	    "<a class=\"chunkref\" href=\"#chunk-say-hello\">\xe2\x9f\xa8Say hello\xe2\x9f\xa9</a>"));
-	assert_non_null(strstr(read_back(s->dir, "page.xml"),
-	    "<link linkend=\"chunk-say-hello\">"));
+	assert_non_null(strstr(read_back(s->dir, "epub/ch1.xhtml"),
+	    "<a class=\"chunkref\" href=\"ch2.xhtml#chunk-say-hello\">\xe2\x9f\xa8Say hello\xe2\x9f\xa9</a>"));
+}
+
+/* An exercise's anchor is on its statement, never inside the folded answer;
+ * outside the HTML the answer moves to an appendix that links back. */
+static void
+test_weave_keeps_solutions_away_from_questions(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_two_chapters(s->dir);
+	assert_int_equal(run_in(s->dir, out, sizeof(out),
+	    "%s weave --out w chapters/*/*.adoc", lit), 0);
+	const char *w = read_back(s->dir, "w/01-first/01-first.adoc");
+	const char *statement = strstr(w, "[[chunk-say-hello]]*Exercise 1.1.*");
+	const char *html_only = strstr(w, "ifdef::backend-html5[]\n.Solution to exercise 1.1");
+	const char *listing = strstr(w, ".pass:c[\xe2\x9f\xa8Say hello\xe2\x9f\xa9] \xe2\x89\xa1");
+	const char *elsewhere = strstr(w, "ifndef::backend-html5[]\nThe book's solution");
+	if (!statement || !html_only || !listing || !elsewhere ||
+	    !(statement < html_only && html_only < listing && listing < elsewhere) ||
+	    !strstr(w, "<<solution-1-1,solution to exercise 1.1>>") || strstr(w, "Print it.\n"))
+		fail_msg("weave of an exercise:\n%s", w);
+	assert_non_null(strstr(w, "_Hint:_ pass:c[Print it.]"));
+	const char *idx = read_back(s->dir, "w/index.adoc");
+	const char *appendix = strstr(idx, "ifndef::backend-html5[]\n[appendix]\n[[solutions]]");
+	const char *answer = strstr(idx, "[[solution-1-1]]*Exercise 1.1:* `hello()`, from chapter 1");
+	if (!appendix || !answer || !strstr(answer, "<<chunk-say-hello,back to the exercise>>") ||
+	    !strstr(answer, "hello(void)\n{\n\tLITREF"))
+		fail_msg("solutions appendix:\n%s", idx);
+}
+
+/* The rendered pages: each mistake of inline markup is named by line. */
+static void
+test_checkhtml_finds_what_inline_markup_got_wrong(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_two_chapters(s->dir);
+	write_file(s->dir, "bad.html",
+	    "<p>runs from `base&#8217;s loop</p>\n"
+	    "<p>while <code>pos &#8656; limit</code> and <code>ev&#8594;flags</code></p>\n"
+	    "<pre><code>\xe2\x9f\xa8Say hello\xe2\x9f\xa9\n\xe2\x9f\xa8Made up\xe2\x9f\xa9</code></pre>\n"
+	    "<details><summary>x</summary><div id=\"chunk-say-hello\"></div></details>\n"
+	    "<p>LITREF000001</p>\n");
+	write_file(s->dir, "good.html",
+	    "<p>a <code>pos &lt;= limit</code> and base&#8217;s loop, <code>ev-&gt;flags</code></p>\n"
+	    "<pre><code><a href=\"#x\">\xe2\x9f\xa8Say hello\xe2\x9f\xa9</a> `ls` &#8594;</code></pre>\n"
+	    "<p id=\"chunk-say-hello\">x</p><details><summary>answer</summary>folded</details>\n");
+	assert_int_equal(run_in(s->dir, out, sizeof(out),
+	    "%s weave --out w chapters/*/*.adoc", lit), 0);
+	int rc = run_in(s->dir, out, sizeof(out), "%s checkhtml --refs w/refs.tsv good.html", lit);
+	if (rc != 0)
+		fail_msg("a clean page was refused:\n%s", out);
+	rc = run_in(s->dir, out, sizeof(out), "%s checkhtml --refs w/refs.tsv bad.html", lit);
+	if (rc == 0 || !strstr(out, "bad.html:1: a stray backtick") ||
+	    !strstr(out, "bad.html:2: a typographic replacement inside inline code") ||
+	    !strstr(out, "bad.html:3: a chunk reference in a listing that is not a link") ||
+	    strstr(out, "bad.html:4: a chunk reference") ||
+	    !strstr(out, "bad.html:5: a chunk's anchor inside a folded solution") ||
+	    !strstr(out, "bad.html:6: a chunk reference token") || !strstr(out, "6 problems"))
+		fail_msg("checkhtml said (rc %d):\n%s", rc, out);
 }
 
 static void
@@ -648,6 +711,8 @@ main(void)
 		T(test_line_directives_point_at_the_chapter),
 		T(test_weave_anchors_links_and_index),
 		T(test_fixrefs_turns_tokens_into_links),
+		T(test_weave_keeps_solutions_away_from_questions),
+		T(test_checkhtml_finds_what_inline_markup_got_wrong),
 		T(test_starter_keeps_signature_and_uses_stub),
 		T(test_manifest_lists_exercise_fields),
 		T(test_exercise_substitution_replaces_one_chunk),
