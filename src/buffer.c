@@ -639,7 +639,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-
+/* ⟨Format into an evbuffer from variable arguments⟩ */
 int
 evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
 {

@@ -1731,11 +1731,55 @@ weave_index(const char *outdir)
 	free(t.buf);
 }
 
+/* The book titles a chunk's first definition with the chunk's name, so a
+ * block title written above it in the chapter must say the same (a root,
+ * named by its path, may have a title in words; a continuation says what it
+ * adds). */
+static void
+check_block_titles(void)
+{
+	for (int i = 0; i < ndefs; i++) {
+		struct definition *d = defs[i];
+		if (d->seq > 1 || is_root_name(d->chunk->name) || d->title_line == d->attr_line)
+			continue;
+		const char *title = d->chapter->lines[d->title_line - 1] + 1;
+		if (strcmp(title, d->chunk->name) != 0)
+			error_at(d->chapter->path, d->title_line,
+			    "block title '%s' does not match its chunk <<%s>>, whose name the book shows",
+			    title, d->chunk->name);
+	}
+}
+
+/* The book numbers its chapters 1, 2, 3: prose says "chapter 5", never
+ * "chapter 05" (the directory's spelling). */
+static void
+check_chapter_references(void)
+{
+	for (int c = 0; c < nchapters; c++) {
+		struct chapter *ch = &chapters[c];
+		for (int i = 0; i < ch->nlines; i++) {
+			const char *line = ch->lines[i];
+			for (const char *p = line; *p; p++) {
+				if (strncasecmp(p, "chapter", 7) != 0)
+					continue;
+				const char *q = p + 7;
+				if (*q == 's')
+					q++;
+				if (q[0] == ' ' && q[1] == '0' && isdigit((unsigned char)q[2]))
+					error_at(ch->path, i + 1, "write \"chapter %c\", as the book numbers it, "
+					    "not \"%.*s\"", q[2], (int)(q + 3 - p), p);
+			}
+		}
+	}
+}
+
 static int
 cmd_weave(const char *outdir)
 {
 	int n;
 	free(collect_exercises(&n));
+	check_block_titles();
+	check_chapter_references();
 	if (error_count)
 		return 1;
 	for (int i = 0; i < nchapters; i++)

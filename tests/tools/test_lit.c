@@ -225,6 +225,23 @@ test_exercises_out_of_reading_order_are_refused(void **state)
 		fail_msg("expected the out-of-order exercise named at its line:\n%s", out);
 }
 
+/* The book titles a chunk with its name: a different title above the block,
+ * or a chapter called "chapter 01", is a mistake the weave names. */
+static void
+test_weave_refuses_a_wrong_title_and_a_zero_padded_chapter(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_file(s->dir, "chapters/01-demo/01-demo.adoc",
+	    "== Demo\n\nAs chapter 02 will show.\n\n" BLOCK("Root", "chunk=\"src/a.c\"", "<<Body>>\n")
+	    BLOCK("Something else", "chunk=\"Body\"", "int a;\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "%s weave --out w chapters/*/*.adoc", lit);
+	if (rc == 0 || !strstr(out, "chapters/01-demo/01-demo.adoc:3: error: write \"chapter 2\"") ||
+	    !strstr(out, "chapters/01-demo/01-demo.adoc:11: error: block title 'Something else' "
+	    "does not match its chunk <<Body>>"))
+		fail_msg("weave said (rc %d):\n%s", rc, out);
+}
+
 /* Chunks over the limit are listed, not refused; long="why" takes one off the list. */
 static void
 test_long_chunks_are_a_to_do_list(void **state)
@@ -706,6 +723,7 @@ main(void)
 		T(test_exercise_must_be_one_function),
 		T(test_exercises_out_of_reading_order_are_refused),
 		T(test_long_chunks_are_a_to_do_list),
+		T(test_weave_refuses_a_wrong_title_and_a_zero_padded_chapter),
 		T(test_tangle_is_deterministic_with_banner_and_chunk_comments),
 		T(test_prefix_tangle_drops_later_chapters),
 		T(test_line_directives_point_at_the_chapter),
