@@ -8,8 +8,9 @@
 # 5. turn the reference tokens in code listings into links, in both (in the
 #    EPUB after pandoc, whose code blocks cannot hold links: on its pages);
 # 6. check the pages: inline markup AsciiDoc got wrong (lit checkhtml), every
-#    internal link of the EPUB lands on an id, and no solution of an exercise
-#    stands in a chapter of the EPUB, under its question.
+#    internal link of the EPUB lands on an id, no solution of an exercise
+#    stands in a chapter of the EPUB, under its question, and every figure
+#    reads at the page's width.
 set -euo pipefail
 
 root=$(pwd)
@@ -22,9 +23,29 @@ mkdir -p "$weave" "$out/figures"
 chapters=(chapters/*/*.adoc)
 "$LIT" weave --out "$weave" "${chapters[@]}"
 
+bad=0
+# A figure is scaled down to the page: shown 800 px wide, its smallest text
+# must still be 11 px (graphviz sizes are points, 4/3 px each).
 for dot in chapters/*/*.dot; do
 	[ -e "$dot" ] || continue
-	dot -Tsvg "$dot" -o "$out/figures/$(basename "${dot%.dot}").svg"
+	svg=$out/figures/$(basename "${dot%.dot}").svg
+	dot -Tsvg "$dot" -o "$svg"
+	awk -v dot="$dot" '
+		/<svg width="/ { match($0, /width="[0-9.]+pt"/); w = substr($0, RSTART + 7, RLENGTH - 10) + 0 }
+		{
+			while (match($0, /font-size="[0-9.]+"/)) {
+				size = substr($0, RSTART + 11, RLENGTH - 12) + 0
+				if (smallest == 0 || size < smallest) smallest = size
+				$0 = substr($0, RSTART + RLENGTH)
+			}
+		}
+		END {
+			px = smallest * 4 / 3 * (w * 4 / 3 > 800 ? 800 / (w * 4 / 3) : 1)
+			if (px < 11) {
+				printf "%s: its smallest text is %.1f px when the page shows it 800 px wide (%d pt wide, %g pt text): make it narrower or its text larger\n", dot, px, w, smallest > "/dev/stderr"
+				exit 1
+			}
+		}' "$svg" || bad=$((bad + 1))
 done
 
 attrs=(-a "weavedir=$root/$weave" -a "examplesdir=$root/examples" -a imagesdir=figures
@@ -49,7 +70,6 @@ rm "$out/litevent.epub"
 (cd "$epub" && zip -q -X0 "$root/$out/litevent.epub" mimetype &&
 	zip -q -X -r9 "$root/$out/litevent.epub" . -x mimetype)
 
-bad=0
 "$LIT" checkhtml --refs "$weave/refs.tsv" "$out/index.html" "$epub"/EPUB/text/*.xhtml ||
 	bad=$((bad + 1))
 

@@ -212,7 +212,7 @@ cmd_run() {
 	ensure_exercise_file
 	local out=build/ex/$id log=build/ex/$id.log records=build/ex/$id.results
 	mkdir -p build/ex
-	echo "Exercise $id: $ex_fn() -- building chapters 00..$ex_number with $ex_file"
+	echo "Exercise $id: $ex_fn() -- building chapters 0 to $((10#$ex_number)) with $ex_file"
 	if ! build_with "$id" "$ex_file" "$out" "$log"; then
 		echo
 		grep -E 'error|warning|Error' "$log" | grep -v '^make' | head -n 30
