@@ -182,6 +182,43 @@ test_removed_direction_does_not_wake_the_wait(void **state)
 	close(pair[1]);
 }
 
+/* A descriptor whose last event is gone must leave the backend's set (the
+ * poll backend's array too): an always-writable socket whose writer was
+ * removed must not end an endless wait, which lasts until a child writes
+ * the byte the reader on another socket wants. */
+static void
+test_descriptor_with_no_events_left_does_not_wake_the_wait(void **state)
+{
+	struct event_base *base = *state;
+	struct event rd, wr;
+	int readable[2], writable[2], status;
+	pid_t pid;
+
+	make_pair(readable);
+	make_pair(writable);
+	init_event(&rd, base, readable[0], EV_READ);
+	init_event(&wr, base, writable[0], EV_WRITE);
+	assert_int_equal(watch(&wr), 0);
+	assert_int_equal(watch(&rd), 0);
+	assert_int_equal(unwatch(&wr), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(readable[1], "x", 1) == 1 ? 0 : 1);
+	}
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(&rd));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(unwatch(&rd), 0);
+	close(readable[0]);
+	close(readable[1]);
+	close(writable[0]);
+	close(writable[1]);
+}
+
 /* Descriptors deleted from the front and the back of the backend's set
  * leave the others watched, and a deleted one can come back. */
 static void
@@ -645,6 +682,7 @@ main(void)
 		T(test_reader_and_writer_each_get_their_direction),
 		T(test_removed_direction_is_no_longer_reported),
 		T(test_removed_direction_does_not_wake_the_wait),
+		T(test_descriptor_with_no_events_left_does_not_wake_the_wait),
 		T(test_deleting_some_fds_keeps_the_others_watched),
 		T(test_two_readers_on_one_fd_both_wake_and_one_can_leave),
 		T(test_eof_makes_reader_active),
