@@ -1851,15 +1851,23 @@ page_of(const struct id_place *ids, int nids, const char *id)
 	return -1;
 }
 
-static int
-cmd_fixrefs(const char *refs_path, int nfiles, char **files)
+/* The lines of refs.tsv (token, anchor, chunk name). */
+static char **
+read_refs(const char *refs_path, int *count)
 {
 	char *buf = read_file(refs_path, NULL);
 	if (!buf)
 		die("cannot read %s", refs_path);
-	int nrefs;
-	char **refs = split_lines(buf, &nrefs);
+	char **lines = split_lines(buf, count);
 	free(buf);
+	return lines;
+}
+
+static int
+cmd_fixrefs(const char *refs_path, int nfiles, char **files)
+{
+	int nrefs;
+	char **refs = read_refs(refs_path, &nrefs);
 
 	char **docs = xmalloc(sizeof(*docs) * (size_t)nfiles);
 	for (int f = 0; f < nfiles; f++)
@@ -1945,12 +1953,8 @@ static int npage_chunk_names;
 static void
 load_chunk_names(const char *refs_path)
 {
-	char *buf = read_file(refs_path, NULL);
-	if (!buf)
-		die("cannot read %s", refs_path);
 	int n;
-	char **lines = split_lines(buf, &n);
-	free(buf);
+	char **lines = read_refs(refs_path, &n);
 	for (int i = 0; i < n; i++) {
 		char *tab = strrchr(lines[i], '\t');
 		if (tab) {

@@ -521,6 +521,14 @@ test_hand_edit_fails_check_tangle_naming_the_chapter(void **state)
 
 /* --------------------------------------------------- the exercise runner */
 
+/* Does text appear in out exactly once? */
+static int
+appears_once(const char *out, const char *text)
+{
+	const char *first = strstr(out, text);
+	return first && !strstr(first + 1, text);
+}
+
 /* Copy the fixture book (tests/tools/fixture) into the sandbox. */
 static void
 copy_fixture(const char *dir)
@@ -615,8 +623,7 @@ test_runner_shows_the_starters_message_once(void **state)
 	    "#include <stdio.h>\n#include <stdlib.h>\nint\ndemo_add(int a, int b)\n{\n"
 	    "\tfprintf(stderr, \"%s: exercise 1.1 is not written yet\\n\", __func__);\n\tabort();\n}\n");
 	int rc = run_in(s->dir, out, sizeof(out), "'%s/tools/exercise.sh' run 1.1", repo);
-	const char *first = strstr(out, "exercise 1.1 is not written yet");
-	if (rc != 1 || !first || strstr(first + 1, "exercise 1.1 is not written yet") ||
+	if (rc != 1 || !appears_once(out, "exercise 1.1 is not written yet") ||
 	    !strstr(out, "NOT WRITTEN YET: the starter stopped 2 tests") ||
 	    !strstr(out, "(test_add_zero, test_add_negative)") ||
 	    !strstr(out, "2 failing, 0 passing, 2 not run (of 4)") || strstr(out, "status 134"))
@@ -633,8 +640,7 @@ test_runner_collapses_failures_alike_in_every_environment(void **state)
 	copy_fixture(s->dir);
 	write_file(s->dir, "tests/01-demo/ENVIRONMENTS", "\nDEMO_SECOND_RUN=1\n");
 	int rc = run_in(s->dir, out, sizeof(out), "ALL=1 '%s/tools/exercise.sh' run 1.1", repo);
-	const char *first = strstr(out, "FAIL test_add_sums_two_counters");
-	if (rc != 1 || !first || strstr(first + 1, "FAIL test_add_sums_two_counters") ||
+	if (rc != 1 || !appears_once(out, "FAIL test_add_sums_two_counters") ||
 	    !strstr(out, "FAIL test_add_sums_two_counters (test_demo) [every environment]") ||
 	    !strstr(out, "-1 != 5 (demo_add(2, 3), 5)") ||
 	    !strstr(out, "2 failing, 2 passing, 0 not run (of 4: 2 tests in 2 environments)"))
