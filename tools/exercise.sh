@@ -129,9 +129,10 @@ run_tests() {
 }
 
 # Print the failures among a run's records, each once: a test that failed
-# the same way in several environments is one entry naming them, and a crash
-# message shared by several tests (the starter's "not written yet") is shown
-# once, above the names of the tests it stopped.
+# the same way in several environments is one entry naming them; every test
+# the untouched starter stopped ("exercise N.M is not written yet") is named
+# under that message, shown once; and a crash message shared by several tests
+# is shown once above their names.
 report_failures() {
 	awk -F'\t' -v SEP=$'\037' -v id="$ex_id" -v nenv="$1" -v secs="$TEST_SECONDS" '
 		function label(e) { return e == "" ? "plain" : e }
@@ -140,32 +141,69 @@ report_failures() {
 			for (k = 1; k <= m; k++)
 				print "       " lines[k]
 		}
+		# Names, comma-separated, wrapped under an indent.
+		function show_names(names,   list, m, k, line) {
+			m = split(names, list, ",")
+			line = "       (" list[1]
+			for (k = 2; k <= m; k++) {
+				if (length(line) + length(list[k]) + 2 > 76) {
+					print line ","
+					line = "        " list[k]
+				} else {
+					line = line ", " list[k]
+				}
+			}
+			print line ")"
+		}
+		function starter_line(msg,   lines, m, k) {
+			m = split(msg, lines, SEP)
+			for (k = 1; k <= m; k++)
+				if (index(lines[k], "exercise " id " is not written yet"))
+					return lines[k]
+			return ""
+		}
+		function add_name(list, name) { return list (list == "" ? "" : ",") name }
 		$1 == "fail" || $1 == "timeout" || $1 == "crash" {
+			st = starter_line($5)
+			if (st != "") {
+				starter = st
+				if (!($2 in stopped_by_starter)) {
+					stopped_by_starter[$2] = 1
+					nstarter++
+					starter_tests = add_name(starter_tests, $2)
+				}
+				starter_envs[label($4)] = 1
+				next
+			}
 			key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $5
 			if (!(key in seen)) { order[++n] = key; seen[key] = 0 }
 			where[key] = where[key] (seen[key]++ ? ", " : "") label($4)
-			if ($1 == "crash" && !(($5, $2) in stopped)) {
-				stopped[$5, $2] = 1
+			if ($1 == "crash" && !(($5, $2) in crashed)) {
+				crashed[$5, $2] = 1
 				alike[$5]++
-				who[$5] = who[$5] (alike[$5] > 1 ? ", " : "") $2
+				who[$5] = add_name(who[$5], $2)
 			}
 		}
 		END {
+			if (nstarter) {
+				envs = ""
+				for (e in starter_envs) envs = envs (envs == "" ? "" : ", ") e
+				print "  NOT WRITTEN YET: the starter stopped " nstarter " test" (nstarter > 1 ? "s" : "") \
+				    " where " (nstarter > 1 ? "they" : "it") " reached your function" \
+				    (nenv > 1 || envs != "plain" ? " [" envs "]" : "")
+				print "       " starter
+				show_names(starter_tests)
+			}
 			for (i = 1; i <= n; i++) {
 				split(order[i], f, SUBSEP)
 				envs = (seen[order[i]] == nenv && nenv > 1) ? "every environment" : where[order[i]]
 				envs = (nenv > 1 || envs != "plain") ? " [" envs "]" : ""
-				starter = index(f[4], "exercise " id " is not written yet") > 0
-				if (f[1] == "crash" && (alike[f[4]] > 1 || starter)) {
+				if (f[1] == "crash" && alike[f[4]] > 1) {
 					if (grouped[f[4]]++)
 						continue
-					if (starter)
-						print "  NOT WRITTEN YET: the starter stopped " \
-						    (alike[f[4]] > 1 ? alike[f[4]] " tests" : "a test") " where it reached your function" envs
-					else
-						print "  CRASH: " alike[f[4]] " tests stopped the same way" envs
+					print "  CRASH: " alike[f[4]] " tests stopped the same way" envs
 					show(f[4])
-					print "       (" who[f[4]] ")"
+					show_names(who[f[4]])
 				} else if (f[1] == "timeout") {
 					print "  TIMEOUT " f[2] " (" f[3] ")" envs
 					print "       timed out after " secs " s -- probably a loop that never ends"
@@ -347,9 +385,10 @@ cmd_verify() {
 		fi
 		local results first
 		results=$(run_tests "$out")
-		first=$(grep -m 1 -E $'^(fail|timeout|crash)\t' <<<"$results" | cut -f 1-3)
+		first=$(grep -m 1 -E $'^(fail|timeout|crash)\t' <<<"$results" |
+			awk -F'\t' '{ print $3 ": " $2 " (" ($1 == "fail" ? "failed" : $1 == "crash" ? "crashed" : "timed out") ")" }')
 		if [ -n "$first" ]; then
-			echo "ok   exercise $id: the starter fails a test of $dir (${first//$'\t'/ })"
+			echo "ok   exercise $id: the starter fails a test of $dir, $first"
 			passed=$((passed + 1))
 		else
 			echo "FAIL exercise $id: the starter passes every test of $dir (give it a stub, or test it)"
