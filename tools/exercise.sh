@@ -53,22 +53,31 @@ generate_starters() {
 
 # Build the library of chapters 00..NN with FILE in place of exercise ID, into
 # OUT, plus the chapter's tests.  The objects of an earlier build are reused
-# when there is one, so only the file that holds the exercise is recompiled.
+# when there is one (the chapter's prefix build, library and tests), so only
+# the file that holds the exercise is recompiled and the tests relinked.
 build_with() {
 	local id=$1 file=$2 out=$3 log=$4
 	local seed=build/prefix/$ex_number
 	mkdir -p "$out"
 	if [ -d "$seed/obj" ] && [ ! -d "$out/obj" ]; then
 		cp -a "$seed/src" "$seed/obj" "$out/" 2>/dev/null
-		rm -f "$out"/obj/*.d
+		if [ -d "$seed/tests/$ex_dir" ]; then
+			mkdir -p "$out/tests"
+			cp -a "$seed/tests/$ex_dir" "$out/tests/" 2>/dev/null
+		fi
+		# Their dependency lists name the seed's files, not these.
+		rm -f "$out"/obj/*.d "$out"/tests/*/*.d
 	fi
 	if ! "$LIT" tangle --lines --upto "$ex_number" --exercise "$id=$file" --out "$out" \
 		"${CHAPTERS[@]}" >"$log" 2>&1; then
 		return 1
 	fi
-	# A header that changed invalidates every object; a .c file only its own.
+	# A header that changed invalidates every object that has no dependency
+	# list (the seed's); a .c file only its own.
 	if [ -n "$(find "$out/src" -name '*.h' -newer "$log" 2>/dev/null)" ]; then
-		rm -f "$out"/obj/*.o
+		for o in "$out"/obj/*.o "$out"/tests/*/*.o; do
+			[ -e "${o%.o}.d" ] || rm -f "$o"
+		done
 	fi
 	make --no-print-directory -j "${JOBS:-$(nproc)}" -f "$TOOLS/lib.mk" SRC="$out/src" OUT="$out" \
 		WARNINGS="$EX_WARNINGS" OPT=-O1 TEST_CHAPTERS="$ex_dir" lib tests >>"$log" 2>&1

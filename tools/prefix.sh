@@ -9,7 +9,10 @@ build=$1 chapter=$2
 nn=${chapter%%-*}
 out=$build/prefix/$nn
 mkdir -p "$out"
-build/tools/lit tangle --upto "$nn" --out "$out" chapters/*/*.adoc
+# With #line directives, as the exercise runner tangles: its builds of this
+# chapter's exercises start from these objects and recompile only what the
+# exercise changed.
+build/tools/lit tangle --lines --upto "$nn" --out "$out" chapters/*/*.adoc
 
 chapters=()
 for d in tests/[0-9][0-9]-*/; do
