@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tools/book.sh -- render the book: build/book/index.html and build/book/litevent.epub.
+# tools/book.sh -- render the book: build/book/index.html, build/book/litevent.epub
+# and build/book/litevent.pdf.
 #
 # 1. weave the chapters into plain AsciiDoc (build/weave/), anchored and linked;
 # 2. render every figure chapters/*/*.dot to build/book/figures/*.svg;
@@ -10,7 +11,9 @@
 # 6. check the pages: inline markup AsciiDoc got wrong (lit checkhtml), every
 #    internal link of the EPUB lands on an id, no solution of an exercise
 #    stands in a chapter of the EPUB, under its question, and every figure
-#    reads at the page's width.
+#    reads at the page's width;
+# 7. asciidoctor-pdf -> PDF (in the background from step 3 on, as it takes
+#    longest), failing on any warning; check that its links resolve.
 set -euo pipefail
 
 root=$(pwd)
@@ -51,6 +54,17 @@ done
 attrs=(-a "weavedir=$root/$weave" -a "examplesdir=$root/examples" -a imagesdir=figures
 	-a "docinfodir=$root/book")
 
+# The PDF: DejaVu fonts (book/pdf-theme.yml), and the chunk references in
+# code listings made links while the listing is laid out (book/pdf-chunk-links.rb).
+# It is the slowest render (Prawn lays out ~300 pages in Ruby): Ruby's JIT,
+# where it has one, and a heap sized for the job take a third off its time.
+pdf_ruby=(RUBY_GC_HEAP_INIT_SLOTS=2000000 RUBY_GC_MALLOC_LIMIT=200000000)
+ruby --yjit -e '' 2>/dev/null && pdf_ruby+=(RUBYOPT=--yjit)
+env "${pdf_ruby[@]}" LITEVENT_REFS=$root/$weave/refs.tsv asciidoctor-pdf --failure-level=WARN "${attrs[@]}" \
+	-a "imagesdir=$root/$out/figures" -a source-highlighter=rouge -a "pdf-theme=$root/book/pdf-theme.yml" -a tabsize=8 -a compress \
+	-r "$root/book/pdf-chunk-links.rb" -D "$out" -o litevent.pdf book/litevent.adoc >"$weave/pdf.log" 2>&1 &
+pdf=$!
+
 asciidoctor --failure-level=WARN "${attrs[@]}" -a source-highlighter=rouge \
 	-D "$out" -o index.html book/litevent.adoc
 "$LIT" fixrefs "$weave/refs.tsv" "$out/index.html"
@@ -62,7 +76,8 @@ asciidoctor --failure-level=WARN "${attrs[@]}" -b docbook5 -D "$out" -o litevent
 	--css "$root/book/epub.css" --metadata-file "$root/book/epub-metadata.yaml" \
 	--resource-path=. -o litevent.epub litevent.xml)
 epub=$(mktemp -d)
-trap 'rm -rf "$epub"' EXIT
+# Leaving early (a failed check) must not leave the PDF render running.
+trap 'rm -rf "$epub"; kill "$pdf" 2>/dev/null || true' EXIT
 unzip -q "$out/litevent.epub" -d "$epub"
 "$LIT" fixrefs "$weave/refs.tsv" "$epub"/EPUB/text/*.xhtml
 # An EPUB is a zip whose first entry is "mimetype", stored uncompressed.
@@ -109,4 +124,17 @@ if [ $bad -ne 0 ]; then
 	exit 1
 fi
 
-echo "book: $out/index.html and $out/litevent.epub"
+if ! wait "$pdf"; then
+	cat "$weave/pdf.log" >&2
+	echo "book: the PDF render failed" >&2
+	exit 1
+fi
+# Every link inside the PDF must land on a destination it defines.
+pdfinfo -dests "$out/litevent.pdf" | sed -n 's/^ *[0-9][0-9]* \[.*\] "\(.*\)"$/\1/p' | sort -u >"$weave/pdf-dests"
+grep -a -o '/Dest ([^)]*)' "$out/litevent.pdf" | sed 's@^/Dest (\(.*\))$@\1@' | sort -u >"$weave/pdf-links"
+if [ ! -s "$weave/pdf-links" ] || [ -n "$(comm -23 "$weave/pdf-links" "$weave/pdf-dests")" ]; then
+	echo "book: links in the PDF with no destination: $(comm -23 "$weave/pdf-links" "$weave/pdf-dests" | tr '\n' ' ')" >&2
+	exit 1
+fi
+
+echo "book: $out/index.html, $out/litevent.epub and $out/litevent.pdf"
