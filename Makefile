@@ -24,7 +24,8 @@ B := $(if $(SANITIZE),build/sanitize,build)
 LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
 
 .PHONY: all help deps tools tangle starters check-tangle lib test valgrind prefix \
-	examples book exercises exercise watch install bench check clean
+	examples book exercises exercise watch install bench check clean \
+	fuzz fuzz-merge tsan
 
 all: deps tangle lib examples book
 	@echo
@@ -36,6 +37,7 @@ help:
 	@echo "make test CH=NN-slug | make valgrind CH=NN-slug | make prefix CH=NN-slug"
 	@echo "make exercises | make exercise EX=N.M | make watch EX=N.M | make starters"
 	@echo "make install PREFIX=/usr/local | make bench | make clean | SANITIZE=address,undefined make check"
+	@echo "make fuzz [FUZZ_SECONDS=60] | make fuzz-merge | make tsan"
 
 deps:
 	@tools/deps.sh
@@ -112,6 +114,15 @@ bench: lib
 
 check: deps $(LIT)
 	@tools/check.sh
+
+# libFuzzer (clang) on every target in tests/fuzz/, FUZZ_SECONDS each; the
+# corpora they start from are replayed by make check without clang.
+fuzz: $(LIT)
+	@tools/fuzz.sh run
+
+# Fold what make fuzz found into the committed corpora, minimized.
+fuzz-merge: $(LIT)
+	@tools/fuzz.sh merge
 
 clean:
 	rm -rf build

@@ -86,8 +86,25 @@ SYS_LIBS := -lssl -lcrypto -pthread -lm
 # Tests: tests/NN-slug/test_*.c, each one program; the chapter's other .c
 # files are helpers linked into each of its tests.
 TEST_SRCS := $(foreach c,$(TEST_CHAPTERS),$(sort $(wildcard tests/$(c)/test_*.c)))
+# tests/alloc and tests/fdlimit hold one file per chapter, test_*_NN.c: a
+# tree tangled up to chapter UPTO (a prefix) leaves out the later ones.
+UPTO ?=
+ifneq ($(UPTO),)
+chapter_of = $(lastword $(subst _, ,$(basename $(notdir $(1)))))
+later_than_upto = $(shell [ "$(call chapter_of,$(1))" -gt "$(UPTO)" ] 2>/dev/null && echo $(1))
+TEST_SRCS := $(filter-out $(foreach f,$(TEST_SRCS),$(call later_than_upto,$(f))),$(TEST_SRCS))
+endif
 TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 test_helpers = $(filter-out tests/$(1)/test_%.c,$(wildcard tests/$(1)/*.c))
+
+# Fuzz targets (tests/fuzz/fuzz_NAME.c, CONTRACTS.md §4).  "fuzz" in
+# TEST_CHAPTERS builds each active target with tests/fuzz/replay.c as its
+# main, a cmocka program that replays tests/fuzz/corpus/NAME/.  `make fuzz`
+# builds the same targets with clang's libFuzzer instead (the fuzzers goal).
+FUZZ_TARGETS ?= $(shell tools/fuzz-targets.sh $(UPTO))
+ifneq ($(filter fuzz,$(TEST_CHAPTERS)),)
+TEST_BINS += $(patsubst %,$(OUT)/tests/fuzz/test_fuzz_%,$(FUZZ_TARGETS))
+endif
 
 tests: $(TEST_BINS)
 
@@ -95,6 +112,19 @@ $(OUT)/tests/%: tests/%.c $(LINK_LIBS) $(wildcard tests/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(call test_helpers,$(notdir $(patsubst %/,%,$(dir $<)))) \
 		$(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
+
+$(OUT)/tests/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LINK_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -o $@ \
+		$< tests/fuzz/replay.c $(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
+
+.PHONY: fuzzers
+fuzzers: $(patsubst %,$(OUT)/fuzzers/fuzz_%,$(FUZZ_TARGETS))
+
+$(OUT)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c $(LINK_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -fsanitize=fuzzer -o $@ $< $(LINK_LIBS) \
+		$(SYS_LIBS) $(LDFLAGS)
 
 # Examples: examples/NN-slug/*.c, each one program.
 EXAMPLE_SRCS := $(sort $(wildcard examples/*/*.c))
