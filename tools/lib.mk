@@ -108,7 +108,10 @@ endif
 
 tests: $(TEST_BINS)
 
-$(OUT)/tests/%: tests/%.c $(LINK_LIBS) $(wildcard tests/*/*.h)
+# A test is rebuilt when its chapter's helpers change, too.
+.SECONDEXPANSION:
+$(OUT)/tests/%: tests/%.c $(LINK_LIBS) $(wildcard tests/*/*.h) \
+		$$(filter-out tests/$$(dir $$*)test_%.c,$$(wildcard tests/$$(dir $$*)*.c))
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(call test_helpers,$(notdir $(patsubst %/,%,$(dir $<)))) \
 		$(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
