@@ -28,7 +28,7 @@ struct debug_entry {
 	struct debug_entry *next;
 };
 
-int event_debug_created_events_;
+int event_debug_created_events_;	/* set (atomically) by event_assign */
 static struct debug_entry *debug_table[DEBUG_BUCKETS];
 static void *debug_lock;
 
@@ -333,7 +333,7 @@ event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 		return -1;
 	}
 	event_debug_assert_not_added(ev);
-	event_debug_created_events_ = 1;
+	__atomic_store_n(&event_debug_created_events_, 1, __ATOMIC_RELAXED);
 	memset(ev, 0, sizeof(*ev));
 	ev->ev_base = base;
 	ev->ev_fd = fd;
