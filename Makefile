@@ -17,10 +17,11 @@ TEST_DIRS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard tests/[0-9][0-9]-*
 LIT := build/tools/lit
 PREFIX ?= /usr/local
 
-# A sanitizer build lives in its own tree so it never mixes with the plain one.
+# A sanitizer build lives in its own tree so it never mixes with the plain one
+# (ThreadSanitizer's in build/tsan: it cannot share objects with ASan's).
 SANITIZE ?=
 export SANITIZE
-B := $(if $(SANITIZE),build/sanitize,build)
+B := $(if $(SANITIZE),$(if $(filter thread,$(SANITIZE)),build/tsan,build/sanitize),build)
 LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
 
 .PHONY: all help deps tools tangle starters check-tangle lib test valgrind prefix \
@@ -123,6 +124,11 @@ fuzz: $(LIT)
 # Fold what make fuzz found into the committed corpora, minimized.
 fuzz-merge: $(LIT)
 	@tools/fuzz.sh merge
+
+# Every test, the thread stress test among them, built with ThreadSanitizer
+# (SANITIZE=thread; valgrind, which cannot run with it, is not used).
+tsan: $(LIT)
+	@tools/tsan.sh
 
 clean:
 	rm -rf build
