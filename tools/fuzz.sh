@@ -13,6 +13,8 @@
 #           the inputs, keep at most 50 that reach every edge any of them
 #           reaches (tools/fuzz-pick.awk, on the coverage libFuzzer's -merge=1
 #           measures), then check the limits.  For maintainers, after a run.
+#           A file named regress-* (an input that once found a bug, saved
+#           from build/fuzz/crashes/) is always kept.
 #   limits  check the committed corpora: at most 50 files of at most 4 KiB
 #           each per target (CONTRACTS.md §4).
 #
@@ -97,10 +99,13 @@ merge)
 			sed -n "s/^\(STARTED\|FT\|COV\) 0 /\1 $i /p" "$work/control" >>"$work/coverage"
 			i=$((i + 1))
 		done
-		# ...and the fewest that reach every edge, up to the limit.
+		# ...and the fewest that reach every edge, up to the limit, besides
+		# the inputs kept by name (regress-*: each once found a bug).
 		{ echo "$i"; echo 0; cat "$work/paths" "$work/coverage"; } >"$work/control"
-		echo -n "tests/fuzz/corpus/$name: "
-		awk -v max=$MAX_FILES -f tools/fuzz-pick.awk "$work/control" |
+		kept=$(find "tests/fuzz/corpus/$name" -name 'regress-*' | wc -l)
+		find "tests/fuzz/corpus/$name" -name 'regress-*' -exec cp {} "$work/picked/" \;
+		echo -n "tests/fuzz/corpus/$name: $kept kept by name, "
+		awk -v max=$((MAX_FILES - kept)) -f tools/fuzz-pick.awk "$work/control" |
 			while IFS= read -r f; do cp "$f" "$work/picked/"; done
 		rm -rf "tests/fuzz/corpus/$name"
 		mv "$work/picked" "tests/fuzz/corpus/$name"
