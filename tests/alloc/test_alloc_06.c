@@ -250,6 +250,11 @@ build_and_read(void)
 	pullup_step(buf[0], &model[0], -1);
 	readln_step(buf[0], &model[0]);
 	readln_step(buf[0], &model[0]);
+	/* Room before the first byte, and a prepend that needs more: part
+	 * goes into that room, the rest into a new chain. */
+	assert_int_equal(evbuffer_drain(buf[0], 3), 0);
+	model_drain(&model[0], 3);
+	add_bytes_step(buf[0], &model[0], pattern + 500, 700, 1);
 	evbuffer_free(buf[0]);
 	assert_int_equal(refs_cleaned, refs_added);
 }
