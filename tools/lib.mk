@@ -116,7 +116,7 @@ $(OUT)/tests/%: tests/%.c $(LINK_LIBS) $(wildcard tests/*/*.h) \
 	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(call test_helpers,$(notdir $(patsubst %/,%,$(dir $<)))) \
 		$(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
 
-$(OUT)/tests/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LINK_LIBS)
+$(OUT)/tests/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LINK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(INCLUDES) -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -o $@ \
 		$< tests/fuzz/replay.c $(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
@@ -124,7 +124,7 @@ $(OUT)/tests/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LINK_LI
 .PHONY: fuzzers
 fuzzers: $(patsubst %,$(OUT)/fuzzers/fuzz_%,$(FUZZ_TARGETS))
 
-$(OUT)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c $(LINK_LIBS)
+$(OUT)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LINK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(INCLUDES) -fsanitize=fuzzer -o $@ $< $(LINK_LIBS) \
 		$(SYS_LIBS) $(LDFLAGS)

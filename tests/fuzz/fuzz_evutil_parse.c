@@ -17,6 +17,7 @@
 /* fuzz-chapter: 02 */
 #include <event2/util.h>
 #include <event2/event.h>
+#include "fuzz.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,25 +30,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: the parser disagrees with "	\
-			    "the model: %s\n", __FILE__, __LINE__, #cond); \
-			abort();					\
-		}							\
-	} while (0)
-
 #define ACCEPTS 1
 #define REJECTS 0
 #define EITHER (-1)	/* where the documentation leaves the answer open */
-
-static void
-quiet(int severity, const char *msg)
-{
-	(void)severity;
-	(void)msg;
-}
 
 /* ---- evutil_parse_sockaddr_port ---- */
 
@@ -390,7 +375,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	event_set_log_callback(quiet);
+	event_set_log_callback(fuzz_quiet_log);
 	mode = data[0];
 	data++;
 	size--;
