@@ -126,7 +126,8 @@ base_on(const char *method, int changelist)
 	m = alloc_mark();
 	base = event_base_new_with_config(cfg);
 	if (ALLOC_OK(m, base != NULL))
-		assert_string_equal(event_base_get_method(base), method);
+		assert_string_equal(event_base_get_method(base),
+		    changelist ? "epoll (with changelist)" : method);
 out:
 	event_config_free(cfg);
 	return base;

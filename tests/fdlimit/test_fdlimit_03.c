@@ -44,7 +44,8 @@ base_on(void)
 	base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	if (base)
-		FD_CHECK(strcmp(event_base_get_method(base), method) == 0);
+		FD_CHECK(strcmp(event_base_get_method(base),
+		    changelist ? "epoll (with changelist)" : method) == 0);
 	return base;
 }
 

@@ -154,27 +154,35 @@ model_parse(const char *s, struct expected *e)
 		e->verdict = EITHER;
 }
 
-/* Print a parsed address back in the bracketed, numeric form. */
+/* Print a parsed address back in the bracketed, numeric form, with no port
+ * when it is 0 (libevent 2.1 refuses an explicit ":0"). */
 static void
 print_sockaddr(const struct sockaddr_storage *ss, char *text, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], port[8] = "";
+	unsigned scope = 0;
+	in_port_t p;
 
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *sin = (const void *)ss;
 
 		CHECK(evutil_inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a)) != NULL);
-		snprintf(text, len, "%s:%u", a, ntohs(sin->sin_port));
+		p = sin->sin_port;
 	} else {
 		const struct sockaddr_in6 *sin6 = (const void *)ss;
 
 		CHECK(evutil_inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a)) != NULL);
-		if (sin6->sin6_scope_id)
-			snprintf(text, len, "[%s%%%u]:%u", a, sin6->sin6_scope_id,
-			    ntohs(sin6->sin6_port));
-		else
-			snprintf(text, len, "[%s]:%u", a, ntohs(sin6->sin6_port));
+		p = sin6->sin6_port;
+		scope = sin6->sin6_scope_id;
 	}
+	if (p)
+		snprintf(port, sizeof(port), ":%u", ntohs(p));
+	if (ss->ss_family == AF_INET)
+		snprintf(text, len, "%s%s", a, port);
+	else if (scope)
+		snprintf(text, len, "[%s%%%u]%s", a, scope, port);
+	else
+		snprintf(text, len, "[%s]%s", a, port);
 }
 
 static void
