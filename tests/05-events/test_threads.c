@@ -259,7 +259,7 @@ race_reader_cb(evutil_socket_t fd, short what, void *arg)
 	if (r->runs > 1)
 		return;
 	race_note(r, CB_START);
-	r->entered = 1;
+	__atomic_store_n(&r->entered, 1, __ATOMIC_RELEASE);	/* read by the deleter */
 	/* Return only once the deleter waits for us (bounded, so that a
 	 * deleter that never comes fails the test instead of hanging it). */
 	for (tries = 0; !deleter_is_waiting(r->base) && tries < 5000; tries++)
@@ -290,7 +290,8 @@ race_deleter(void *arg)
 	struct del_race *r = arg;
 	int tries;
 
-	for (tries = 0; !r->entered && tries < 5000; tries++)
+	for (tries = 0; !__atomic_load_n(&r->entered, __ATOMIC_ACQUIRE) &&
+	    tries < 5000; tries++)
 		usleep(1000);
 	race_note(r, DEL_CALL);
 	event_del(r->reader);
