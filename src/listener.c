@@ -221,8 +221,10 @@ listener_setup(struct event_base *base, evconnlistener_cb cb, void *arg,
 {
 	struct evconnlistener *lev = mm_calloc(1, sizeof(*lev));
 
-	if (lev == NULL)
+	if (lev == NULL) {
+		errno = ENOMEM;	/* the program's allocator need not say */
 		return NULL;
+	}
 	lev->base = base;
 	lev->fd = fd;
 	lev->flags = flags;
@@ -299,6 +301,17 @@ prepare_listening_socket(evutil_socket_t fd, unsigned flags, int backlog)
 		return -1;
 	return 0;
 }
+/* ⟨Make a listener on the program's socket⟩ */
+static int
+listener_start(struct evconnlistener *lev)
+{
+	errno = 0;
+	if (listener_sync_event(lev) == 0)
+		return 0;
+	if (errno == 0)
+		errno = ENOMEM;
+	return -1;
+}
 
 struct evconnlistener *
 evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr,
@@ -312,7 +325,7 @@ evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr,
 	if (lev == NULL)
 		return NULL;
 	if (prepare_listening_socket(fd, flags, backlog) < 0 ||
-	    listener_sync_event(lev) < 0) {
+	    listener_start(lev) < 0) {
 		listener_discard(lev);
 		return NULL;
 	}
