@@ -261,7 +261,7 @@ listener_discard(struct evconnlistener *lev)
 	listener_release(lev);
 	errno = err;
 }
-/* ⟨Make a listener on the program's socket⟩ */
+/* ⟨Check a socket before making a listener on it⟩ */
 static int
 check_listener_socket(struct event_base *base, evutil_socket_t fd,
     int backlog)
