@@ -18,7 +18,7 @@ if [[ ,$SANITIZE, == *,thread,* ]]; then
 	export SKIP_ENVIRONMENTS=${SKIP_ENVIRONMENTS:-EVENT_NOPOLL=1}
 fi
 LIT=build/tools/lit
-MAKE_LIB=(make --no-print-directory -f tools/lib.mk SRC=src OUT="$B" SANITIZE="$SANITIZE")
+MAKE_LIB=(make -j"$(nproc)" --no-print-directory -f tools/lib.mk SRC=src OUT="$B" SANITIZE="$SANITIZE")
 passed=0 failed=0
 failures=()
 started=$(date +%s)

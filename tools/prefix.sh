@@ -23,6 +23,6 @@ done
 # (UPTO): tests/alloc/test_alloc_NN.c, tests/fdlimit/test_fdlimit_NN.c, and
 # the fuzz targets whose fuzz-chapter line names one of them.
 robust=(alloc fdlimit fuzz)
-make --no-print-directory -f tools/lib.mk SRC="$out/src" OUT="$out" \
+make -j"$(nproc)" --no-print-directory -f tools/lib.mk SRC="$out/src" OUT="$out" \
 	SANITIZE="${SANITIZE:-}" UPTO="$nn" TEST_CHAPTERS="${chapters[*]} ${robust[*]}" lib tests
 exec tools/run-tests.sh ${QUIET:+--quiet} "$out" "${chapters[@]}" "${robust[@]}"
