@@ -16,6 +16,7 @@
 #include "evmap-internal.h"
 #include "changelist-internal.h"
 #include "evsignal-internal.h"
+#include "util-internal.h"
 
 #define ev_flags	ev_evcallback.evcb_flags
 #define ev_pri		ev_evcallback.evcb_pri
@@ -149,8 +150,23 @@ int event_base_reinit_backend_(struct event_base *base);
 /* ⟨Internal declarations of the event core⟩ */
 extern struct event_base *event_global_current_base_;
 
+/* ⟨Read the monotonic clock through the cache⟩ */
 /* The loop's clock: monotonic, from the cache when the loop set one. */
-int event_base_gettime_(struct event_base *base, struct timeval *tv);
+static inline int
+event_base_gettime_(struct event_base *base, struct timeval *tv)
+{
+	int r;
+
+	if (evutil_timerisset(&base->tv_cache)) {
+		*tv = base->tv_cache;
+		return 0;
+	}
+	r = evutil_monotonic_now_(tv,
+	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
+	if (r == 0 && base->tv_cache_on)
+		base->tv_cache = *tv;
+	return r;
+}
 /* Wake the loop if it sleeps in another thread; call with the lock held. */
 int evthread_notify_base_(struct event_base *base);
 #define EVBASE_NEED_NOTIFY(base)					\

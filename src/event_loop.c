@@ -53,22 +53,6 @@ event_base_reset_time_cache(struct event_base *base)
 	event_base_clear_time_cache(base);
 	base->tv_cache_on = !(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME);
 }
-
-int
-event_base_gettime_(struct event_base *base, struct timeval *tv)
-{
-	int r;
-
-	if (evutil_timerisset(&base->tv_cache)) {
-		*tv = base->tv_cache;
-		return 0;
-	}
-	r = evutil_monotonic_now_(tv,
-	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
-	if (r == 0 && base->tv_cache_on)
-		base->tv_cache = *tv;
-	return r;
-}
 /* ⟨Read the wall clock through the cache⟩ */
 int
 event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
