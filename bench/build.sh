@@ -34,7 +34,9 @@ if tr ' \\' '\n\n' <"$ours.d" | grep -E '^/.*/(event2/[A-Za-z_-]+|event|evutil)\
 	echo "bench: $ours read the system's libevent headers (above)" >&2
 	exit 1
 fi
-if ldd "$ours" | grep libevent >&2 || ! ldd "$theirs" | grep -q libevent; then
+# (grep reads all of ldd's output: with -q it could exit first and, under
+# pipefail, the SIGPIPE of ldd would read as "no libevent".)
+if ldd "$ours" | grep libevent >&2 || ! ldd "$theirs" | grep libevent >/dev/null; then
 	echo "bench: $ours must link litevent statically, $theirs the system's libevent" >&2
 	exit 1
 fi
