@@ -30,11 +30,10 @@
 #include "util-internal.h"
 
 #define MIN_SIZE(a, b) ((a) < (b) ? (a) : (b))
-
 /* ⟨Sizes of chains⟩ */
 #define CHAIN_MIN_ALLOC 1024		/* smallest block, header included */
 #define CHAIN_MAX_AUTO (16 * 1024)	/* appends stop doubling here */
-/* ⟨Make and release chains⟩ */
+/* ⟨Make a chain that owns its block⟩ */
 /* A chain owning a block of at least datlen bytes, or NULL. */
 static struct evbuffer_chain *
 chain_new(size_t datlen)
@@ -61,7 +60,7 @@ chain_new(size_t datlen)
 	ch->refcnt = 1;
 	return ch;
 }
-
+/* ⟨Make a chain for borrowed memory⟩ */
 /* A bare header for memory that belongs to someone else. */
 static struct evbuffer_chain *
 chain_new_borrowed(unsigned kind)
@@ -74,18 +73,7 @@ chain_new_borrowed(unsigned kind)
 	ch->refcnt = 1;
 	return ch;
 }
-
-/* How big a chain to add when need more bytes do not fit. */
-static size_t
-chain_grow_size(const struct evbuffer *buf, size_t need)
-{
-	size_t size = 0;
-
-	if (buf->last && !(buf->last->flags & EVBUFFER_CHAIN_IMMUTABLE))
-		size = MIN_SIZE(buf->last->buffer_len * 2, (size_t)CHAIN_MAX_AUTO);
-	return need > size ? need : size;
-}
-
+/* ⟨Release a chain⟩ */
 static void
 chain_release(struct evbuffer_chain *ch)
 {
@@ -101,7 +89,7 @@ chain_release(struct evbuffer_chain *ch)
 	}
 	mm_free(ch);
 }
-/* ⟨Link and unlink chains⟩ */
+/* ⟨Link a chain at the end⟩ */
 static struct evbuffer_chain **
 append_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
 {
@@ -114,7 +102,7 @@ append_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
 		buf->n_unmaterialized++;
 	return link;
 }
-
+/* ⟨Unlink a chain⟩ */
 static void
 unlink_chain(struct evbuffer *buf, struct evbuffer_chain **link)
 {
@@ -130,7 +118,7 @@ unlink_chain(struct evbuffer *buf, struct evbuffer_chain **link)
 		buf->n_unmaterialized--;
 	chain_release(ch);
 }
-
+/* ⟨Drop the spare chains⟩ */
 static void
 drop_chains_after(struct evbuffer *buf, struct evbuffer_chain **link)
 {
@@ -146,58 +134,7 @@ drop_spare_chains(struct evbuffer *buf)
 	drop_chains_after(buf, buf->total_len ? &(*buf->last_with_datap)->next :
 	    &buf->first);
 }
-
-/* Append a chain that holds data (a borrowed one) as the new last chain. */
-static void
-append_data_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
-{
-	drop_spare_chains(buf);
-	buf->last_with_datap = append_chain(buf, ch);
-	buf->total_len += ch->off;
-	buf->n_add_for_cb += ch->off;
-}
-/* ⟨Check the invariants of an evbuffer⟩ */
-void
-evbuffer_check_invariants_(struct evbuffer *buf)
-{
-	struct evbuffer_chain *ch, **link, **last_data = &buf->first;
-	size_t total = 0, unread = 0;
-	int seen_empty = 0, past_tail = 0;
-
-	EVBUFFER_LOCK(buf);
-	EVUTIL_ASSERT((buf->first == NULL) == (buf->last == NULL));
-	for (link = &buf->first; (ch = *link) != NULL; link = &ch->next) {
-		if (link == buf->last_with_datap)
-			past_tail = 1;
-		EVUTIL_ASSERT(ch->refcnt >= 1);
-		EVUTIL_ASSERT(ch->misalign <= ch->buffer_len);
-		EVUTIL_ASSERT(ch->off <= ch->buffer_len - ch->misalign);
-		if (ch->flags & (EVBUFFER_CHAIN_REFERENCE |
-		    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_MULTICAST))
-			EVUTIL_ASSERT(ch->flags & EVBUFFER_CHAIN_IMMUTABLE);
-		if (ch->flags & EVBUFFER_CHAIN_IMMUTABLE)
-			EVUTIL_ASSERT(ch->off > 0);
-		if (ch->flags & EVBUFFER_CHAIN_PINNED)
-			EVUTIL_ASSERT(buf->reserved && past_tail);
-		if (CHAIN_UNREAD(ch))
-			unread++;
-		if (ch->off > 0) {
-			EVUTIL_ASSERT(!seen_empty);
-			last_data = link;
-		} else {
-			seen_empty = 1;
-		}
-		total += ch->off;
-		if (ch->next == NULL)
-			EVUTIL_ASSERT(buf->last == ch);
-	}
-	EVUTIL_ASSERT(total == buf->total_len);
-	EVUTIL_ASSERT(total <= (size_t)EV_SSIZE_MAX);
-	EVUTIL_ASSERT(unread == buf->n_unmaterialized);
-	EVUTIL_ASSERT(buf->last_with_datap == last_data);
-	EVBUFFER_UNLOCK(buf);
-}
-/* ⟨Make and free an evbuffer⟩ */
+/* ⟨Make an evbuffer⟩ */
 struct evbuffer *
 evbuffer_new(void)
 {
@@ -211,7 +148,7 @@ evbuffer_new(void)
 	buf->refcnt = 1;
 	return buf;
 }
-
+/* ⟨Drop a hold on an evbuffer⟩ */
 /* Drop one hold on buf, whose lock the caller holds; the last one frees it. */
 static void
 decref_and_unlock(struct evbuffer *buf)
@@ -236,19 +173,19 @@ decref_and_unlock(struct evbuffer *buf)
 		evthread_lock_free(buf->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 	mm_free(buf);
 }
-
+/* ⟨Free an evbuffer⟩ */
 void
 evbuffer_free(struct evbuffer *buf)
 {
 	if (buf == NULL)
 		return;
 	EVBUFFER_LOCK(buf);
-	/* ⟨Cancel the deferred callbacks of a dying evbuffer⟩ */
-		if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
-			buf->refcnt--;
+	/* ⟨Take a queued report off the loop⟩ */
+	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
+		buf->refcnt--;
 	decref_and_unlock(buf);
 }
-/* ⟨Lock and measure an evbuffer⟩ */
+/* ⟨Give an evbuffer a lock⟩ */
 int
 evbuffer_enable_locking(struct evbuffer *buf, void *lock)
 {
@@ -269,7 +206,7 @@ evbuffer_enable_locking(struct evbuffer *buf, void *lock)
 	buf->lock = lock;
 	return 0;
 }
-
+/* ⟨Lock an evbuffer across several calls⟩ */
 void
 evbuffer_lock(struct evbuffer *buf)
 {
@@ -281,7 +218,7 @@ evbuffer_unlock(struct evbuffer *buf)
 {
 	EVBUFFER_UNLOCK(buf);
 }
-
+/* ⟨Set and clear the flags of an evbuffer⟩ */
 int
 evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags)
 {
@@ -309,7 +246,7 @@ evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags)
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
-
+/* ⟨Measure an evbuffer⟩ */
 size_t
 evbuffer_get_length(const struct evbuffer *buf)
 {
@@ -330,6 +267,137 @@ evbuffer_get_contiguous_space(const struct evbuffer *buf)
 	n = buf->first ? buf->first->off : 0;
 	EVBUFFER_UNLOCK(buf);
 	return n;
+}
+/* ⟨Add an entry to the callback list⟩ */
+static struct evbuffer_cb_entry *
+add_callback(struct evbuffer *buf, evbuffer_cb_func fn, evbuffer_cb old_fn,
+    void *arg)
+{
+	struct evbuffer_cb_entry *e = mm_calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		event_warnx("%s: out of memory", __func__);
+		return NULL;
+	}
+	if (old_fn) {
+		e->cb.cb_obsolete = old_fn;
+		e->flags = EVBUFFER_CB_ENABLED | EVBUFFER_CB_OBSOLETE;
+	} else {
+		e->cb.cb_func = fn;
+		e->flags = EVBUFFER_CB_ENABLED;
+	}
+	e->cbarg = arg;
+	e->next = buf->callbacks;
+	buf->callbacks = e;
+	return e;
+}
+/* ⟨Register a callback⟩ */
+struct evbuffer_cb_entry *
+evbuffer_add_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
+{
+	struct evbuffer_cb_entry *e;
+
+	if (cb == NULL) {
+		event_warnx("%s: NULL callback", __func__);
+		return NULL;
+	}
+	EVBUFFER_LOCK(buf);
+	e = add_callback(buf, cb, NULL, cbarg);
+	EVBUFFER_UNLOCK(buf);
+	return e;
+}
+/* ⟨Remove a callback by its handle⟩ */
+/* Unlink and free the entry that *link leads to. */
+static void
+drop_callback(struct evbuffer_cb_entry **link)
+{
+	struct evbuffer_cb_entry *e = *link;
+
+	*link = e->next;
+	mm_free(e);
+}
+
+int
+evbuffer_remove_cb_entry(struct evbuffer *buf, struct evbuffer_cb_entry *ent)
+{
+	struct evbuffer_cb_entry **link;
+	int r = -1;
+
+	EVBUFFER_LOCK(buf);
+	for (link = &buf->callbacks; *link != NULL; link = &(*link)->next) {
+		if (*link == ent) {
+			drop_callback(link);
+			r = 0;
+			break;
+		}
+	}
+	EVBUFFER_UNLOCK(buf);
+	return r;
+}
+/* ⟨Remove a callback by function and argument⟩ */
+int
+evbuffer_remove_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
+{
+	struct evbuffer_cb_entry **link, *e;
+	int r = -1;
+
+	EVBUFFER_LOCK(buf);
+	for (link = &buf->callbacks; (e = *link) != NULL; link = &e->next) {
+		if (!(e->flags & EVBUFFER_CB_OBSOLETE) && e->cb.cb_func == cb &&
+		    e->cbarg == cbarg) {
+			drop_callback(link);
+			r = 0;
+			break;
+		}
+	}
+	EVBUFFER_UNLOCK(buf);
+	return r;
+}
+/* ⟨Enable and disable a callback⟩ */
+static int
+change_cb_flags(struct evbuffer *buf, struct evbuffer_cb_entry *ent,
+    ev_uint32_t flags, int set, const char *fn)
+{
+	if (ent == NULL || (flags & ~(ev_uint32_t)EVBUFFER_CB_USER_FLAGS)) {
+		event_warnx("%s: bad callback handle or flags %#x", fn,
+		    (unsigned)flags);
+		return -1;
+	}
+	EVBUFFER_LOCK(buf);
+	if (set)
+		ent->flags |= flags;
+	else
+		ent->flags &= ~flags;
+	EVBUFFER_UNLOCK(buf);
+	return 0;
+}
+
+int
+evbuffer_cb_set_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
+    ev_uint32_t flags)
+{
+	return change_cb_flags(buf, cb, flags, 1, __func__);
+}
+
+int
+evbuffer_cb_clear_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
+    ev_uint32_t flags)
+{
+	return change_cb_flags(buf, cb, flags, 0, __func__);
+}
+/* ⟨Replace the callbacks with one old-style callback⟩ */
+int
+evbuffer_setcb(struct evbuffer *buf, evbuffer_cb cb, void *cbarg)
+{
+	int r = 0;
+
+	EVBUFFER_LOCK(buf);
+	while (buf->callbacks != NULL)
+		drop_callback(&buf->callbacks);
+	if (cb && add_callback(buf, NULL, cb, cbarg) == NULL)
+		r = -1;
+	EVBUFFER_UNLOCK(buf);
+	return r;
 }
 /* ⟨Run the callbacks of an evbuffer⟩ */
 static void
@@ -356,7 +424,7 @@ run_callbacks(struct evbuffer *buf)
 			e->cb.cb_func(buf, &info, e->cbarg);
 	}
 }
-
+/* ⟨Report changes to the callbacks⟩ */
 void
 evbuffer_invoke_callbacks_(struct evbuffer *buf)
 {
@@ -365,12 +433,40 @@ evbuffer_invoke_callbacks_(struct evbuffer *buf)
 		return;
 	}
 	/* ⟨Hand the callbacks to the loop when they are deferred⟩ */
-		if (buf->cb_base) {
-			if (event_callback_activate_(buf->cb_base, &buf->deferred))
-				buf->refcnt++;
-			return;
-		}
+	if (buf->cb_base) {
+		if (event_callback_activate_(buf->cb_base, &buf->deferred))
+			buf->refcnt++;
+		return;
+	}
 	run_callbacks(buf);
+}
+/* ⟨Run the callbacks from the loop⟩ */
+static void
+run_deferred_callbacks(struct event_callback *cb, void *arg)
+{
+	struct evbuffer *buf = arg;
+
+	(void)cb;
+	EVBUFFER_LOCK(buf);
+	run_callbacks(buf);
+	decref_and_unlock(buf);
+}
+/* ⟨Defer the callbacks of an evbuffer⟩ */
+int
+evbuffer_defer_callbacks(struct evbuffer *buf, struct event_base *base)
+{
+	if (base == NULL) {
+		event_warnx("%s: NULL event_base", __func__);
+		return -1;
+	}
+	EVBUFFER_LOCK(buf);
+	/* ⟨Take a queued report off the loop⟩ */
+	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
+		buf->refcnt--;
+	buf->cb_base = base;
+	event_callback_init_(base, &buf->deferred, -1, run_deferred_callbacks, buf);
+	EVBUFFER_UNLOCK(buf);
+	return 0;
 }
 /* ⟨Freeze and thaw an evbuffer⟩ */
 int
@@ -396,7 +492,7 @@ evbuffer_unfreeze(struct evbuffer *buf, int at_front)
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
-
+/* ⟨Refuse a change at a frozen end⟩ */
 /* Refuse, with a warning, a call that changes a frozen end. */
 static int
 frozen(const struct evbuffer *buf, int at_front, const char *fn)
@@ -420,30 +516,44 @@ end_reservation(struct evbuffer *buf)
 		ch->flags &= ~EVBUFFER_CHAIN_PINNED;
 	buf->reserved = 0;
 }
-/* ⟨Bring segment chains into memory⟩ */
-static int segment_load(struct evbuffer_file_segment *seg);
-
-static int
-chain_load(struct evbuffer *buf, struct evbuffer_chain *ch)
+/* ⟨Choose the size of the next chain⟩ */
+/* How big a chain to add when need more bytes do not fit. */
+static size_t
+chain_grow_size(const struct evbuffer *buf, size_t need)
 {
-	if (!CHAIN_UNREAD(ch))
-		return 0;
-	if (segment_load(ch->u.segment) < 0)
-		return -1;
-	ch->buffer = ch->u.segment->contents;
-	buf->n_unmaterialized--;
-	return 0;
-}
+	size_t size = 0;
 
-static int
-materialize(struct evbuffer *buf)
+	if (buf->last && !(buf->last->flags & EVBUFFER_CHAIN_IMMUTABLE))
+		size = MIN_SIZE(buf->last->buffer_len * 2, (size_t)CHAIN_MAX_AUTO);
+	return need > size ? need : size;
+}
+/* ⟨Slide a drained tail back to the start of its block⟩ */
+static void
+slide_tail_back(struct evbuffer *buf, size_t datlen)
+{
+	struct evbuffer_chain *ch = *buf->last_with_datap;
+
+	if (ch && ch->off && CHAIN_MOVABLE(ch) && CHAIN_SPACE_LEN(ch) < datlen &&
+	    ch->off <= 2048 && ch->off <= ch->buffer_len / 2 &&
+	    datlen <= ch->buffer_len - ch->off) {
+		memmove(ch->buffer, CHAIN_DATA(ch), ch->off);
+		ch->misalign = 0;
+	}
+}
+/* ⟨Count the room at the end⟩ */
+/* The free space of the last chain with data and of every spare after it. */
+static size_t
+room_at_end(struct evbuffer *buf)
 {
 	struct evbuffer_chain *ch;
+	size_t room = 0;
 
-	for (ch = buf->first; ch && buf->n_unmaterialized > 0; ch = ch->next)
-		if (chain_load(buf, ch) < 0)
-			return -1;
-	return 0;
+	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next) {
+		if (ch->off == 0 && CHAIN_MOVABLE(ch))
+			ch->misalign = 0;
+		room += CHAIN_SPACE_LEN(ch);
+	}
+	return room;
 }
 /* ⟨Copy bytes into the space at the end⟩ */
 static int
@@ -451,21 +561,11 @@ add_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 {
 	const unsigned char *src = data;
 	struct evbuffer_chain **link = buf->last_with_datap, *ch, *fresh = NULL;
-	size_t room = 0, n;
+	size_t room, n;
 
 	end_reservation(buf);
-	ch = *link;
-	if (ch && ch->off && CHAIN_MOVABLE(ch) && CHAIN_SPACE_LEN(ch) < datlen &&
-	    ch->off <= 2048 && ch->off <= ch->buffer_len / 2 &&
-	    datlen <= ch->buffer_len - ch->off) {
-		memmove(ch->buffer, CHAIN_DATA(ch), ch->off);
-		ch->misalign = 0;
-	}
-	for (; ch != NULL; ch = ch->next) {
-		if (ch->off == 0 && CHAIN_MOVABLE(ch))
-			ch->misalign = 0;
-		room += CHAIN_SPACE_LEN(ch);
-	}
+	slide_tail_back(buf, datlen);
+	room = room_at_end(buf);
 	if (room < datlen) {
 		fresh = chain_new(chain_grow_size(buf, datlen - room));
 		if (fresh == NULL) {
@@ -495,7 +595,7 @@ add_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 	EVUTIL_ASSERT(fresh == NULL);
 	return 0;
 }
-/* ⟨Append bytes to an evbuffer⟩ */
+/* ⟨Check that a buffer may grow by a length⟩ */
 /* Can len more bytes be added to buf?  Warns when not. */
 static int
 fits(const struct evbuffer *buf, size_t len, const char *fn)
@@ -507,7 +607,7 @@ fits(const struct evbuffer *buf, size_t len, const char *fn)
 	}
 	return 1;
 }
-
+/* ⟨Check what evbuffer_add and evbuffer_prepend are given⟩ */
 /* The checks evbuffer_add() and evbuffer_prepend() share: 1 when the bytes
  * may go in, 0 when there is nothing to add, -1 (with a warning) when the
  * end they would go to is frozen or the arguments are refused. */
@@ -525,7 +625,7 @@ may_add_bytes(const struct evbuffer *buf, const void *data, size_t datlen,
 	}
 	return fits(buf, datlen, fn) ? 1 : -1;
 }
-
+/* ⟨Append bytes to an evbuffer⟩ */
 int
 evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 {
@@ -540,7 +640,7 @@ evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-
+/* ⟨Append a vector of byte runs⟩ */
 size_t
 evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
 {
@@ -584,7 +684,7 @@ find_room(struct evbuffer *buf, size_t size)
 	drop_spare_chains(buf);
 	return append_chain(buf, fresh);
 }
-
+/* ⟨Make bytes written in place part of the buffer⟩ */
 /* Make n bytes written at the end of the chain at link part of buf. */
 static void
 commit_in_chain(struct evbuffer *buf, struct evbuffer_chain **link, size_t n)
@@ -596,14 +696,55 @@ commit_in_chain(struct evbuffer *buf, struct evbuffer_chain **link, size_t n)
 	buf->total_len += n;
 	buf->n_add_for_cb += n;
 }
+/* ⟨Format into the free space of the tail⟩ */
+/* Format into the last chain with data; the length, or -1 if it did not fit. */
+static int
+format_in_tail(struct evbuffer *buf, const char *fmt, va_list ap,
+    const char *fn)
+{
+	struct evbuffer_chain *tail = *buf->last_with_datap;
+	size_t room = tail ? CHAIN_SPACE_LEN(tail) : 0;
+	va_list aq;
+	int n;
+
+	if (room == 0)
+		return -1;
+	va_copy(aq, ap);
+	n = vsnprintf((char *)CHAIN_SPACE_PTR(tail), room, fmt, aq);
+	va_end(aq);
+	if (n < 0 || (size_t)n >= room || !fits(buf, (size_t)n, fn))
+		return -1;
+	commit_in_chain(buf, buf->last_with_datap, (size_t)n);
+	return n;
+}
+/* ⟨Format into room made for the text⟩ */
+/* Measure the text, find or make room for it, format there; -1 on failure. */
+static int
+format_in_new_room(struct evbuffer *buf, const char *fmt, va_list ap,
+    const char *fn)
+{
+	struct evbuffer_chain **link;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || !fits(buf, (size_t)n + 1, fn))
+		return -1;
+	if ((link = find_room(buf, (size_t)n + 1)) == NULL)
+		return -1;
+	va_copy(aq, ap);
+	vsnprintf((char *)CHAIN_SPACE_PTR(*link), (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	commit_in_chain(buf, link, (size_t)n);
+	return n;
+}
 /* ⟨Format into an evbuffer⟩ */
 int
 evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 {
-	struct evbuffer_chain **link, *tail;
-	va_list aq;
-	int n, r = -1;
-	size_t room;
+	int r = -1;
 
 	EVBUFFER_LOCK(buf);
 	if (frozen(buf, 0, __func__))
@@ -613,32 +754,11 @@ evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 		goto done;
 	}
 	end_reservation(buf);
-	tail = *buf->last_with_datap;
-	room = tail ? CHAIN_SPACE_LEN(tail) : 0;
-	if (room > 0) {
-		va_copy(aq, ap);
-		n = vsnprintf((char *)CHAIN_SPACE_PTR(tail), room, fmt, aq);
-		va_end(aq);
-		if (n >= 0 && (size_t)n < room && fits(buf, (size_t)n, __func__)) {
-			commit_in_chain(buf, buf->last_with_datap, (size_t)n);
-			r = n;
-			goto report;
-		}
-	}
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0 || !fits(buf, (size_t)n + 1, __func__))
-		goto done;
-	if ((link = find_room(buf, (size_t)n + 1)) == NULL)
-		goto done;
-	va_copy(aq, ap);
-	vsnprintf((char *)CHAIN_SPACE_PTR(*link), (size_t)n + 1, fmt, aq);
-	va_end(aq);
-	commit_in_chain(buf, link, (size_t)n);
-	r = n;
-report:
-	evbuffer_invoke_callbacks_(buf);
+	r = format_in_tail(buf, fmt, ap, __func__);
+	if (r < 0)
+		r = format_in_new_room(buf, fmt, ap, __func__);
+	if (r >= 0)
+		evbuffer_invoke_callbacks_(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
@@ -655,7 +775,7 @@ evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
-/* ⟨Prepend bytes to an evbuffer⟩ */
+/* ⟨Copy bytes in front of the data⟩ */
 static int
 prepend_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 {
@@ -688,7 +808,7 @@ prepend_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 	buf->n_add_for_cb += datlen;
 	return 0;
 }
-
+/* ⟨Prepend bytes to an evbuffer⟩ */
 int
 evbuffer_prepend(struct evbuffer *buf, const void *data, size_t datlen)
 {
@@ -707,19 +827,15 @@ evbuffer_prepend(struct evbuffer *buf, const void *data, size_t datlen)
 int
 evbuffer_expand(struct evbuffer *buf, size_t datlen)
 {
-	struct evbuffer_chain *ch, *fresh;
-	size_t room = 0;
+	struct evbuffer_chain *fresh;
+	size_t room;
 	int r = -1;
 
 	EVBUFFER_LOCK(buf);
 	if (!fits(buf, datlen, __func__))
 		goto done;
 	end_reservation(buf);
-	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next) {
-		if (ch->off == 0 && CHAIN_MOVABLE(ch))
-			ch->misalign = 0;
-		room += CHAIN_SPACE_LEN(ch);
-	}
+	room = room_at_end(buf);
 	if (room < datlen && buf->total_len == 0) {
 		drop_spare_chains(buf);
 		room = 0;
@@ -735,6 +851,32 @@ evbuffer_expand(struct evbuffer *buf, size_t datlen)
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
+}
+/* ⟨The rest of buffer.c, not yet sorted⟩ */
+/* ⟨Bring segment chains into memory⟩ */
+static int segment_load(struct evbuffer_file_segment *seg);
+
+static int
+chain_load(struct evbuffer *buf, struct evbuffer_chain *ch)
+{
+	if (!CHAIN_UNREAD(ch))
+		return 0;
+	if (segment_load(ch->u.segment) < 0)
+		return -1;
+	ch->buffer = ch->u.segment->contents;
+	buf->n_unmaterialized--;
+	return 0;
+}
+
+static int
+materialize(struct evbuffer *buf)
+{
+	struct evbuffer_chain *ch;
+
+	for (ch = buf->first; ch && buf->n_unmaterialized > 0; ch = ch->next)
+		if (chain_load(buf, ch) < 0)
+			return -1;
+	return 0;
 }
 /* ⟨Drain bytes from the front⟩ */
 static void
@@ -1774,6 +1916,16 @@ evbuffer_write(struct evbuffer *buf, evutil_socket_t fd)
 {
 	return evbuffer_write_atmost(buf, fd, -1);
 }
+/* ⟨Append a chain that holds data⟩ */
+/* Append a chain that holds data (a borrowed one) as the new last chain. */
+static void
+append_data_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
+{
+	drop_spare_chains(buf);
+	buf->last_with_datap = append_chain(buf, ch);
+	buf->total_len += ch->off;
+	buf->n_add_for_cb += ch->off;
+}
 /* ⟨Add memory by reference⟩ */
 int
 evbuffer_add_reference(struct evbuffer *buf, const void *data, size_t datlen,
@@ -2073,142 +2225,11 @@ evbuffer_add_file(struct evbuffer *buf, int fd, ev_off_t offset,
 	evbuffer_file_segment_free(seg);
 	return r;
 }
-/* ⟨Manage evbuffer callbacks⟩ */
-static struct evbuffer_cb_entry *
-add_callback(struct evbuffer *buf, evbuffer_cb_func fn, evbuffer_cb old_fn,
-    void *arg)
-{
-	struct evbuffer_cb_entry *e = mm_calloc(1, sizeof(*e));
-
-	if (e == NULL) {
-		event_warnx("%s: out of memory", __func__);
-		return NULL;
-	}
-	if (old_fn) {
-		e->cb.cb_obsolete = old_fn;
-		e->flags = EVBUFFER_CB_ENABLED | EVBUFFER_CB_OBSOLETE;
-	} else {
-		e->cb.cb_func = fn;
-		e->flags = EVBUFFER_CB_ENABLED;
-	}
-	e->cbarg = arg;
-	e->next = buf->callbacks;
-	buf->callbacks = e;
-	return e;
-}
-
-struct evbuffer_cb_entry *
-evbuffer_add_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
-{
-	struct evbuffer_cb_entry *e;
-
-	if (cb == NULL) {
-		event_warnx("%s: NULL callback", __func__);
-		return NULL;
-	}
-	EVBUFFER_LOCK(buf);
-	e = add_callback(buf, cb, NULL, cbarg);
-	EVBUFFER_UNLOCK(buf);
-	return e;
-}
-
-/* Unlink and free the entry that *link leads to. */
-static void
-drop_callback(struct evbuffer_cb_entry **link)
-{
-	struct evbuffer_cb_entry *e = *link;
-
-	*link = e->next;
-	mm_free(e);
-}
-
-int
-evbuffer_remove_cb_entry(struct evbuffer *buf, struct evbuffer_cb_entry *ent)
-{
-	struct evbuffer_cb_entry **link;
-	int r = -1;
-
-	EVBUFFER_LOCK(buf);
-	for (link = &buf->callbacks; *link != NULL; link = &(*link)->next) {
-		if (*link == ent) {
-			drop_callback(link);
-			r = 0;
-			break;
-		}
-	}
-	EVBUFFER_UNLOCK(buf);
-	return r;
-}
-
-int
-evbuffer_remove_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
-{
-	struct evbuffer_cb_entry **link, *e;
-	int r = -1;
-
-	EVBUFFER_LOCK(buf);
-	for (link = &buf->callbacks; (e = *link) != NULL; link = &e->next) {
-		if (!(e->flags & EVBUFFER_CB_OBSOLETE) && e->cb.cb_func == cb &&
-		    e->cbarg == cbarg) {
-			drop_callback(link);
-			r = 0;
-			break;
-		}
-	}
-	EVBUFFER_UNLOCK(buf);
-	return r;
-}
-
-static int
-change_cb_flags(struct evbuffer *buf, struct evbuffer_cb_entry *ent,
-    ev_uint32_t flags, int set, const char *fn)
-{
-	if (ent == NULL || (flags & ~(ev_uint32_t)EVBUFFER_CB_USER_FLAGS)) {
-		event_warnx("%s: bad callback handle or flags %#x", fn,
-		    (unsigned)flags);
-		return -1;
-	}
-	EVBUFFER_LOCK(buf);
-	if (set)
-		ent->flags |= flags;
-	else
-		ent->flags &= ~flags;
-	EVBUFFER_UNLOCK(buf);
-	return 0;
-}
-
-int
-evbuffer_cb_set_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
-    ev_uint32_t flags)
-{
-	return change_cb_flags(buf, cb, flags, 1, __func__);
-}
-
-int
-evbuffer_cb_clear_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
-    ev_uint32_t flags)
-{
-	return change_cb_flags(buf, cb, flags, 0, __func__);
-}
 /* ⟨The obsolete evbuffer calls⟩ */
 char *
 evbuffer_readline(struct evbuffer *buf)
 {
 	return evbuffer_readln(buf, NULL, EVBUFFER_EOL_ANY);
-}
-
-int
-evbuffer_setcb(struct evbuffer *buf, evbuffer_cb cb, void *cbarg)
-{
-	int r = 0;
-
-	EVBUFFER_LOCK(buf);
-	while (buf->callbacks != NULL)
-		drop_callback(&buf->callbacks);
-	if (cb && add_callback(buf, NULL, cb, cbarg) == NULL)
-		r = -1;
-	EVBUFFER_UNLOCK(buf);
-	return r;
 }
 
 unsigned char *
@@ -2225,30 +2246,51 @@ evbuffer_find(struct evbuffer *buf, const unsigned char *what, size_t len)
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Defer the callbacks of an evbuffer⟩ */
+/* ⟨Check one chain of an evbuffer⟩ */
 static void
-run_deferred_callbacks(struct event_callback *cb, void *arg)
+check_chain(const struct evbuffer *buf, const struct evbuffer_chain *ch,
+    int past_tail)
 {
-	struct evbuffer *buf = arg;
-
-	(void)cb;
-	EVBUFFER_LOCK(buf);
-	run_callbacks(buf);
-	decref_and_unlock(buf);
+	EVUTIL_ASSERT(ch->refcnt >= 1);
+	EVUTIL_ASSERT(ch->misalign <= ch->buffer_len);
+	EVUTIL_ASSERT(ch->off <= ch->buffer_len - ch->misalign);
+	if (ch->flags & (EVBUFFER_CHAIN_REFERENCE |
+	    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_MULTICAST))
+		EVUTIL_ASSERT(ch->flags & EVBUFFER_CHAIN_IMMUTABLE);
+	if (ch->flags & EVBUFFER_CHAIN_IMMUTABLE)
+		EVUTIL_ASSERT(ch->off > 0);
+	if (ch->flags & EVBUFFER_CHAIN_PINNED)
+		EVUTIL_ASSERT(buf->reserved && past_tail);
 }
-
-int
-evbuffer_defer_callbacks(struct evbuffer *buf, struct event_base *base)
+/* ⟨Check the invariants of an evbuffer⟩ */
+void
+evbuffer_check_invariants_(struct evbuffer *buf)
 {
-	if (base == NULL) {
-		event_warnx("%s: NULL event_base", __func__);
-		return -1;
-	}
+	struct evbuffer_chain *ch, **link, **last_data = &buf->first;
+	size_t total = 0, unread = 0;
+	int seen_empty = 0, past_tail = 0;
+
 	EVBUFFER_LOCK(buf);
-	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
-		buf->refcnt--;
-	buf->cb_base = base;
-	event_callback_init_(base, &buf->deferred, -1, run_deferred_callbacks, buf);
+	EVUTIL_ASSERT((buf->first == NULL) == (buf->last == NULL));
+	for (link = &buf->first; (ch = *link) != NULL; link = &ch->next) {
+		if (link == buf->last_with_datap)
+			past_tail = 1;
+		check_chain(buf, ch, past_tail);
+		if (CHAIN_UNREAD(ch))
+			unread++;
+		if (ch->off > 0) {
+			EVUTIL_ASSERT(!seen_empty);
+			last_data = link;
+		} else {
+			seen_empty = 1;
+		}
+		total += ch->off;
+		if (ch->next == NULL)
+			EVUTIL_ASSERT(buf->last == ch);
+	}
+	EVUTIL_ASSERT(total == buf->total_len);
+	EVUTIL_ASSERT(total <= (size_t)EV_SSIZE_MAX);
+	EVUTIL_ASSERT(unread == buf->n_unmaterialized);
+	EVUTIL_ASSERT(buf->last_with_datap == last_data);
 	EVBUFFER_UNLOCK(buf);
-	return 0;
 }

@@ -97,8 +97,8 @@ struct evbuffer {
 	struct evbuffer_cb_entry *callbacks;
 	int refcnt;			/* the owner, plus a queued deferred run */
 	/* ⟨Fields of an evbuffer⟩ */
-		struct event_base *cb_base;	/* where callbacks run; NULL: at once */
-		struct event_callback deferred;	/* the queued run */
+	struct event_base *cb_base;	/* where callbacks run; NULL: at once */
+	struct event_callback deferred;	/* the queued run */
 };
 /* ⟨Locking an evbuffer⟩ */
 #define EVBUFFER_LOCK(buf) ((void)evthread_lock((buf)->lock, 0))
@@ -106,6 +106,7 @@ struct evbuffer {
 /* ⟨Internal calls on evbuffers⟩ */
 /* Report accumulated changes to the callbacks (now, or deferred). */
 void evbuffer_invoke_callbacks_(struct evbuffer *buf);
+/* ⟨Internal calls on evbuffers⟩ */
 /* Assert every invariant of the chain list; for tests and debugging. */
 void evbuffer_check_invariants_(struct evbuffer *buf);
 
