@@ -852,32 +852,6 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨The rest of buffer.c, not yet sorted⟩ */
-/* ⟨Bring segment chains into memory⟩ */
-static int segment_load(struct evbuffer_file_segment *seg);
-
-static int
-chain_load(struct evbuffer *buf, struct evbuffer_chain *ch)
-{
-	if (!CHAIN_UNREAD(ch))
-		return 0;
-	if (segment_load(ch->u.segment) < 0)
-		return -1;
-	ch->buffer = ch->u.segment->contents;
-	buf->n_unmaterialized--;
-	return 0;
-}
-
-static int
-materialize(struct evbuffer *buf)
-{
-	struct evbuffer_chain *ch;
-
-	for (ch = buf->first; ch && buf->n_unmaterialized > 0; ch = ch->next)
-		if (chain_load(buf, ch) < 0)
-			return -1;
-	return 0;
-}
 /* ⟨Drain bytes from the front⟩ */
 static void
 drain_bytes(struct evbuffer *buf, size_t len)
@@ -909,7 +883,7 @@ drain_bytes(struct evbuffer *buf, size_t len)
 	if (buf->total_len == 0)
 		buf->last_with_datap = &buf->first;
 }
-
+/* ⟨Drain an evbuffer on request⟩ */
 int
 evbuffer_drain(struct evbuffer *buf, size_t len)
 {
@@ -924,7 +898,32 @@ evbuffer_drain(struct evbuffer *buf, size_t len)
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Copy bytes out from a position⟩ */
+/* ⟨Bring segment chains into memory⟩ */
+static int segment_load(struct evbuffer_file_segment *seg);
+
+static int
+chain_load(struct evbuffer *buf, struct evbuffer_chain *ch)
+{
+	if (!CHAIN_UNREAD(ch))
+		return 0;
+	if (segment_load(ch->u.segment) < 0)
+		return -1;
+	ch->buffer = ch->u.segment->contents;
+	buf->n_unmaterialized--;
+	return 0;
+}
+
+static int
+materialize(struct evbuffer *buf)
+{
+	struct evbuffer_chain *ch;
+
+	for (ch = buf->first; ch && buf->n_unmaterialized > 0; ch = ch->next)
+		if (chain_load(buf, ch) < 0)
+			return -1;
+	return 0;
+}
+/* ⟨Copy bytes from a chain onward⟩ */
 static size_t
 copy_out(struct evbuffer_chain *ch, size_t pos_in_chain, void *out, size_t datlen)
 {
@@ -940,7 +939,7 @@ copy_out(struct evbuffer_chain *ch, size_t pos_in_chain, void *out, size_t datle
 	}
 	return done;
 }
-
+/* ⟨Check a position the caller passes⟩ */
 /* Is pos usable as a starting point in buf?  Warns when not. */
 static int
 ptr_valid(const struct evbuffer *buf, const struct evbuffer_ptr *pos,
@@ -953,7 +952,7 @@ ptr_valid(const struct evbuffer *buf, const struct evbuffer_ptr *pos,
 	}
 	return 1;
 }
-
+/* ⟨Copy bytes out from a position⟩ */
 ev_ssize_t
 evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr *pos,
     void *data_out, size_t datlen)
@@ -1009,7 +1008,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Move all of one evbuffer into another⟩ */
+/* ⟨Lock two evbuffers in address order⟩ */
 static void
 lock_two(struct evbuffer *a, struct evbuffer *b)
 {
@@ -1028,7 +1027,7 @@ unlock_two(struct evbuffer *a, struct evbuffer *b)
 	EVBUFFER_UNLOCK(a);
 	EVBUFFER_UNLOCK(b);
 }
-
+/* ⟨Hand the counts of moved chains to their new buffer⟩ */
 /* src's chains now belong to another buffer: make src empty. */
 static void
 forget_moved_chains(struct evbuffer *src)
@@ -1050,7 +1049,7 @@ take_over_counts(struct evbuffer *dst, struct evbuffer *src)
 	dst->n_unmaterialized += src->n_unmaterialized;
 	forget_moved_chains(src);
 }
-
+/* ⟨Move all of one evbuffer into another⟩ */
 /* Move every byte of src, which holds some, to the end of dst. */
 static void
 move_all(struct evbuffer *dst, struct evbuffer *src)
@@ -1068,7 +1067,7 @@ move_all(struct evbuffer *dst, struct evbuffer *src)
 	dst->last = src->last;
 	take_over_counts(dst, src);
 }
-
+/* ⟨Check a move between two evbuffers⟩ */
 /* The checks evbuffer_add_buffer() and evbuffer_prepend_buffer() share,
  * made with both buffers locked: 1 when src's bytes may move to that end
  * of dst, 0 when src is empty, -1 (with a warning) when an end the move
@@ -1083,7 +1082,7 @@ may_move_buffer(const struct evbuffer *dst, const struct evbuffer *src,
 		return 0;
 	return fits(dst, src->total_len, fn) ? 1 : -1;
 }
-
+/* ⟨Append one evbuffer to another⟩ */
 int
 evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 {
@@ -1104,13 +1103,38 @@ evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 	unlock_two(outbuf, inbuf);
 	return r;
 }
+/* ⟨Relink the whole chains at the front⟩ */
+/* Move src's chains up to the one *to_last leads to, holding whole bytes
+ * of which unread are unread chains, to the end of dst. */
+static void
+move_front_chains(struct evbuffer *dst, struct evbuffer *src,
+    struct evbuffer_chain **to_last, size_t whole, size_t unread)
+{
+	struct evbuffer_chain *last_moved = *to_last, **link;
+
+	end_reservation(dst);
+	drop_spare_chains(dst);
+	link = dst->last ? &dst->last->next : &dst->first;
+	*link = src->first;
+	dst->last_with_datap = to_last == &src->first ? link : to_last;
+	dst->last = last_moved;
+	if (src->last_with_datap == &last_moved->next)
+		src->last_with_datap = &src->first;
+	src->first = last_moved->next;
+	last_moved->next = NULL;
+	src->total_len -= whole;
+	src->n_del_for_cb += whole;
+	src->n_unmaterialized -= unread;
+	dst->total_len += whole;
+	dst->n_add_for_cb += whole;
+	dst->n_unmaterialized += unread;
+}
 /* ⟨Move part of one evbuffer into another⟩ */
 /* Move the first datlen bytes of src, fewer than it holds, to dst. */
 static size_t
 move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 {
-	struct evbuffer_chain **cur = &src->first, **to_last = NULL, **link;
-	struct evbuffer_chain *last_moved, *ch;
+	struct evbuffer_chain **cur = &src->first, **to_last = NULL, *ch;
 	size_t whole = 0, unread = 0, part;
 
 	while ((*cur)->off <= datlen - whole) {
@@ -1120,25 +1144,8 @@ move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 		cur = &(*cur)->next;
 	}
 	ch = *cur;
-	if (whole > 0) {
-		last_moved = *to_last;
-		end_reservation(dst);
-		drop_spare_chains(dst);
-		link = dst->last ? &dst->last->next : &dst->first;
-		*link = src->first;
-		dst->last_with_datap = to_last == &src->first ? link : to_last;
-		dst->last = last_moved;
-		if (src->last_with_datap == &last_moved->next)
-			src->last_with_datap = &src->first;
-		src->first = ch;
-		last_moved->next = NULL;
-		src->total_len -= whole;
-		src->n_del_for_cb += whole;
-		src->n_unmaterialized -= unread;
-		dst->total_len += whole;
-		dst->n_add_for_cb += whole;
-		dst->n_unmaterialized += unread;
-	}
+	if (whole > 0)
+		move_front_chains(dst, src, to_last, whole, unread);
 	part = datlen - whole;
 	if (part > 0 && chain_load(src, ch) == 0 &&
 	    add_bytes(dst, CHAIN_DATA(ch), part) == 0) {
@@ -1147,7 +1154,7 @@ move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 	}
 	return whole;
 }
-
+/* ⟨Move bytes between evbuffers on request⟩ */
 int
 evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
     size_t datlen)
@@ -1210,26 +1217,39 @@ done:
 	unlock_two(dst, src);
 	return r;
 }
-/* ⟨Make the front contiguous⟩ */
-static unsigned char *
-make_contiguous(struct evbuffer *buf, size_t size)
+/* ⟨Choose the chain to gather into⟩ */
+/* The first chain, made ready to hold the first size bytes: the old first
+ * chain when its block may be rearranged and is big enough, else a new
+ * chain put in front of it.  NULL when memory runs out. */
+static struct evbuffer_chain *
+chain_to_gather_into(struct evbuffer *buf, size_t size)
 {
-	struct evbuffer_chain *dst = buf->first, *ch;
-	size_t need;
+	struct evbuffer_chain *dst = buf->first;
 
 	if (CHAIN_MOVABLE(dst) && dst->buffer_len >= size) {
 		if (dst->buffer_len - dst->misalign < size) {
 			memmove(dst->buffer, CHAIN_DATA(dst), dst->off);
 			dst->misalign = 0;
 		}
-	} else {
-		if ((dst = chain_new(size)) == NULL)
-			return NULL;
-		dst->next = buf->first;
-		buf->first = dst;
-		if (buf->last_with_datap == &buf->first)
-			buf->last_with_datap = &dst->next;
+		return dst;
 	}
+	if ((dst = chain_new(size)) == NULL)
+		return NULL;
+	dst->next = buf->first;
+	buf->first = dst;
+	if (buf->last_with_datap == &buf->first)
+		buf->last_with_datap = &dst->next;
+	return dst;
+}
+/* ⟨Make the front contiguous⟩ */
+static unsigned char *
+make_contiguous(struct evbuffer *buf, size_t size)
+{
+	struct evbuffer_chain *dst, *ch;
+	size_t need;
+
+	if ((dst = chain_to_gather_into(buf, size)) == NULL)
+		return NULL;
 	while (dst->off < size) {
 		ch = dst->next;
 		need = size - dst->off;
@@ -1272,7 +1292,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Set and advance a position⟩ */
+/* ⟨Step a position forward⟩ */
 static void
 ptr_step(struct evbuffer_ptr *pos, size_t n)
 {
@@ -1287,7 +1307,7 @@ ptr_step(struct evbuffer_ptr *pos, size_t n)
 	pos->internal_.chain = ch;
 	pos->internal_.pos_in_chain = ch ? at : 0;
 }
-
+/* ⟨Set and advance a position⟩ */
 static int
 ptr_move(struct evbuffer *buf, struct evbuffer_ptr *pos, size_t position,
     enum evbuffer_ptr_how how)
@@ -1320,7 +1340,7 @@ ptr_move(struct evbuffer *buf, struct evbuffer_ptr *pos, size_t position,
 	pos->internal_.pos_in_chain = 0;
 	return -1;
 }
-
+/* ⟨Set a position on request⟩ */
 int
 evbuffer_ptr_set(struct evbuffer *buf, struct evbuffer_ptr *pos,
     size_t position, enum evbuffer_ptr_how how)
@@ -1419,7 +1439,7 @@ evbuffer_search(struct evbuffer *buf, const char *what, size_t len,
 {
 	return evbuffer_search_range(buf, what, len, start, NULL);
 }
-/* ⟨Find one of two bytes⟩ */
+/* ⟨Read the byte at a position⟩ */
 /* The byte at pos, or -1 at the end. */
 static int
 byte_at(const struct evbuffer_ptr *pos)
@@ -1430,7 +1450,7 @@ byte_at(const struct evbuffer_ptr *pos)
 		return -1;
 	return CHAIN_DATA(ch)[pos->internal_.pos_in_chain];
 }
-
+/* ⟨Find one of two bytes⟩ */
 /* Move pos to the first byte at or after it that is a or b.  0 if found. */
 static int
 find_first_of(struct evbuffer_ptr *pos, int a, int b)
@@ -1479,7 +1499,7 @@ find_crlf(struct evbuffer_ptr *pos, size_t *eol_len)
 	}
 	return -1;
 }
-/* ⟨Find an end of line of any style⟩ */
+/* ⟨Find a strict CRLF end of line⟩ */
 static int
 find_crlf_strict(struct evbuffer_ptr *pos, size_t *eol_len)
 {
@@ -1496,7 +1516,7 @@ find_crlf_strict(struct evbuffer_ptr *pos, size_t *eol_len)
 	}
 	return -1;
 }
-
+/* ⟨Find a run of CR and LF bytes⟩ */
 static int
 find_any_eol(struct evbuffer_ptr *pos, size_t *eol_len)
 {
@@ -1513,7 +1533,7 @@ find_any_eol(struct evbuffer_ptr *pos, size_t *eol_len)
 	}
 	return 0;
 }
-
+/* ⟨Find an end of line of any style⟩ */
 static int
 find_eol(struct evbuffer_ptr *pos, size_t *eol_len,
     enum evbuffer_eol_style style)
@@ -1630,6 +1650,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return idx;
 }
+/* ⟨The rest of buffer.c, not yet sorted⟩ */
 /* ⟨Hand out free space at the end⟩ */
 /* ⟨Add a chain for what the spares lack⟩ */
 static int
