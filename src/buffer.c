@@ -1650,8 +1650,6 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return idx;
 }
-/* ⟨The rest of buffer.c, not yet sorted⟩ */
-/* ⟨Hand out free space at the end⟩ */
 /* ⟨Add a chain for what the spares lack⟩ */
 static int
 add_chain_for_rest(struct evbuffer *buf, size_t size,
@@ -1679,7 +1677,7 @@ add_chain_for_rest(struct evbuffer *buf, size_t size,
 	vec[n].iov_len = CHAIN_SPACE_LEN(fresh);
 	return n + 1;
 }
-
+/* ⟨Hand out free space at the end⟩ */
 /* Point vec at room for at least size bytes at the end of buf, in at most
  * max extents, one per chain in chain order; *firstp is set to the link of
  * the first extent's chain.  Returns the number of extents, or -1 when
@@ -1736,13 +1734,43 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return n;
 }
+/* ⟨Match extents against the open reservation⟩ */
+/* The link to the chain of vec's first extent when all n_vecs extents
+ * match the open reservation, with *added the bytes they hold; else NULL,
+ * with a warning. */
+static struct evbuffer_chain **
+match_reservation(struct evbuffer *buf, const struct evbuffer_iovec *vec,
+    int n_vecs, size_t *added, const char *fn)
+{
+	struct evbuffer_chain **link = buf->last_with_datap, *ch;
+	int i;
+
+	*added = 0;
+	if (!buf->reserved) {
+		event_warnx("%s: no reservation is open", fn);
+		return NULL;
+	}
+	if (*link && (*link)->off > 0 && vec[0].iov_base != CHAIN_SPACE_PTR(*link))
+		link = &(*link)->next;
+	for (i = 0, ch = *link; i < n_vecs; i++, ch = ch->next) {
+		if (ch == NULL || !(ch->flags & EVBUFFER_CHAIN_PINNED) ||
+		    vec[i].iov_base != CHAIN_SPACE_PTR(ch) ||
+		    vec[i].iov_len > CHAIN_SPACE_LEN(ch)) {
+			event_warnx("%s: extent %d does not match the reservation",
+			    fn, i);
+			return NULL;
+		}
+		*added += vec[i].iov_len;
+	}
+	return link;
+}
 /* ⟨Commit reserved space⟩ */
 int
 evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
     int n_vecs)
 {
-	struct evbuffer_chain **link, *ch;
-	size_t added = 0;
+	struct evbuffer_chain **link;
+	size_t added;
 	int i, r = -1;
 
 	EVBUFFER_LOCK(buf);
@@ -1757,24 +1785,8 @@ evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
 		r = 0;
 		goto done;
 	}
-	if (!buf->reserved) {
-		event_warnx("%s: no reservation is open", __func__);
-		goto done;
-	}
-	link = buf->last_with_datap;
-	if (*link && (*link)->off > 0 && vec[0].iov_base != CHAIN_SPACE_PTR(*link))
-		link = &(*link)->next;
-	for (i = 0, ch = *link; i < n_vecs; i++, ch = ch->next) {
-		if (ch == NULL || !(ch->flags & EVBUFFER_CHAIN_PINNED) ||
-		    vec[i].iov_base != CHAIN_SPACE_PTR(ch) ||
-		    vec[i].iov_len > CHAIN_SPACE_LEN(ch)) {
-			event_warnx("%s: extent %d does not match the reservation",
-			    __func__, i);
-			goto done;
-		}
-		added += vec[i].iov_len;
-	}
-	if (!fits(buf, added, __func__))
+	link = match_reservation(buf, vec, n_vecs, &added, __func__);
+	if (link == NULL || !fits(buf, added, __func__))
 		goto done;
 	while (n_vecs > 0 && vec[n_vecs - 1].iov_len == 0)
 		n_vecs--;
@@ -1793,7 +1805,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Read from a descriptor⟩ */
+/* ⟨Choose how much to read⟩ */
 #define READ_DEFAULT 4096
 #define READ_MAX (64 * 1024)
 
@@ -1808,13 +1820,30 @@ read_size(evutil_socket_t fd, int howmuch)
 		avail = READ_DEFAULT;
 	return MIN_SIZE((size_t)avail, (size_t)READ_MAX);
 }
+/* ⟨Make what a read filled part of the buffer⟩ */
+/* Commit the got bytes readv(2) put into the n extents of vec, the first
+ * of them in the chain that link leads to. */
+static void
+commit_read(struct evbuffer *buf, struct evbuffer_chain **link,
+    const struct evbuffer_iovec *vec, int n, size_t got)
+{
+	size_t k;
+	int i;
 
+	for (i = 0; i < n && got > 0; i++) {
+		k = MIN_SIZE(vec[i].iov_len, got);
+		commit_in_chain(buf, link, k);
+		got -= k;
+		link = &(*link)->next;
+	}
+}
+/* ⟨Read from a descriptor⟩ */
 int
 evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 {
 	struct evbuffer_iovec vec[2];
 	struct evbuffer_chain **link;
-	size_t want, left, k;
+	size_t want, left;
 	ssize_t got;
 	int i, n, r = -1;
 
@@ -1838,21 +1867,14 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 		r = (int)got;
 		goto done;
 	}
-	for (i = 0, left = (size_t)got; i < n && left > 0; i++) {
-		k = MIN_SIZE(vec[i].iov_len, left);
-		commit_in_chain(buf, link, k);
-		left -= k;
-		link = &(*link)->next;
-	}
+	commit_read(buf, link, vec, n, (size_t)got);
 	evbuffer_invoke_callbacks_(buf);
 	r = (int)got;
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Write to a descriptor⟩ */
-#define WRITE_IOV_MAX 128
-
+/* ⟨Decide whether a chain goes by sendfile⟩ */
 /* Does ch go out by sendfile(2) to fd?  *to_socket caches the answer. */
 static int
 goes_by_sendfile(const struct evbuffer_chain *ch, evutil_socket_t fd,
@@ -1867,7 +1889,7 @@ goes_by_sendfile(const struct evbuffer_chain *ch, evutil_socket_t fd,
 		*to_socket = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 	return *to_socket;
 }
-
+/* ⟨Send a segment chain with sendfile⟩ */
 static ev_ssize_t
 send_segment(const struct evbuffer_chain *ch, evutil_socket_t fd, size_t howmuch)
 {
@@ -1875,6 +1897,8 @@ send_segment(const struct evbuffer_chain *ch, evutil_socket_t fd, size_t howmuch
 
 	return sendfile(fd, ch->u.segment->fd, &offset, MIN_SIZE(ch->off, howmuch));
 }
+/* ⟨Gather the front chains into one writev⟩ */
+#define WRITE_IOV_MAX 128
 
 static ev_ssize_t
 write_chains(struct evbuffer *buf, evutil_socket_t fd, size_t howmuch,
@@ -1900,7 +1924,7 @@ write_chains(struct evbuffer *buf, evutil_socket_t fd, size_t howmuch,
 	}
 	return writev(fd, iov, n);
 }
-
+/* ⟨Write to a descriptor⟩ */
 int
 evbuffer_write_atmost(struct evbuffer *buf, evutil_socket_t fd,
     ev_ssize_t howmuch)
@@ -1937,6 +1961,7 @@ evbuffer_write(struct evbuffer *buf, evutil_socket_t fd)
 {
 	return evbuffer_write_atmost(buf, fd, -1);
 }
+/* ⟨The rest of buffer.c, not yet sorted⟩ */
 /* ⟨Append a chain that holds data⟩ */
 /* Append a chain that holds data (a borrowed one) as the new last chain. */
 static void
