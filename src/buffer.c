@@ -1961,7 +1961,6 @@ evbuffer_write(struct evbuffer *buf, evutil_socket_t fd)
 {
 	return evbuffer_write_atmost(buf, fd, -1);
 }
-/* ⟨The rest of buffer.c, not yet sorted⟩ */
 /* ⟨Append a chain that holds data⟩ */
 /* Append a chain that holds data (a borrowed one) as the new last chain. */
 static void
@@ -2011,37 +2010,33 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Share another evbuffer's chains⟩ */
-int
-evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
+/* ⟨Find whether a buffer shares another's bytes⟩ */
+/* Does buf hold chains that share another buffer's chains? */
+static int
+holds_shared_bytes(const struct evbuffer *buf)
+{
+	const struct evbuffer_chain *ch;
+
+	for (ch = buf->first; ch != NULL; ch = ch->next)
+		if (ch->flags & EVBUFFER_CHAIN_MULTICAST)
+			return 1;
+	return 0;
+}
+/* ⟨Make chains that share a buffer's chains⟩ */
+/* Put on *listp one multicast chain per chain of src that holds data;
+ * -1, with nothing made, when memory runs out. */
+static int
+share_chains(struct evbuffer *src, struct evbuffer_chain **listp)
 {
 	struct evbuffer_chain *ch, *m, *list = NULL, **tailp = &list;
-	int r = -1;
 
-	if (outbuf == inbuf) {
-		event_warnx("%s: cannot share an evbuffer with itself", __func__);
-		return -1;
-	}
-	lock_two(outbuf, inbuf);
-	if (frozen(outbuf, 0, __func__))
-		goto done;
-	for (ch = inbuf->first; ch != NULL; ch = ch->next) {
-		if (ch->flags & EVBUFFER_CHAIN_MULTICAST) {
-			event_warnx("%s: the source holds shared bytes itself",
-			    __func__);
-			goto done;
-		}
-	}
-	if (!fits(outbuf, inbuf->total_len, __func__) || materialize(inbuf) < 0)
-		goto done;
-	for (ch = inbuf->first; ch != NULL && ch->off > 0; ch = ch->next) {
+	for (ch = src->first; ch != NULL && ch->off > 0; ch = ch->next) {
 		if ((m = chain_new_borrowed(EVBUFFER_CHAIN_MULTICAST)) == NULL) {
-			event_warnx("%s: out of memory", __func__);
 			while ((m = list) != NULL) {
 				list = m->next;
 				chain_release(m);
 			}
-			goto done;
+			return -1;
 		}
 		m->buffer = ch->buffer;
 		m->buffer_len = ch->buffer_len;
@@ -2051,6 +2046,33 @@ evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
 		__atomic_add_fetch(&ch->refcnt, 1, __ATOMIC_ACQ_REL);
 		*tailp = m;
 		tailp = &m->next;
+	}
+	*listp = list;
+	return 0;
+}
+/* ⟨Share another evbuffer's chains⟩ */
+int
+evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
+{
+	struct evbuffer_chain *m, *list;
+	int r = -1;
+
+	if (outbuf == inbuf) {
+		event_warnx("%s: cannot share an evbuffer with itself", __func__);
+		return -1;
+	}
+	lock_two(outbuf, inbuf);
+	if (frozen(outbuf, 0, __func__))
+		goto done;
+	if (holds_shared_bytes(inbuf)) {
+		event_warnx("%s: the source holds shared bytes itself", __func__);
+		goto done;
+	}
+	if (!fits(outbuf, inbuf->total_len, __func__) || materialize(inbuf) < 0)
+		goto done;
+	if (share_chains(inbuf, &list) < 0) {
+		event_warnx("%s: out of memory", __func__);
+		goto done;
 	}
 	end_reservation(outbuf);
 	while ((m = list) != NULL) {
@@ -2063,7 +2085,7 @@ done:
 	unlock_two(outbuf, inbuf);
 	return r;
 }
-/* ⟨Make and free file segments⟩ */
+/* ⟨Map a segment's pages⟩ */
 static int
 segment_map(struct evbuffer_file_segment *seg)
 {
@@ -2084,7 +2106,7 @@ segment_map(struct evbuffer_file_segment *seg)
 	seg->contents = (unsigned char *)m + lead;
 	return 0;
 }
-
+/* ⟨Read a segment into memory⟩ */
 static int
 segment_read(struct evbuffer_file_segment *seg)
 {
@@ -2115,7 +2137,7 @@ segment_read(struct evbuffer_file_segment *seg)
 	seg->contents = mem;
 	return 0;
 }
-
+/* ⟨Load a segment's contents once⟩ */
 static int
 segment_load(struct evbuffer_file_segment *seg)
 {
@@ -2129,35 +2151,46 @@ segment_load(struct evbuffer_file_segment *seg)
 	evthread_unlock(seg->lock, 0);
 	return r;
 }
+/* ⟨Work out the length of a new segment⟩ */
+/* The length of the segment that offset and length (-1: to the end of the
+ * file) describe in fd, or -1 with a warning when they describe none. */
+static ev_off_t
+segment_length(int fd, ev_off_t offset, ev_off_t length, const char *fn)
+{
+	struct stat st;
 
+	if (fd < 0 || offset < 0 || length < -1) {
+		event_warnx("%s: bad segment: fd %d offset %lld length %lld",
+		    fn, fd, (long long)offset, (long long)length);
+		return -1;
+	}
+	if (length == -1) {
+		if (fstat(fd, &st) < 0) {
+			event_warn("%s: fstat", fn);
+			return -1;
+		}
+		if (st.st_size < offset) {
+			event_warnx("%s: offset %lld is past the end of the file",
+			    fn, (long long)offset);
+			return -1;
+		}
+		length = st.st_size - offset;
+	}
+	if ((ev_uint64_t)length > (ev_uint64_t)EV_SSIZE_MAX) {
+		event_warnx("%s: segment too long", fn);
+		return -1;
+	}
+	return length;
+}
+/* ⟨Make a file segment⟩ */
 struct evbuffer_file_segment *
 evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length,
     unsigned flags)
 {
 	struct evbuffer_file_segment *seg;
-	struct stat st;
 
-	if (fd < 0 || offset < 0 || length < -1) {
-		event_warnx("%s: bad segment: fd %d offset %lld length %lld",
-		    __func__, fd, (long long)offset, (long long)length);
+	if ((length = segment_length(fd, offset, length, __func__)) < 0)
 		return NULL;
-	}
-	if (length == -1) {
-		if (fstat(fd, &st) < 0) {
-			event_warn("%s: fstat", __func__);
-			return NULL;
-		}
-		if (st.st_size < offset) {
-			event_warnx("%s: offset %lld is past the end of the file",
-			    __func__, (long long)offset);
-			return NULL;
-		}
-		length = st.st_size - offset;
-	}
-	if ((ev_uint64_t)length > (ev_uint64_t)EV_SSIZE_MAX) {
-		event_warnx("%s: segment too long", __func__);
-		return NULL;
-	}
 	if ((seg = mm_calloc(1, sizeof(*seg))) == NULL) {
 		event_warnx("%s: out of memory", __func__);
 		return NULL;
@@ -2181,7 +2214,7 @@ fail:
 	evbuffer_file_segment_free(seg);
 	return NULL;
 }
-
+/* ⟨Set the cleanup callback of a segment⟩ */
 void
 evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment *seg,
     evbuffer_file_segment_cleanup_cb cb, void *arg)
@@ -2191,7 +2224,7 @@ evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment *seg,
 	seg->cleanup_arg = arg;
 	evthread_unlock(seg->lock, 0);
 }
-
+/* ⟨Free a file segment⟩ */
 void
 evbuffer_file_segment_free(struct evbuffer_file_segment *seg)
 {
@@ -2210,6 +2243,21 @@ evbuffer_file_segment_free(struct evbuffer_file_segment *seg)
 		evthread_lock_free(seg->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 	mm_free(seg);
 }
+/* ⟨Check a range of a segment⟩ */
+/* Does [offset, offset + length) lie in seg (length -1: to its end)?
+ * Warns when not. */
+static int
+range_in_segment(const struct evbuffer_file_segment *seg, ev_off_t offset,
+    ev_off_t length, const char *fn)
+{
+	if (seg == NULL || offset < 0 || length < -1 ||
+	    (ev_uint64_t)offset > seg->length ||
+	    (length >= 0 && (ev_uint64_t)length > seg->length - (size_t)offset)) {
+		event_warnx("%s: range outside the segment", fn);
+		return 0;
+	}
+	return 1;
+}
 /* ⟨Add a file segment⟩ */
 int
 evbuffer_add_file_segment(struct evbuffer *buf,
@@ -2219,14 +2267,9 @@ evbuffer_add_file_segment(struct evbuffer *buf,
 	int r = -1;
 
 	EVBUFFER_LOCK(buf);
-	if (frozen(buf, 0, __func__))
+	if (frozen(buf, 0, __func__) ||
+	    !range_in_segment(seg, offset, length, __func__))
 		goto done;
-	if (seg == NULL || offset < 0 || length < -1 ||
-	    (ev_uint64_t)offset > seg->length ||
-	    (length >= 0 && (ev_uint64_t)length > seg->length - (size_t)offset)) {
-		event_warnx("%s: range outside the segment", __func__);
-		goto done;
-	}
 	if (length == -1)
 		length = (ev_off_t)(seg->length - (size_t)offset);
 	if (!fits(buf, (size_t)length, __func__))
