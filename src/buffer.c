@@ -84,7 +84,7 @@ chain_release(struct evbuffer_chain *ch)
 			ch->u.ref.fn(ch->buffer, ch->buffer_len, ch->u.ref.arg);
 	} else if (ch->flags & EVBUFFER_CHAIN_FILESEGMENT) {
 		evbuffer_file_segment_free(ch->u.segment);
-	} else if (ch->flags & EVBUFFER_CHAIN_MULTICAST) {
+	} else if (ch->flags & EVBUFFER_CHAIN_VIEW) {
 		chain_release(ch->u.source);
 	}
 	mm_free(ch);
@@ -474,9 +474,9 @@ evbuffer_freeze(struct evbuffer *buf, int at_front)
 {
 	EVBUFFER_LOCK(buf);
 	if (at_front)
-		buf->freeze_start = 1;
+		buf->front_frozen = 1;
 	else
-		buf->freeze_end = 1;
+		buf->back_frozen = 1;
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
@@ -486,9 +486,9 @@ evbuffer_unfreeze(struct evbuffer *buf, int at_front)
 {
 	EVBUFFER_LOCK(buf);
 	if (at_front)
-		buf->freeze_start = 0;
+		buf->front_frozen = 0;
 	else
-		buf->freeze_end = 0;
+		buf->back_frozen = 0;
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
@@ -497,7 +497,7 @@ evbuffer_unfreeze(struct evbuffer *buf, int at_front)
 static int
 frozen(const struct evbuffer *buf, int at_front, const char *fn)
 {
-	if (at_front ? buf->freeze_start : buf->freeze_end) {
+	if (at_front ? buf->front_frozen : buf->back_frozen) {
 		event_warnx("%s: the %s of the evbuffer is frozen", fn,
 		    at_front ? "front" : "back");
 		return 1;
@@ -510,11 +510,11 @@ end_reservation(struct evbuffer *buf)
 {
 	struct evbuffer_chain *ch;
 
-	if (!buf->reserved)
+	if (!buf->reservation_open)
 		return;
 	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next)
 		ch->flags &= ~EVBUFFER_CHAIN_PINNED;
-	buf->reserved = 0;
+	buf->reservation_open = 0;
 }
 /* ⟨Choose the size of the next chain⟩ */
 /* How big a chain to add when need more bytes do not fit. */
@@ -598,7 +598,7 @@ add_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 /* ⟨Check that a buffer may grow by a length⟩ */
 /* Can len more bytes be added to buf?  Warns when not. */
 static int
-fits(const struct evbuffer *buf, size_t len, const char *fn)
+can_grow_by(const struct evbuffer *buf, size_t len, const char *fn)
 {
 	if (len > (size_t)EV_SSIZE_MAX - buf->total_len) {
 		event_warnx("%s: adding %zu bytes would overflow the evbuffer",
@@ -623,7 +623,7 @@ may_add_bytes(const struct evbuffer *buf, const void *data, size_t datlen,
 		event_warnx("%s: NULL data with length %zu", fn, datlen);
 		return -1;
 	}
-	return fits(buf, datlen, fn) ? 1 : -1;
+	return can_grow_by(buf, datlen, fn) ? 1 : -1;
 }
 /* ⟨Append bytes to an evbuffer⟩ */
 int
@@ -653,7 +653,8 @@ evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
 	for (i = 0; i < n_vec; i++) {
 		if (vec[i].iov_len == 0)
 			continue;
-		if (vec[i].iov_base == NULL || !fits(buf, vec[i].iov_len, __func__) ||
+		if (vec[i].iov_base == NULL ||
+		    !can_grow_by(buf, vec[i].iov_len, __func__) ||
 		    add_bytes(buf, vec[i].iov_base, vec[i].iov_len) < 0)
 			break;
 		added += vec[i].iov_len;
@@ -712,7 +713,7 @@ format_in_tail(struct evbuffer *buf, const char *fmt, va_list ap,
 	va_copy(aq, ap);
 	n = vsnprintf((char *)CHAIN_SPACE_PTR(tail), room, fmt, aq);
 	va_end(aq);
-	if (n < 0 || (size_t)n >= room || !fits(buf, (size_t)n, fn))
+	if (n < 0 || (size_t)n >= room || !can_grow_by(buf, (size_t)n, fn))
 		return -1;
 	commit_in_chain(buf, buf->last_with_datap, (size_t)n);
 	return n;
@@ -730,7 +731,7 @@ format_in_new_room(struct evbuffer *buf, const char *fmt, va_list ap,
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	if (n < 0 || !fits(buf, (size_t)n + 1, fn))
+	if (n < 0 || !can_grow_by(buf, (size_t)n + 1, fn))
 		return -1;
 	if ((link = find_room(buf, (size_t)n + 1)) == NULL)
 		return -1;
@@ -832,7 +833,7 @@ evbuffer_expand(struct evbuffer *buf, size_t datlen)
 	int r = -1;
 
 	EVBUFFER_LOCK(buf);
-	if (!fits(buf, datlen, __func__))
+	if (!can_grow_by(buf, datlen, __func__))
 		goto done;
 	end_reservation(buf);
 	room = room_at_end(buf);
@@ -1080,7 +1081,7 @@ may_move_buffer(const struct evbuffer *dst, const struct evbuffer *src,
 		return -1;
 	if (src->total_len == 0)
 		return 0;
-	return fits(dst, src->total_len, fn) ? 1 : -1;
+	return can_grow_by(dst, src->total_len, fn) ? 1 : -1;
 }
 /* ⟨Append one evbuffer to another⟩ */
 int
@@ -1170,7 +1171,7 @@ evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
 	if (frozen(src, 1, __func__) || frozen(dst, 0, __func__))
 		goto done;
 	datlen = MIN_SIZE(MIN_SIZE(datlen, (size_t)INT_MAX), src->total_len);
-	if (!fits(dst, datlen, __func__))
+	if (!can_grow_by(dst, datlen, __func__))
 		goto done;
 	if (datlen == src->total_len && datlen > 0)
 		move_all(dst, src);
@@ -1719,7 +1720,7 @@ evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
 		    (ssize_t)size, n_vec);
 		goto done;
 	}
-	if (frozen(buf, 0, __func__) || !fits(buf, (size_t)size, __func__))
+	if (frozen(buf, 0, __func__) || !can_grow_by(buf, (size_t)size, __func__))
 		goto done;
 	end_reservation(buf);
 	n = space_at_end(buf, (size_t)size, vec, n_vec, &link);
@@ -1729,7 +1730,7 @@ evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
 	}
 	for (i = 0; i < n; i++, link = &(*link)->next)
 		(*link)->flags |= EVBUFFER_CHAIN_PINNED;
-	buf->reserved = 1;
+	buf->reservation_open = 1;
 done:
 	EVBUFFER_UNLOCK(buf);
 	return n;
@@ -1746,7 +1747,7 @@ match_reservation(struct evbuffer *buf, const struct evbuffer_iovec *vec,
 	int i;
 
 	*added = 0;
-	if (!buf->reserved) {
+	if (!buf->reservation_open) {
 		event_warnx("%s: no reservation is open", fn);
 		return NULL;
 	}
@@ -1786,7 +1787,7 @@ evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
 		goto done;
 	}
 	link = match_reservation(buf, vec, n_vecs, &added, __func__);
-	if (link == NULL || !fits(buf, added, __func__))
+	if (link == NULL || !can_grow_by(buf, added, __func__))
 		goto done;
 	while (n_vecs > 0 && vec[n_vecs - 1].iov_len == 0)
 		n_vecs--;
@@ -1851,7 +1852,7 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 	if (frozen(buf, 0, __func__))
 		goto done;
 	want = read_size(fd, howmuch);
-	if (!fits(buf, want, __func__))
+	if (!can_grow_by(buf, want, __func__))
 		goto done;
 	end_reservation(buf);
 	if ((n = space_at_end(buf, want, vec, 2, &link)) < 0) {
@@ -1986,7 +1987,7 @@ evbuffer_add_reference(struct evbuffer *buf, const void *data, size_t datlen,
 		event_warnx("%s: NULL data with length %zu", __func__, datlen);
 		goto done;
 	}
-	if (!fits(buf, datlen, __func__))
+	if (!can_grow_by(buf, datlen, __func__))
 		goto done;
 	r = 0;
 	if (datlen == 0) {
@@ -2010,28 +2011,28 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Find whether a buffer shares another's bytes⟩ */
-/* Does buf hold chains that share another buffer's chains? */
+/* ⟨Find whether a buffer holds views⟩ */
+/* Does buf hold views of another buffer's chains? */
 static int
-holds_shared_bytes(const struct evbuffer *buf)
+holds_views(const struct evbuffer *buf)
 {
 	const struct evbuffer_chain *ch;
 
 	for (ch = buf->first; ch != NULL; ch = ch->next)
-		if (ch->flags & EVBUFFER_CHAIN_MULTICAST)
+		if (ch->flags & EVBUFFER_CHAIN_VIEW)
 			return 1;
 	return 0;
 }
-/* ⟨Make chains that share a buffer's chains⟩ */
-/* Put on *listp one multicast chain per chain of src that holds data;
+/* ⟨Make views of a buffer's chains⟩ */
+/* Put on *listp one view of each chain of src that holds data;
  * -1, with nothing made, when memory runs out. */
 static int
-share_chains(struct evbuffer *src, struct evbuffer_chain **listp)
+make_views(struct evbuffer *src, struct evbuffer_chain **listp)
 {
 	struct evbuffer_chain *ch, *m, *list = NULL, **tailp = &list;
 
 	for (ch = src->first; ch != NULL && ch->off > 0; ch = ch->next) {
-		if ((m = chain_new_borrowed(EVBUFFER_CHAIN_MULTICAST)) == NULL) {
+		if ((m = chain_new_borrowed(EVBUFFER_CHAIN_VIEW)) == NULL) {
 			while ((m = list) != NULL) {
 				list = m->next;
 				chain_release(m);
@@ -2064,13 +2065,14 @@ evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
 	lock_two(outbuf, inbuf);
 	if (frozen(outbuf, 0, __func__))
 		goto done;
-	if (holds_shared_bytes(inbuf)) {
+	if (holds_views(inbuf)) {
 		event_warnx("%s: the source holds shared bytes itself", __func__);
 		goto done;
 	}
-	if (!fits(outbuf, inbuf->total_len, __func__) || materialize(inbuf) < 0)
+	if (!can_grow_by(outbuf, inbuf->total_len, __func__) ||
+	    materialize(inbuf) < 0)
 		goto done;
-	if (share_chains(inbuf, &list) < 0) {
+	if (make_views(inbuf, &list) < 0) {
 		event_warnx("%s: out of memory", __func__);
 		goto done;
 	}
@@ -2272,7 +2274,7 @@ evbuffer_add_file_segment(struct evbuffer *buf,
 		goto done;
 	if (length == -1)
 		length = (ev_off_t)(seg->length - (size_t)offset);
-	if (!fits(buf, (size_t)length, __func__))
+	if (!can_grow_by(buf, (size_t)length, __func__))
 		goto done;
 	r = 0;
 	if (length == 0)
@@ -2344,12 +2346,12 @@ check_chain(const struct evbuffer *buf, const struct evbuffer_chain *ch,
 	EVUTIL_ASSERT(ch->misalign <= ch->buffer_len);
 	EVUTIL_ASSERT(ch->off <= ch->buffer_len - ch->misalign);
 	if (ch->flags & (EVBUFFER_CHAIN_REFERENCE |
-	    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_MULTICAST))
+	    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_VIEW))
 		EVUTIL_ASSERT(ch->flags & EVBUFFER_CHAIN_IMMUTABLE);
 	if (ch->flags & EVBUFFER_CHAIN_IMMUTABLE)
 		EVUTIL_ASSERT(ch->off > 0);
 	if (ch->flags & EVBUFFER_CHAIN_PINNED)
-		EVUTIL_ASSERT(buf->reserved && past_tail);
+		EVUTIL_ASSERT(buf->reservation_open && past_tail);
 }
 /* ⟨Check the invariants of an evbuffer⟩ */
 void
