@@ -1175,8 +1175,8 @@ evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
 		goto done;
 	if (datlen == src->total_len && datlen > 0)
 		move_all(dst, src);
-	else if (datlen > 0)
-		datlen = move_some(dst, src, datlen);
+	else if (datlen > 0 && (datlen = move_some(dst, src, datlen)) == 0)
+		goto done;	/* out of memory before a single byte moved */
 	n = datlen;
 	evbuffer_invoke_callbacks_(src);
 	evbuffer_invoke_callbacks_(dst);

@@ -277,13 +277,16 @@ event_base_reinit_backend_(struct event_base *base)
 	const struct eventop *op = base->evsel;
 
 	if (op->need_reinit) {
-		op->dealloc(base);
-		base->evbase = op->init(base);
-		if (base->evbase == NULL) {
+		void *old = base->evbase, *fresh = op->init(base);
+
+		base->evbase = old;	/* init may have stored its own */
+		if (fresh == NULL) {
 			event_warnx("%s: could not restart the %s backend",
 			    __func__, op->name);
 			return -1;
 		}
+		op->dealloc(base);
+		base->evbase = fresh;
 		if (evmap_reinit_(base) < 0)
 			return -1;
 	}

@@ -216,6 +216,8 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 	if (base->th_base_lock == NULL)
 		return evthread_is_enabled() ? -1 : 0;
 	base->current_event_cond = evthread_cond_alloc(0);
+	if (base->current_event_cond == NULL && evthread_cond_is_enabled())
+		return -1;
 	return evthread_make_base_notifiable(base);
 }
 /* ⟨Release the loop's part of a base⟩ */
