@@ -12,7 +12,7 @@
 
 #include "mm-internal.h"
 
-/* ⟨Make pthread locks⟩ */
+/* ⟨Make and free a pthread mutex⟩ */
 static void *
 pthread_lock_alloc(unsigned locktype)
 {
@@ -39,7 +39,7 @@ pthread_lock_free(void *lock, unsigned locktype)
 	pthread_mutex_destroy(lock);
 	mm_free(lock);
 }
-
+/* ⟨Take and release a pthread mutex⟩ */
 static int
 pthread_lock_take(unsigned mode, void *lock)
 {
@@ -54,7 +54,7 @@ pthread_lock_release(unsigned mode, void *lock)
 	(void)mode;
 	return pthread_mutex_unlock(lock);
 }
-/* ⟨Make pthread conditions⟩ */
+/* ⟨Make and free a pthread condition⟩ */
 static void *
 pthread_cond_alloc(unsigned condtype)
 {
@@ -80,7 +80,7 @@ pthread_cond_release(void *cond)
 	pthread_cond_destroy(cond);
 	mm_free(cond);
 }
-
+/* ⟨Wake the waiters of a pthread condition⟩ */
 static int
 pthread_cond_wake(void *cond, int broadcast)
 {
@@ -88,7 +88,7 @@ pthread_cond_wake(void *cond, int broadcast)
 		return pthread_cond_broadcast(cond);
 	return pthread_cond_signal(cond);
 }
-
+/* ⟨Wait on a pthread condition⟩ */
 static int
 pthread_cond_sleep(void *cond, void *lock, const struct timeval *tv)
 {
