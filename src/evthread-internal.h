@@ -18,22 +18,23 @@ struct timeval;
 void *evthread_lock_alloc(unsigned locktype);
 void evthread_lock_free(void *lock, unsigned locktype);
 /* ⟨Declarations of evthread-internal.h⟩ */
-/* The out-of-line halves of evthread_lock()/evthread_unlock(). */
-int evthread_lock_nonnull_(void *lock, unsigned mode);
-int evthread_unlock_nonnull_(void *lock, unsigned mode);
+/* The out-of-line halves of evthread_lock()/evthread_unlock(): a real lock,
+ * taken through the installed callbacks (or the lock debugger). */
+int evthread_lock_through_callbacks(void *lock, unsigned mode);
+int evthread_unlock_through_callbacks(void *lock, unsigned mode);
 
 /* mode is 0, or EVTHREAD_READ/EVTHREAD_WRITE, maybe with EVTHREAD_TRY.
  * A NULL lock costs one compare and no call; 0 means success. */
 static inline int
 evthread_lock(void *lock, unsigned mode)
 {
-	return lock ? evthread_lock_nonnull_(lock, mode) : 0;
+	return lock ? evthread_lock_through_callbacks(lock, mode) : 0;
 }
 
 static inline int
 evthread_unlock(void *lock, unsigned mode)
 {
-	return lock ? evthread_unlock_nonnull_(lock, mode) : 0;
+	return lock ? evthread_unlock_through_callbacks(lock, mode) : 0;
 }
 /* ⟨Declarations of evthread-internal.h⟩ */
 /* The calling thread's ID (1 when no ID callback is installed), and

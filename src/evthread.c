@@ -18,13 +18,13 @@ static int unlocked_objects;
 static int live_locks;
 
 static void
-count(int *counter, int delta)
+add_to_count(int *counter, int delta)
 {
 	__atomic_add_fetch(counter, delta, __ATOMIC_RELAXED);
 }
 
 static int
-counted(int *counter)
+read_count(int *counter)
 {
 	return __atomic_load_n(counter, __ATOMIC_RELAXED);
 }
@@ -32,7 +32,7 @@ counted(int *counter)
 static int
 refuse_if_objects_are_unlocked(const char *caller)
 {
-	int n = counted(&unlocked_objects);
+	int n = read_count(&unlocked_objects);
 
 	if (n == 0)
 		return 0;
@@ -45,7 +45,7 @@ refuse_if_objects_are_unlocked(const char *caller)
 static int
 refuse_if_locks_exist(const char *caller)
 {
-	int n = counted(&live_locks);
+	int n = read_count(&live_locks);
 
 	if (n == 0)
 		return 0;
@@ -170,14 +170,14 @@ evthread_lock_alloc(unsigned locktype)
 	void *lock;
 
 	if (!lock_fns.alloc) {
-		count(&unlocked_objects, 1);
+		add_to_count(&unlocked_objects, 1);
 		return NULL;
 	}
 	lock = lock_fns.alloc(locktype);
 	if (lock && lock_debugging)
 		lock = wrap_debug_lock(lock, locktype);
 	if (lock)
-		count(&live_locks, 1);
+		add_to_count(&live_locks, 1);
 	return lock;
 }
 /* ⟨Free a lock⟩ */
@@ -185,11 +185,11 @@ void
 evthread_lock_free(void *lock, unsigned locktype)
 {
 	if (!lock) {
-		if (!lock_fns.alloc && counted(&unlocked_objects) > 0)
-			count(&unlocked_objects, -1);
+		if (!lock_fns.alloc && read_count(&unlocked_objects) > 0)
+			add_to_count(&unlocked_objects, -1);
 		return;
 	}
-	count(&live_locks, -1);
+	add_to_count(&live_locks, -1);
 	if (lock_debugging)
 		free_debug_lock(lock, locktype);
 	else
@@ -197,7 +197,7 @@ evthread_lock_free(void *lock, unsigned locktype)
 }
 /* ⟨Take and release a lock⟩ */
 int
-evthread_lock_nonnull_(void *lock, unsigned mode)
+evthread_lock_through_callbacks(void *lock, unsigned mode)
 {
 	if (lock_debugging)
 		return take_debug_lock(lock, mode);
@@ -205,7 +205,7 @@ evthread_lock_nonnull_(void *lock, unsigned mode)
 }
 
 int
-evthread_unlock_nonnull_(void *lock, unsigned mode)
+evthread_unlock_through_callbacks(void *lock, unsigned mode)
 {
 	if (lock_debugging)
 		return release_debug_lock(lock, mode);

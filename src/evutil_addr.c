@@ -291,7 +291,8 @@ copy_system_list(const struct addrinfo *sys)
 	return head;
 }
 /* ⟨What a numeric request holds⟩ */
-#define STANDARD_AI_FLAGS						\
+/* The flags of the hints that a numeric answer can honour. */
+#define NUMERIC_ANSWER_FLAGS						\
 	(EVUTIL_AI_PASSIVE | EVUTIL_AI_CANONNAME | EVUTIL_AI_NUMERICHOST |	\
 	    EVUTIL_AI_NUMERICSERV | EVUTIL_AI_ADDRCONFIG)
 
@@ -339,7 +340,8 @@ classify_request(const char *node, const char *serv,
 		req->family = AF_INET6;
 	else
 		return (flags & EVUTIL_AI_NUMERICHOST) ? EVUTIL_EAI_NONAME : 0;
-	if ((flags & ~STANDARD_AI_FLAGS) || (!node && (flags & EVUTIL_AI_CANONNAME)))
+	if ((flags & ~NUMERIC_ANSWER_FLAGS) ||
+	    (!node && (flags & EVUTIL_AI_CANONNAME)))
 		return 0;
 	req->nkinds = numeric_socket_kinds(hints, req->kinds);
 	return req->nkinds > 0;

@@ -40,7 +40,7 @@ evutil_monotonic_now_(struct timeval *tv, int precise)
 /* ⟨The monotonic timer object⟩ */
 struct evutil_monotonic_timer {
 	int precise;		/* EV_MONOT_PRECISE: CLOCK_MONOTONIC */
-	int fallback;		/* EV_MONOT_FALLBACK: the wall clock, held back */
+	int fallback;		/* EV_MONOT_FALLBACK: the wall clock, never back */
 	struct timeval offset;	/* fallback: added to the wall clock, >= 0 */
 	struct timeval last;	/* fallback: the last reading returned */
 };
@@ -74,9 +74,9 @@ evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer,
 	timer->fallback = (flags & EV_MONOT_FALLBACK) != 0;
 	return 0;
 }
-/* ⟨Hold a fallback clock back⟩ */
+/* ⟨Keep a fallback clock from going back⟩ */
 void
-evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
+evutil_adjust_fallback_reading(struct evutil_monotonic_timer *timer,
     struct timeval *tv)
 {
 	struct timeval adjusted;
@@ -107,7 +107,7 @@ evutil_gettime_monotonic(struct evutil_monotonic_timer *timer,
 		return evutil_monotonic_now_(tp, timer->precise);
 	if (evutil_gettimeofday(tp, NULL) < 0)
 		return -1;
-	evutil_monotonic_hold_back_(timer, tp);
+	evutil_adjust_fallback_reading(timer, tp);
 	return 0;
 }
 /* ⟨English names of days and months⟩ */

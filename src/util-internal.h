@@ -34,9 +34,9 @@
 /* CLOCK_MONOTONIC when precise, else the coarse clock; 0 or -1. */
 int evutil_monotonic_now_(struct timeval *tv, int precise);
 /* ⟨Internal calls of util-internal.h⟩ */
-/* Hands out *tv (a wall-clock reading) held back so that it never runs
- * behind the timer's last reading; for EV_MONOT_FALLBACK timers. */
-void evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
+/* Adjusts *tv, a wall-clock reading, by the timer's offset so that it is
+ * never earlier than the timer's last reading; for EV_MONOT_FALLBACK. */
+void evutil_adjust_fallback_reading(struct evutil_monotonic_timer *timer,
     struct timeval *tv);
 /* ⟨Internal calls of util-internal.h⟩ */
 /* Nonzero once event_enable_debug_mode() has been called. */
