@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "../01-async-io/listen.h"	/* open_listener: 127.0.0.1, port printed */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,28 +100,6 @@ on_accept(evutil_socket_t listener, short what, void *arg)
 	event_del(event_base_get_running_event(s->base));	/* one client only */
 }
 
-static evutil_socket_t
-listen_on(int port)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	evutil_socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((unsigned short)port);
-	if (fd < 0 || evutil_make_listen_socket_reuseable(fd) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 4) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
-		perror("rate_sender: listen");
-		return -1;
-	}
-	printf("listening on %d\n", ntohs(sin.sin_port));
-	fflush(stdout);
-	return fd;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -142,7 +122,7 @@ main(int argc, char **argv)
 	/* Read unlimited; write rate/10 a tick, at most that much at once. */
 	s.bucket = ev_token_bucket_cfg_new(EV_RATE_LIMIT_MAX, EV_RATE_LIMIT_MAX,
 	    (size_t)rate / 10, (size_t)rate / 10, &tick);
-	fd = listen_on(argc > 3 ? atoi(argv[3]) : 0);
+	fd = open_listener(argc > 3 ? argv[3] : "0", SOCK_NONBLOCK);
 	if (s.base == NULL || s.bucket == NULL || fd < 0)
 		return 1;
 	s.ticker = event_new(s.base, -1, EV_PERSIST, on_tick, &s);

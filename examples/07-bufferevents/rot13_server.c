@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../01-async-io/listen.h"	/* open_listener: 127.0.0.1, port printed */
+
 static int served;
 
 static char
@@ -99,34 +101,11 @@ on_term(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(arg, NULL);
 }
 
-static evutil_socket_t
-listen_on(int port)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	evutil_socket_t fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((unsigned short)port);
-	if (fd < 0 || evutil_make_listen_socket_reuseable(fd) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0 ||
-	    evutil_make_socket_nonblocking(fd) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0) {
-		perror("rot13_server: listen");
-		return -1;
-	}
-	printf("listening on %d\n", ntohs(sin.sin_port));
-	fflush(stdout);
-	return fd;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct event_base *base = event_base_new();
-	evutil_socket_t fd = listen_on(argc > 1 ? atoi(argv[1]) : 0);
+	evutil_socket_t fd = open_listener(argc > 1 ? argv[1] : "0", SOCK_NONBLOCK);
 	struct event *accepting, *term;
 
 	if (base == NULL || fd < 0)

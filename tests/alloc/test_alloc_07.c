@@ -106,6 +106,17 @@ write_payload(struct bufferevent *bev)
 	return 0;
 }
 
+/* A base, or NULL when its allocation was refused. */
+static struct event_base *
+make_base(void)
+{
+	long m = alloc_mark();
+	struct event_base *base = event_base_new();
+
+	ALLOC_OK(m, base != NULL);
+	return base;
+}
+
 static void
 socket_echo(void)
 {
@@ -113,10 +124,9 @@ socket_echo(void)
 	struct bufferevent *client = NULL, *server = NULL;
 	struct event_base *base;
 	evutil_socket_t fds[2];
-	long m = alloc_mark();
+	long m;
 
-	base = event_base_new();
-	if (!ALLOC_OK(m, base != NULL))
+	if ((base = make_base()) == NULL)
 		return;
 	alloc_pause();
 	assert_int_equal(evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
@@ -165,10 +175,9 @@ filter_over_pair(void)
 	struct watch w = { 0 };
 	struct bufferevent *pair[2] = { NULL, NULL }, *top = NULL;
 	struct event_base *base;
-	long m = alloc_mark();
+	long m;
 
-	base = event_base_new();
-	if (!ALLOC_OK(m, base != NULL))
+	if ((base = make_base()) == NULL)
 		return;
 	m = alloc_mark();
 	if (!ALLOC_OK(m, bufferevent_pair_new(base, BEV_OPT_DEFER_CALLBACKS, pair) == 0))
@@ -205,10 +214,9 @@ rate_limited_group(void)
 	struct bufferevent_rate_limit_group *group = NULL;
 	struct ev_token_bucket_cfg *cfg;
 	struct event_base *base;
-	long m = alloc_mark();
+	long m;
 
-	base = event_base_new();
-	if (!ALLOC_OK(m, base != NULL))
+	if ((base = make_base()) == NULL)
 		return;
 	m = alloc_mark();
 	cfg = ev_token_bucket_cfg_new(PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD, &tick);
