@@ -148,9 +148,23 @@ int event_base_reinit_backend_(struct event_base *base);
 #define event_callback_to_event(evcb) \
 	((struct event *)((char *)(evcb) - offsetof(struct event, ev_evcallback)))
 /* ⟨Internal declarations of the event core⟩ */
-extern struct event_base *event_global_current_base_;
+/* Forget the readings and stop caching: outside the loop, or asleep. */
+static inline void
+event_base_clear_time_cache(struct event_base *base)
+{
+	base->tv_cache_on = 0;
+	evutil_timerclear(&base->tv_cache);
+	evutil_timerclear(&base->tv_cache_wall);
+}
 
-/* ⟨Read the monotonic clock through the cache⟩ */
+/* Forget the readings; keep the next ones unless the base said no. */
+static inline void
+event_base_reset_time_cache(struct event_base *base)
+{
+	event_base_clear_time_cache(base);
+	base->tv_cache_on = !(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME);
+}
+/* ⟨Internal declarations of the event core⟩ */
 /* The loop's clock: monotonic, from the cache when the loop set one. */
 static inline int
 event_base_gettime_(struct event_base *base, struct timeval *tv)
@@ -167,11 +181,22 @@ event_base_gettime_(struct event_base *base, struct timeval *tv)
 		base->tv_cache = *tv;
 	return r;
 }
+/* ⟨Internal declarations of the event core⟩ */
 /* Wake the loop if it sleeps in another thread; call with the lock held. */
 int evthread_notify_base_(struct event_base *base);
 #define EVBASE_NEED_NOTIFY(base)					\
 	((base)->running_loop && (base)->th_base_lock &&		\
 	    (base)->th_owner_id != evthread_get_id())
+/* ⟨Internal declarations of the event core⟩ */
+int event_base_open_notify(struct event_base *base);
+void event_base_close_notify(struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
+int event_base_loop_setup_(struct event_base *base,
+    const struct event_config *cfg);
+void event_base_loop_release_(struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
+int event_base_has_active_(const struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
 /* Callbacks that are not events: run by the loop, at a priority. */
 void event_callback_init_(struct event_base *base,
     struct event_callback *cb, int priority,
@@ -180,14 +205,18 @@ int event_callback_activate_(struct event_base *base,
     struct event_callback *cb);
 int event_callback_cancel_(struct event_base *base,
     struct event_callback *cb);
-int event_base_has_active_(const struct event_base *base);
-int event_callback_is_event_(const struct event_callback *cb);
+/* ⟨Internal declarations of the event core⟩ */
+static inline int
+event_callback_is_event_(const struct event_callback *cb)
+{
+	return cb->evcb_closure != EV_CLOSURE_CB_SELF &&
+	    cb->evcb_closure != EV_CLOSURE_CB_FINALIZE;
+}
+/* ⟨Internal declarations of the event core⟩ */
 int event_base_foreach_event_nolock_(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg);
 /* ⟨Internal declarations of the event core⟩ */
-int event_base_loop_setup_(struct event_base *base,
-    const struct event_config *cfg);
-void event_base_loop_release_(struct event_base *base);
+extern struct event_base *event_global_current_base_;
 /* ⟨Internal declarations of the event core⟩ */
 #define EVENT_DEL_NOBLOCK 0	/* never wait for a running callback */
 #define EVENT_DEL_BLOCK 1	/* always wait when in another thread */

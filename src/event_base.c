@@ -304,82 +304,21 @@ event_base_get_features(const struct event_base *base)
 {
 	return base && base->evsel ? (int)base->evsel->features : 0;
 }
-/* ⟨Put a callback on the active queue⟩ */
+/* ⟨Rebuild a base after fork⟩ */
 int
-event_base_priority_queues_(struct event_base *base, int n)
+event_reinit(struct event_base *base)
 {
-	struct evcb_queue *q = mm_calloc((size_t)n, sizeof(*q));
-	int i;
+	int r = 0, notifiable;
 
-	if (q == NULL)
+	if (base == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		q[i].lastp = &q[i].first;
-	mm_free(base->activequeues);
-	base->activequeues = q;
-	base->nactivequeues = n;
-	return 0;
-}
-
-int
-event_callback_activate_nolock_(struct event_base *base,
-    struct event_callback *evcb)
-{
-	struct evcb_queue *q;
-
-	if (evcb->evcb_flags & EVLIST_ACTIVE)
-		return 0;
-	if (evcb->evcb_pri >= base->nactivequeues)
-		evcb->evcb_pri = (ev_uint8_t)(base->nactivequeues - 1);
-	q = &base->activequeues[evcb->evcb_pri];
-	evcb->evcb_active_next = NULL;
-	evcb->evcb_active_prevp = q->lastp;
-	*q->lastp = evcb;
-	q->lastp = &evcb->evcb_active_next;
-	evcb->evcb_flags |= EVLIST_ACTIVE;
-	base->active_callbacks++;
-	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
-		base->event_count_active++;
-	/* ⟨Notice work of a higher priority⟩ */
-		/* Chapter 4 notes here when work outranks the running callback. */
-	/* ⟨Notice work of a higher priority⟩ */
-		if (base->event_running_priority >= 0 &&
-		    evcb->evcb_pri < base->event_running_priority)
-			base->event_continue = 1;
-	return 1;
-}
-/* ⟨Take a callback off the active queue⟩ */
-void
-event_queue_remove_active_(struct event_base *base,
-    struct event_callback *evcb)
-{
-	struct evcb_queue *q = &base->activequeues[evcb->evcb_pri];
-
-	if (!(evcb->evcb_flags & EVLIST_ACTIVE))
-		return;
-	*evcb->evcb_active_prevp = evcb->evcb_active_next;
-	if (evcb->evcb_active_next)
-		evcb->evcb_active_next->evcb_active_prevp =
-		    evcb->evcb_active_prevp;
-	else
-		q->lastp = evcb->evcb_active_prevp;
-	evcb->evcb_flags &= ~EVLIST_ACTIVE;
-	base->active_callbacks--;
-	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
-		base->event_count_active--;
-}
-/* ⟨Activate an event⟩ */
-void
-event_active_nolock_(struct event *ev, int res, short ncalls)
-{
-	if (ev->ev_flags & EVLIST_FINALIZING)
-		return;
-	if (ev->ev_flags & EVLIST_ACTIVE) {
-		ev->ev_res |= (short)res;
-		return;
-	}
-	ev->ev_res = (short)res;
-	if (ev->ev_events & EV_SIGNAL)
-		ev->ev_ncalls = ncalls;
-	event_callback_activate_nolock_(ev->ev_base, &ev->ev_evcallback);
+	EVBASE_ACQUIRE_LOCK(base);
+	if (event_base_reinit_backend_(base) < 0)
+		r = -1;
+	notifiable = base->th_notifiable;
+	event_base_close_notify(base);
+	if (notifiable && event_base_open_notify(base) < 0)
+		r = -1;
+	EVBASE_RELEASE_LOCK(base);
+	return r;
 }

@@ -109,17 +109,6 @@ EVENT2_EXPORT_SYMBOL int event_base_get_features(const struct event_base *base);
 #define EVLOOP_NONBLOCK		0x02
 #define EVLOOP_NO_EXIT_ON_EMPTY	0x04
 
-#define EVENT_MAX_PRIORITIES 256
-
-/* event_base_get_num_events() kinds */
-#define EVENT_BASE_COUNT_ACTIVE		1U
-#define EVENT_BASE_COUNT_VIRTUAL	2U
-#define EVENT_BASE_COUNT_ADDED		4U
-
-EVENT2_EXPORT_SYMBOL int event_config_set_max_dispatch_interval(
-    struct event_config *cfg, const struct timeval *max_interval,
-    int max_callbacks, int min_priority);
-
 EVENT2_EXPORT_SYMBOL int event_base_loop(struct event_base *base, int flags);
 EVENT2_EXPORT_SYMBOL int event_base_dispatch(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_loopexit(struct event_base *base,
@@ -128,15 +117,26 @@ EVENT2_EXPORT_SYMBOL int event_base_loopbreak(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_loopcontinue(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_got_exit(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_got_break(struct event_base *base);
+/* ⟨Declarations of event2/event.h⟩ */
+#define EVENT_MAX_PRIORITIES 256
 
 EVENT2_EXPORT_SYMBOL int event_base_priority_init(struct event_base *base,
     int npriorities);
 EVENT2_EXPORT_SYMBOL int event_base_get_npriorities(struct event_base *base);
-EVENT2_EXPORT_SYMBOL int event_reinit(struct event_base *base);
-
+EVENT2_EXPORT_SYMBOL int event_config_set_max_dispatch_interval(
+    struct event_config *cfg, const struct timeval *max_interval,
+    int max_callbacks, int min_priority);
+/* ⟨Declarations of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL int event_base_gettimeofday_cached(
     struct event_base *base, struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_base_update_cache_time(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_gettime_monotonic(struct event_base *base,
+    struct timeval *tp);
+/* ⟨Declarations of event2/event.h⟩ */
+/* event_base_get_num_events() kinds */
+#define EVENT_BASE_COUNT_ACTIVE		1U
+#define EVENT_BASE_COUNT_VIRTUAL	2U
+#define EVENT_BASE_COUNT_ADDED		4U
 
 typedef int (*event_base_foreach_event_cb)(const struct event_base *,
     const struct event *, void *);
@@ -150,8 +150,7 @@ EVENT2_EXPORT_SYMBOL int event_base_get_num_events(struct event_base *base,
     unsigned int type);
 EVENT2_EXPORT_SYMBOL int event_base_get_max_events(struct event_base *base,
     unsigned int type, int clear);
-EVENT2_EXPORT_SYMBOL int event_gettime_monotonic(struct event_base *base,
-    struct timeval *tp);
+EVENT2_EXPORT_SYMBOL int event_reinit(struct event_base *base);
 /* ⟨Declarations of event2/event.h⟩ */
 typedef void (*event_callback_fn)(evutil_socket_t, short, void *);
 typedef void (*event_finalize_callback_fn)(struct event *, void *);
