@@ -1106,19 +1106,3 @@ event_base_release_events_(struct event_base *base, int run_finalizers)
 	}
 	min_heap_free_(&base->timeheap);
 }
-/* ⟨The obsolete event calls⟩ */
-void
-event_set(struct event *ev, evutil_socket_t fd, short events,
-    void (*cb)(evutil_socket_t, short, void *), void *arg)
-{
-	event_assign(ev, event_global_current_base_, fd, events, cb, arg);
-}
-
-int
-event_once(evutil_socket_t fd, short events,
-    void (*cb)(evutil_socket_t, short, void *), void *arg,
-    const struct timeval *tv)
-{
-	return event_base_once(event_global_current_base_, fd, events, cb, arg,
-	    tv);
-}

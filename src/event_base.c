@@ -287,6 +287,7 @@ event_base_reinit_backend_(struct event_base *base)
 		}
 		op->dealloc(base);
 		base->evbase = fresh;
+		event_changelist_clear_(base);
 		if (evmap_reinit_(base) < 0)
 			return -1;
 	}

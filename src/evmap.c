@@ -200,7 +200,6 @@ evmap_reinit_(struct event_base *base)
 	struct event_io_map *map = &base->io;
 	int fd, result = 0;
 
-	event_changelist_clear_(base);
 	for (fd = 0; fd < map->nentries; fd++) {
 		struct evmap_io *ctx = map->entries[fd];
 		short what;
