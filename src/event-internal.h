@@ -218,21 +218,26 @@ int event_base_foreach_event_nolock_(struct event_base *base,
 /* ⟨Internal declarations of the event core⟩ */
 extern struct event_base *event_global_current_base_;
 /* ⟨Internal declarations of the event core⟩ */
+int event_add_nolock_(struct event *ev, const struct timeval *tv,
+    int tv_is_absolute);
+/* ⟨Internal declarations of the event core⟩ */
 #define EVENT_DEL_NOBLOCK 0	/* never wait for a running callback */
 #define EVENT_DEL_BLOCK 1	/* always wait when in another thread */
 #define EVENT_DEL_AUTOBLOCK 2	/* wait unless the event has EV_FINALIZE */
-int event_add_nolock_(struct event *ev, const struct timeval *tv,
-    int tv_is_absolute);
 int event_del_nolock_(struct event *ev, int blocking);
+/* ⟨Internal declarations of the event core⟩ */
 /* Callers skip these when there is nothing to do: an empty heap, a
  * persistent event without a timeout (ev_interval cleared). */
 void event_activate_due_timers_(struct event_base *base);
 void event_restart_persistent_timeout_(struct event_base *base,
     struct event *ev);
-void event_run_finalizer_(struct event_callback *evcb);
-void event_base_release_events_(struct event_base *base, int run_finalizers);
-void event_debug_note_teardown_(const struct event *ev);
 int event_base_foreach_timer_(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg);
+/* ⟨Internal declarations of the event core⟩ */
+void event_run_finalizer_(struct event_callback *evcb);
+/* ⟨Internal declarations of the event core⟩ */
+void event_base_release_events_(struct event_base *base, int run_finalizers);
+/* ⟨Internal declarations of the event core⟩ */
+void event_debug_note_teardown_(const struct event *ev);
 
 #endif /* EVENT_INTERNAL_H_INCLUDED_ */

@@ -165,7 +165,19 @@ EVENT2_EXPORT_SYMBOL void event_free(struct event *ev);
 EVENT2_EXPORT_SYMBOL size_t event_get_struct_event_size(void);
 EVENT2_EXPORT_SYMBOL int event_base_set(struct event_base *base,
     struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_priority_set(struct event *ev, int priority);
 
+EVENT2_EXPORT_SYMBOL evutil_socket_t event_get_fd(const struct event *ev);
+EVENT2_EXPORT_SYMBOL struct event_base *event_get_base(const struct event *ev);
+EVENT2_EXPORT_SYMBOL short event_get_events(const struct event *ev);
+EVENT2_EXPORT_SYMBOL event_callback_fn event_get_callback(const struct event *ev);
+EVENT2_EXPORT_SYMBOL void *event_get_callback_arg(const struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_get_priority(const struct event *ev);
+EVENT2_EXPORT_SYMBOL void event_get_assignment(const struct event *event,
+    struct event_base **base_out, evutil_socket_t *fd_out,
+    short *events_out, event_callback_fn *callback_out, void **arg_out);
+#define event_get_signal(ev) ((int)event_get_fd(ev))
+/* ⟨Declarations of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL int event_add(struct event *ev, const struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_remove_timer(struct event *ev);
 EVENT2_EXPORT_SYMBOL int event_del(struct event *ev);
@@ -179,30 +191,6 @@ EVENT2_EXPORT_SYMBOL void event_base_active_by_signal(struct event_base *base,
 EVENT2_EXPORT_SYMBOL int event_pending(const struct event *ev, short events,
     struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_initialized(const struct event *ev);
-EVENT2_EXPORT_SYMBOL int event_priority_set(struct event *ev, int priority);
-
-EVENT2_EXPORT_SYMBOL evutil_socket_t event_get_fd(const struct event *ev);
-EVENT2_EXPORT_SYMBOL struct event_base *event_get_base(const struct event *ev);
-EVENT2_EXPORT_SYMBOL short event_get_events(const struct event *ev);
-EVENT2_EXPORT_SYMBOL event_callback_fn event_get_callback(const struct event *ev);
-EVENT2_EXPORT_SYMBOL void *event_get_callback_arg(const struct event *ev);
-EVENT2_EXPORT_SYMBOL int event_get_priority(const struct event *ev);
-EVENT2_EXPORT_SYMBOL void event_get_assignment(const struct event *event,
-    struct event_base **base_out, evutil_socket_t *fd_out,
-    short *events_out, event_callback_fn *callback_out, void **arg_out);
-#define event_get_signal(ev) ((int)event_get_fd(ev))
-
-EVENT2_EXPORT_SYMBOL int event_base_once(struct event_base *base,
-    evutil_socket_t fd, short events, event_callback_fn cb, void *arg,
-    const struct timeval *tv);
-EVENT2_EXPORT_SYMBOL const struct timeval *event_base_init_common_timeout(
-    struct event_base *base, const struct timeval *duration);
-
-EVENT2_EXPORT_SYMBOL int event_finalize(unsigned flags, struct event *ev,
-    event_finalize_callback_fn cb);
-EVENT2_EXPORT_SYMBOL int event_free_finalize(unsigned flags, struct event *ev,
-    event_finalize_callback_fn cb);
-EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 /* ⟨Declarations of event2/event.h⟩ */
 #define evtimer_assign(ev, b, cb, arg) \
 	event_assign((ev), (b), -1, 0, (cb), (arg))
@@ -226,6 +214,18 @@ EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 #define evuser_pending(ev, tv) event_pending((ev), 0, (tv))
 #define evuser_initialized(ev) event_initialized(ev)
 #define evuser_trigger(ev) event_active((ev), 0, 0)
+/* ⟨Declarations of event2/event.h⟩ */
+EVENT2_EXPORT_SYMBOL int event_base_once(struct event_base *base,
+    evutil_socket_t fd, short events, event_callback_fn cb, void *arg,
+    const struct timeval *tv);
+EVENT2_EXPORT_SYMBOL const struct timeval *event_base_init_common_timeout(
+    struct event_base *base, const struct timeval *duration);
+
+EVENT2_EXPORT_SYMBOL int event_finalize(unsigned flags, struct event *ev,
+    event_finalize_callback_fn cb);
+EVENT2_EXPORT_SYMBOL int event_free_finalize(unsigned flags, struct event *ev,
+    event_finalize_callback_fn cb);
+EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 
 #ifdef __cplusplus
 }
