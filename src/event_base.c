@@ -86,7 +86,7 @@ event_config_avoid_method(struct event_config *cfg, const char *method)
 	cfg->avoid = a;
 	return 0;
 }
-
+/* ⟨Require features and set flags⟩ */
 int
 event_config_require_features(struct event_config *cfg, int features)
 {
@@ -113,7 +113,7 @@ event_config_set_num_cpus_hint(struct event_config *cfg, int cpus)
 	cfg->n_cpus_hint = cpus;	/* only IOCP used it; kept for the record */
 	return 0;
 }
-
+/* ⟨Is a method avoided⟩ */
 static int
 event_config_is_avoided(const struct event_config *cfg, const char *method)
 {
@@ -190,6 +190,7 @@ event_base_new_with_config(const struct event_config *cfg)
 	}
 	base->flags = cfg ? cfg->flags : 0;
 	if (!(base->flags & EVENT_BASE_FLAG_IGNORE_ENV)) {
+		/* ⟨Merge the environment into the flags⟩ */
 		if (getenv("EVENT_EPOLL_USE_CHANGELIST"))
 			base->flags |= EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST;
 		if (getenv("EVENT_PRECISE_TIMER"))

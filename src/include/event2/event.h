@@ -72,7 +72,7 @@ EVENT2_EXPORT_SYMBOL void libevent_global_shutdown(void);
 struct event_base;
 struct event;
 struct event_config;
-
+/* ⟨Declarations of event2/event.h⟩ */
 enum event_method_feature {
 	EV_FEATURE_ET = 0x01,
 	EV_FEATURE_O1 = 0x02,
@@ -88,7 +88,7 @@ enum event_base_config_flag {
 	EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST = 0x10,
 	EVENT_BASE_FLAG_PRECISE_TIMER = 0x20
 };
-
+/* ⟨Declarations of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL const char **event_get_supported_methods(void);
 EVENT2_EXPORT_SYMBOL struct event_config *event_config_new(void);
 EVENT2_EXPORT_SYMBOL void event_config_free(struct event_config *cfg);
