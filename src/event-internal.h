@@ -68,11 +68,11 @@ struct event_config {
 	int flags;
 	int n_cpus_hint;
 	/* ⟨Fields of an event_config⟩ */
-		/* The loop (chapter 4) appends its dispatch limits here. */
+	/* The loop (chapter 4) appends its dispatch limits here. */
 	/* ⟨Fields of an event_config⟩ */
-		struct timeval max_dispatch_interval;	/* tv_sec < 0: none */
-		int max_dispatch_callbacks;
-		int limit_callbacks_after_prio;
+	struct timeval max_dispatch_interval;	/* tv_sec < 0: none */
+	int max_dispatch_callbacks;
+	int limit_callbacks_after_prio;
 };
 /* ⟨The event_base structure⟩ */
 struct event_base {
@@ -90,42 +90,42 @@ struct event_base {
 	int active_callbacks;		/* active callbacks, internal ones included */
 	void *th_base_lock;		/* NULL when the base is not locked */
 	/* ⟨Fields of an event_base⟩ */
-		/* The loop (chapter 4) and the events (chapter 5) append fields here. */
+	/* The loop (chapter 4) and the events (chapter 5) append fields here. */
 	/* ⟨Fields of an event_base⟩ */
-		/* Running and stopping the loop (chapter 4). */
-		int running_loop;		/* inside event_base_loop() */
-		int event_gotterm;		/* loopexit fell due: stop after this round */
-		int event_break;		/* loopbreak: stop after this callback */
-		int event_continue;		/* loopcontinue: poll before the next one */
-		int exit_scheduled;		/* a loopexit deadline is set */
-		struct timeval exit_deadline;	/* when it falls due, monotonic */
-		int event_running_priority;	/* priority being run, or -1 */
-		struct timeval max_dispatch_time;	/* tv_sec < 0: no time limit */
-		int max_dispatch_callbacks;
-		int limit_callbacks_after_prio;
-		/* The time cache: a reading is zero until taken. */
-		int tv_cache_on;		/* keep the readings of this round */
-		struct timeval tv_cache;	/* monotonic */
-		struct timeval tv_cache_wall;	/* wall clock */
-		/* Threads. */
-		struct event_callback *current_event;	/* the callback running now */
-		short *current_ncalls;		/* a running signal closure's calls left */
-		int current_event_waiters;	/* threads waiting for it to return */
-		void *current_event_cond;
-		unsigned long th_owner_id;	/* the thread running the loop */
-		int th_notifiable;		/* th_notify_fd is open */
-		int th_notify_fd;		/* an eventfd other threads write */
-		struct event th_notify;		/* internal read event on it */
-		int is_notify_pending;		/* a wake-up is already in the eventfd */
-		int event_count_active_max;
-		int event_count_max;
+	/* Running and stopping the loop (chapter 4). */
+	int running_loop;		/* inside event_base_loop() */
+	int event_gotterm;		/* loopexit fell due: stop after this round */
+	int event_break;		/* loopbreak: stop after this callback */
+	int event_continue;		/* loopcontinue: poll before the next one */
+	int exit_scheduled;		/* a loopexit deadline is set */
+	struct timeval exit_deadline;	/* when it falls due, monotonic */
+	int event_running_priority;	/* priority being run, or -1 */
+	struct timeval max_dispatch_time;	/* tv_sec < 0: no time limit */
+	int max_dispatch_callbacks;
+	int limit_callbacks_after_prio;
+	/* The time cache: a reading is zero until taken. */
+	int tv_cache_on;		/* keep the readings of this round */
+	struct timeval tv_cache;	/* monotonic */
+	struct timeval tv_cache_wall;	/* wall clock */
+	/* Threads. */
+	struct event_callback *current_event;	/* the callback running now */
+	short *current_ncalls;		/* a running signal closure's calls left */
+	int current_event_waiters;	/* threads waiting for it to return */
+	void *current_event_cond;
+	unsigned long th_owner_id;	/* the thread running the loop */
+	int th_notifiable;		/* th_notify_fd is open */
+	int th_notify_fd;		/* an eventfd other threads write */
+	struct event th_notify;		/* internal read event on it */
+	int is_notify_pending;		/* a wake-up is already in the eventfd */
+	int event_count_active_max;
+	int event_count_max;
 	/* ⟨Fields of an event_base⟩ */
-		/* Events (chapter 5). */
-		struct min_heap timeheap;	/* timers, earliest first */
-		struct common_timeout_list **common_timeout_queues;
-		int n_common_timeouts;
-		int n_common_timeouts_allocated;
-		struct event_once *once_events;	/* event_base_once() records */
+	/* Events (chapter 5). */
+	struct min_heap timeheap;	/* timers, earliest first */
+	struct common_timeout_list **common_timeout_queues;
+	int n_common_timeouts;
+	int n_common_timeouts_allocated;
+	struct event_once *once_events;	/* event_base_once() records */
 };
 /* ⟨Locking a base⟩ */
 #define EVBASE_ACQUIRE_LOCK(base) do {					\

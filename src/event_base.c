@@ -44,11 +44,11 @@ event_config_new(void)
 	if (cfg == NULL)
 		return NULL;
 	/* ⟨Set the defaults of a new event_config⟩ */
-		/* Chapter 4 sets its dispatch limits to "no limit" here. */
+	/* Chapter 4 sets its dispatch limits to "no limit" here. */
 	/* ⟨Set the defaults of a new event_config⟩ */
-		cfg->max_dispatch_interval.tv_sec = -1;
-		cfg->max_dispatch_callbacks = INT_MAX;
-		cfg->limit_callbacks_after_prio = 1;
+	cfg->max_dispatch_interval.tv_sec = -1;
+	cfg->max_dispatch_callbacks = INT_MAX;
+	cfg->limit_callbacks_after_prio = 1;
 	return cfg;
 }
 
@@ -210,10 +210,10 @@ event_base_new_with_config(const struct event_config *cfg)
 	    getenv("EVENT_SHOW_METHOD"))
 		event_msgx("libevent using: %s", base->evsel->name);
 	/* ⟨Finish setting up a new base⟩ */
-		/* Chapters 4 and 5 finish the base here (time, lock, timers). */
+	/* Chapters 4 and 5 finish the base here (time, lock, timers). */
 	/* ⟨Finish setting up a new base⟩ */
-		if (event_base_loop_setup_(base, cfg) < 0)
-			goto fail;
+	if (event_base_loop_setup_(base, cfg) < 0)
+		goto fail;
 	return base;
 fail:
 	event_base_free_nofinalize(base);
@@ -231,18 +231,18 @@ event_base_free_(struct event_base *base, int run_finalizers)
 {
 	(void)run_finalizers;
 	/* ⟨Choose the base event_base_free releases⟩ */
-		/* Chapter 4: a NULL base means the current base of event_init(). */
+	/* Chapter 4: a NULL base means the current base of event_init(). */
 	/* ⟨Choose the base event_base_free releases⟩ */
-		if (base == NULL)
-			base = event_global_current_base_;
+	if (base == NULL)
+		base = event_global_current_base_;
 	if (base == NULL)
 		return;
 	/* ⟨Release what later chapters attached to a base⟩ */
-		/* Chapters 4 and 5 release their parts of the base here. */
+	/* Chapters 4 and 5 release their parts of the base here. */
 	/* ⟨Release what later chapters attached to a base⟩ */
-		event_base_loop_release_(base);
+	event_base_loop_release_(base);
 	/* ⟨Release what later chapters attached to a base⟩ */
-		event_base_release_events_(base, run_finalizers);
+	event_base_release_events_(base, run_finalizers);
 	evsig_dealloc_(base);
 	if (base->evsel && base->evsel->dealloc)
 		base->evsel->dealloc(base);
@@ -251,12 +251,12 @@ event_base_free_(struct event_base *base, int run_finalizers)
 	event_changelist_freemem_(&base->changelist);
 	mm_free(base->activequeues);
 	/* ⟨Release the lock of a base⟩ */
-		/* Chapter 4 frees the base lock here. */
+	/* Chapter 4 frees the base lock here. */
 	/* ⟨Release the lock of a base⟩ */
-		if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
-			evthread_lock_free(base->th_base_lock,
-			    EVTHREAD_LOCKTYPE_RECURSIVE);
-		evthread_cond_free(base->current_event_cond);
+	if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
+		evthread_lock_free(base->th_base_lock,
+		    EVTHREAD_LOCKTYPE_RECURSIVE);
+	evthread_cond_free(base->current_event_cond);
 	mm_free(base);
 }
 

@@ -271,9 +271,9 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		ev = event_callback_to_event(evcb);
 		if (!(ev->ev_events & EV_PERSIST)) {
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-						/* Chapter 5 deletes the event from every list here. */
+			/* Chapter 5 deletes the event from every list here. */
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-						event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
+			event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
 		}
 	}
 	base->current_event = evcb;
@@ -283,10 +283,10 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		break;
 	case EV_CLOSURE_EVENT_PERSIST:
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				/* Chapter 5 re-arms the timeout of a persistent event here. */
+		/* Chapter 5 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				if (evutil_timerisset(&ev->ev_interval))
-					event_restart_persistent_timeout_(base, ev);
+		if (evutil_timerisset(&ev->ev_interval))
+			event_restart_persistent_timeout_(base, ev);
 		event_run_event_closure(base, ev);
 		break;
 	case EV_CLOSURE_EVENT:
@@ -297,13 +297,13 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		evcb->evcb_cb_union.evcb_selfcb(evcb, evcb->evcb_arg);
 		break;
 	/* ⟨Run a finalizer⟩ */
-		/* Chapter 5 adds the finalizer closures here. */
+	/* Chapter 5 adds the finalizer closures here. */
 	/* ⟨Run a finalizer⟩ */
-		case EV_CLOSURE_EVENT_FINALIZE:
-		case EV_CLOSURE_EVENT_FINALIZE_FREE:
-			EVBASE_RELEASE_LOCK(base);
-			event_run_finalizer_(evcb);
-			break;
+	case EV_CLOSURE_EVENT_FINALIZE:
+	case EV_CLOSURE_EVENT_FINALIZE_FREE:
+		EVBASE_RELEASE_LOCK(base);
+		event_run_finalizer_(evcb);
+		break;
 	default:
 		EVUTIL_ASSERT(!"a callback with an unknown closure");
 	}
@@ -395,15 +395,15 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 		have = 1;
 	}
 	/* ⟨Find the earliest deadline⟩ */
-		/* Chapter 5 compares the earliest timer with the deadline here. */
+	/* Chapter 5 compares the earliest timer with the deadline here. */
 	/* ⟨Find the earliest deadline⟩ */
-		if (base->timeheap.n > 0) {
-			const struct event *top = min_heap_top_(&base->timeheap);
-			if (!have || evutil_timercmp(&top->ev_timeout, &deadline, <)) {
-				deadline = top->ev_timeout;
-				have = 1;
-			}
+	if (base->timeheap.n > 0) {
+		const struct event *top = min_heap_top_(&base->timeheap);
+		if (!have || evutil_timercmp(&top->ev_timeout, &deadline, <)) {
+			deadline = top->ev_timeout;
+			have = 1;
 		}
+	}
 	if (!have)
 		return NULL;
 	event_base_gettime_(base, &now);
@@ -466,10 +466,10 @@ event_base_loop(struct event_base *base, int flags)
 		}
 		event_base_reset_time_cache(base);
 		/* ⟨Activate what the clock has made due⟩ */
-				/* Chapter 5 moves the expired timers to the active queues here. */
+		/* Chapter 5 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
-				if (base->timeheap.n > 0)
-					event_activate_due_timers_(base);
+		if (base->timeheap.n > 0)
+			event_activate_due_timers_(base);
 		event_base_check_exit(base);
 		if (event_base_has_active_(base)) {
 			n = event_run_active(base);
@@ -590,10 +590,10 @@ event_base_foreach_event_nolock_(struct event_base *base,
 	if ((r = evmap_foreach_event_(base, event_visit_public, &ctx)) != 0)
 		return r;
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-		/* Chapter 5 visits the timers here. */
+	/* Chapter 5 visits the timers here. */
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-		if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
-			return r;
+	if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
+		return r;
 	for (i = 0; i < base->nactivequeues; i++) {
 		for (evcb = base->activequeues[i].first; evcb;
 		    evcb = evcb->evcb_active_next) {

@@ -47,11 +47,11 @@ event_callback_activate_nolock_(struct event_base *base,
 	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 		base->event_count_active++;
 	/* ⟨Notice work of a higher priority⟩ */
-		/* Chapter 4 notes here when work outranks the running callback. */
+	/* Chapter 4 notes here when work outranks the running callback. */
 	/* ⟨Notice work of a higher priority⟩ */
-		if (base->event_running_priority >= 0 &&
-		    evcb->evcb_pri < base->event_running_priority)
-			base->event_continue = 1;
+	if (base->event_running_priority >= 0 &&
+	    evcb->evcb_pri < base->event_running_priority)
+		base->event_continue = 1;
 	return 1;
 }
 /* ⟨Take a callback off the active queue⟩ */
