@@ -175,7 +175,7 @@ event_base_gettime_(struct event_base *base, struct timeval *tv)
 		*tv = base->tv_cache;
 		return 0;
 	}
-	r = evutil_monotonic_now_(tv,
+	r = evutil_monotonic_now(tv,
 	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
 	if (r == 0 && base->tv_cache_on)
 		base->tv_cache = *tv;

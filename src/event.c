@@ -76,7 +76,7 @@ event_debug_assert_is_setup(const struct event *ev)
 {
 	if (event_debug_mode_enabled() && !(ev->ev_flags & EVLIST_FINALIZING) &&
 	    debug_state(ev) < 0)
-		event_errx(EVENT_ERR_ABORT_, "%s: event %p was never assigned"
+		event_errx(EVENT_ABORT_NOT_EXIT, "%s: event %p was never assigned"
 		    " (or was freed)", __func__, (const void *)ev);
 }
 
@@ -84,7 +84,7 @@ static void
 event_debug_assert_not_added(const struct event *ev)
 {
 	if (event_debug_mode_enabled() && debug_state(ev) > 0)
-		event_errx(EVENT_ERR_ABORT_, "%s: event %p is pending: delete it"
+		event_errx(EVENT_ABORT_NOT_EXIT, "%s: event %p is pending: delete it"
 		    " before assigning or freeing it", __func__, (const void *)ev);
 }
 /* ⟨The debug-mode table of events⟩ */
