@@ -637,7 +637,7 @@ add_in_place(struct evbuffer *buf, const void *data, size_t datlen)
 	if (ch == NULL || buf->reservation_open || CHAIN_SPACE_LEN(ch) < datlen)
 		return 0;
 	memcpy(CHAIN_SPACE_PTR(ch), data, datlen);
-	ch->off += datlen;
+	ch->data_len += datlen;
 	buf->total_len += datlen;
 	buf->n_add_for_cb += datlen;
 	return 1;
