@@ -26,7 +26,7 @@ struct socket_bufferevent {
 	struct evdns_getaddrinfo_request *lookup;	/* to cancel it */
 	const struct hostname_resolver *resolver;	/* who has it */
 	int dns_error;			/* EVUTIL_EAI_* of the last lookup */
-	unsigned small_reads : 1;	/* the last read was small: see ⟨Read small messages into small chains⟩ */
+	unsigned small_reads : 1;	/* the last read was small (socket_read_guess) */
 };
 
 static struct socket_bufferevent *
