@@ -44,7 +44,7 @@ event_config_new(void)
 	if (cfg == NULL)
 		return NULL;
 	/* ⟨Set the defaults of a new event_config⟩ */
-		/* Chapter 04 sets its dispatch limits to "no limit" here. */
+		/* Chapter 4 sets its dispatch limits to "no limit" here. */
 	/* ⟨Set the defaults of a new event_config⟩ */
 		cfg->max_dispatch_interval.tv_sec = -1;
 		cfg->max_dispatch_callbacks = INT_MAX;
@@ -138,12 +138,18 @@ event_env_disables(const char *method)
 }
 /* ⟨Pick the backend for a base⟩ */
 static const struct eventop *
-event_choose_backend(const struct event_config *cfg, int flags)
+event_choose_backend(const struct event_config *cfg, int flags,
+    const struct eventop *after)
 {
 	int required = cfg ? cfg->require_features : 0;
-	int i;
+	int i = 0;
 
-	for (i = 0; eventops[i]; i++) {
+	if (after) {
+		while (eventops[i] != after)
+			i++;
+		i++;
+	}
+	for (; eventops[i]; i++) {
 		const struct eventop *op = eventops[i];
 		if (event_config_is_avoided(cfg, op->name))
 			continue;
@@ -156,11 +162,27 @@ event_choose_backend(const struct event_config *cfg, int flags)
 	}
 	return NULL;
 }
+/* ⟨Start a backend⟩ */
+static int
+event_base_start_backend(struct event_base *base, const struct eventop *op)
+{
+	if (op == &epollops &&
+	    (base->flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST))
+		op = &epollops_changelist;
+	base->evsel = op;
+	base->evbase = op->init(base);
+	if (base->evbase != NULL)
+		return 0;
+	event_warn("%s: the %s backend could not start", __func__, op->name);
+	base->evsel = NULL;
+	return -1;
+}
 /* ⟨Create an event_base⟩ */
 struct event_base *
 event_base_new_with_config(const struct event_config *cfg)
 {
 	struct event_base *base = mm_calloc(1, sizeof(*base));
+	const struct eventop *op = NULL;
 
 	if (base == NULL) {
 		event_warn("%s: calloc", __func__);
@@ -176,26 +198,18 @@ event_base_new_with_config(const struct event_config *cfg)
 	evsig_init_(base);
 	if (event_base_priority_queues_(base, 1) < 0)
 		goto fail;
-	base->evsel = event_choose_backend(cfg, base->flags);
-	if (base->evsel == NULL) {
+	while ((op = event_choose_backend(cfg, base->flags, op)) != NULL &&
+	    event_base_start_backend(base, op) < 0)
+		;	/* that one failed and said why: try the next */
+	if (op == NULL) {
 		event_warnx("%s: no event mechanism available", __func__);
-		goto fail;
-	}
-	if (base->evsel == &epollops &&
-	    (base->flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST))
-		base->evsel = &epollops_changelist;
-	base->evbase = base->evsel->init(base);
-	if (base->evbase == NULL) {
-		event_warnx("%s: could not start the %s backend", __func__,
-		    base->evsel->name);
-		base->evsel = NULL;
 		goto fail;
 	}
 	if (!(base->flags & EVENT_BASE_FLAG_IGNORE_ENV) &&
 	    getenv("EVENT_SHOW_METHOD"))
 		event_msgx("libevent using: %s", base->evsel->name);
 	/* ⟨Finish setting up a new base⟩ */
-		/* Chapters 04 and 05 finish the base here (time, lock, timers). */
+		/* Chapters 4 and 5 finish the base here (time, lock, timers). */
 	/* ⟨Finish setting up a new base⟩ */
 		if (event_base_loop_setup_(base, cfg) < 0)
 			goto fail;
@@ -216,14 +230,14 @@ event_base_free_(struct event_base *base, int run_finalizers)
 {
 	(void)run_finalizers;
 	/* ⟨Choose the base event_base_free releases⟩ */
-		/* Chapter 04: a NULL base means the current base of event_init(). */
+		/* Chapter 4: a NULL base means the current base of event_init(). */
 	/* ⟨Choose the base event_base_free releases⟩ */
 		if (base == NULL)
 			base = event_global_current_base_;
 	if (base == NULL)
 		return;
 	/* ⟨Release what later chapters attached to a base⟩ */
-		/* Chapters 04 and 05 release their parts of the base here. */
+		/* Chapters 4 and 5 release their parts of the base here. */
 	/* ⟨Release what later chapters attached to a base⟩ */
 		event_base_loop_release_(base);
 	/* ⟨Release what later chapters attached to a base⟩ */
@@ -236,7 +250,7 @@ event_base_free_(struct event_base *base, int run_finalizers)
 	event_changelist_freemem_(&base->changelist);
 	mm_free(base->activequeues);
 	/* ⟨Release the lock of a base⟩ */
-		/* Chapter 04 frees the base lock here. */
+		/* Chapter 4 frees the base lock here. */
 	/* ⟨Release the lock of a base⟩ */
 		if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
 			evthread_lock_free(base->th_base_lock,
@@ -263,13 +277,16 @@ event_base_reinit_backend_(struct event_base *base)
 	const struct eventop *op = base->evsel;
 
 	if (op->need_reinit) {
-		op->dealloc(base);
-		base->evbase = op->init(base);
-		if (base->evbase == NULL) {
+		void *old = base->evbase, *fresh = op->init(base);
+
+		base->evbase = old;	/* init may have stored its own */
+		if (fresh == NULL) {
 			event_warnx("%s: could not restart the %s backend",
 			    __func__, op->name);
 			return -1;
 		}
+		op->dealloc(base);
+		base->evbase = fresh;
 		if (evmap_reinit_(base) < 0)
 			return -1;
 	}
@@ -323,7 +340,7 @@ event_callback_activate_nolock_(struct event_base *base,
 	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 		base->event_count_active++;
 	/* ⟨Notice work of a higher priority⟩ */
-		/* Chapter 04 notes here when work outranks the running callback. */
+		/* Chapter 4 notes here when work outranks the running callback. */
 	/* ⟨Notice work of a higher priority⟩ */
 		if (base->event_running_priority >= 0 &&
 		    evcb->evcb_pri < base->event_running_priority)

@@ -104,6 +104,7 @@ event_base_update_cache_time(struct event_base *base)
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
+/* ⟨Read the loop's monotonic clock⟩ */
 /* The loop's own clock, for programs that compare with deadlines. */
 int
 event_gettime_monotonic(struct event_base *base, struct timeval *tv)
@@ -215,6 +216,8 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 	if (base->th_base_lock == NULL)
 		return evthread_is_enabled() ? -1 : 0;
 	base->current_event_cond = evthread_cond_alloc(0);
+	if (base->current_event_cond == NULL && evthread_cond_is_enabled())
+		return -1;
 	return evthread_make_base_notifiable(base);
 }
 /* ⟨Release the loop's part of a base⟩ */
@@ -376,7 +379,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		ev = event_callback_to_event(evcb);
 		if (!(ev->ev_events & EV_PERSIST)) {
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-						/* Chapter 05 deletes the event from every list here. */
+						/* Chapter 5 deletes the event from every list here. */
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
 						event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
 		}
@@ -388,7 +391,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		break;
 	case EV_CLOSURE_EVENT_PERSIST:
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				/* Chapter 05 re-arms the timeout of a persistent event here. */
+				/* Chapter 5 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
 				event_restart_persistent_timeout_(base, ev);
 		event_run_event_closure(base, ev);
@@ -401,7 +404,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		evcb->evcb_cb_union.evcb_selfcb(evcb, evcb->evcb_arg);
 		break;
 	/* ⟨Run a finalizer⟩ */
-		/* Chapter 05 adds the finalizer closures here. */
+		/* Chapter 5 adds the finalizer closures here. */
 	/* ⟨Run a finalizer⟩ */
 		case EV_CLOSURE_EVENT_FINALIZE:
 		case EV_CLOSURE_EVENT_FINALIZE_FREE:
@@ -499,7 +502,7 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 		have = 1;
 	}
 	/* ⟨Find the earliest deadline⟩ */
-		/* Chapter 05 compares the earliest timer with the deadline here. */
+		/* Chapter 5 compares the earliest timer with the deadline here. */
 	/* ⟨Find the earliest deadline⟩ */
 		if (base->timeheap.n > 0) {
 			const struct event *top = min_heap_top_(&base->timeheap);
@@ -568,7 +571,7 @@ event_base_loop(struct event_base *base, int flags)
 		}
 		event_base_reset_time_cache(base);
 		/* ⟨Activate what the clock has made due⟩ */
-				/* Chapter 05 moves the expired timers to the active queues here. */
+				/* Chapter 5 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
 				event_activate_due_timers_(base);
 		event_base_check_exit(base);
@@ -708,7 +711,7 @@ event_base_foreach_event_nolock_(struct event_base *base,
 	if ((r = evmap_foreach_event_(base, event_visit_public, &ctx)) != 0)
 		return r;
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-		/* Chapter 05 visits the timers here. */
+		/* Chapter 5 visits the timers here. */
 	/* ⟨Visit the events that wait only for a timeout⟩ */
 		if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
 			return r;
@@ -742,44 +745,88 @@ event_base_foreach_event(struct event_base *base,
 	return r;
 }
 /* ⟨Dump the events of a base⟩ */
+/* ⟨Name the kinds of an event in a dump⟩ */
+/* The dump's names for EV_* bits, in the order it prints them. */
+static const struct {
+	short bit;
+	const char *name;
+} event_kind_names[] = {
+	{ EV_READ, "Read" }, { EV_WRITE, "Write" }, { EV_CLOSED, "EOF" },
+	{ EV_SIGNAL, "Signal" }, { EV_TIMEOUT, "Timeout" },
+	{ EV_PERSIST, "Persist" }, { EV_ET, "ET" },
+};
+
+static void
+event_dump_kinds(FILE *f, short what)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(event_kind_names) / sizeof(event_kind_names[0]); i++)
+		if (what & event_kind_names[i].bit)
+			fprintf(f, " %s", event_kind_names[i].name);
+}
+/* ⟨Print an inserted or an active event⟩ */
+struct dump_ctx {
+	FILE *f;
+	struct timeval wall_minus_mono;	/* added to a deadline */
+};
+
 static int
-event_dump_one(const struct event_base *base, const struct event *ev,
+event_dump_inserted(const struct event_base *base, const struct event *ev,
     void *arg)
 {
-	FILE *f = arg;
-	short what = ev->ev_events;
+	struct dump_ctx *ctx = arg;
+	struct timeval at;
 
 	(void)base;
-	fprintf(f, "  %p [%s %d]%s%s%s%s%s%s", (const void *)ev,
-	    (what & EV_SIGNAL) ? "sig" : "fd", (int)ev->ev_fd,
-	    (what & EV_READ) ? " Read" : "",
-	    (what & EV_WRITE) ? " Write" : "",
-	    (what & EV_CLOSED) ? " EOF" : "",
-	    (what & EV_SIGNAL) ? " Signal" : "",
-	    (what & EV_PERSIST) ? " Persist" : "",
-	    (what & EV_ET) ? " ET" : "");
-	if (ev->ev_flags & EVLIST_TIMEOUT)
-		fprintf(f, " Timeout=%ld.%06d", (long)ev->ev_timeout.tv_sec,
-		    (int)ev->ev_timeout.tv_usec);
-	if (ev->ev_flags & EVLIST_ACTIVE)
-		fprintf(f, " Active:%s%s%s%s",
-		    (ev->ev_res & EV_READ) ? " Read" : "",
-		    (ev->ev_res & EV_WRITE) ? " Write" : "",
-		    (ev->ev_res & EV_SIGNAL) ? " Signal" : "",
-		    (ev->ev_res & EV_TIMEOUT) ? " Timeout" : "");
-	fputc('\n', f);
+	if (!(ev->ev_flags & (EVLIST_INSERTED | EVLIST_SIGNAL | EVLIST_TIMEOUT)))
+		return 0;
+	fprintf(ctx->f, "  %p [%s %d]", (const void *)ev,
+	    (ev->ev_events & EV_SIGNAL) ? "sig" : "fd ", (int)ev->ev_fd);
+	event_dump_kinds(ctx->f, ev->ev_events & ~EV_TIMEOUT);
+	if (ev->ev_flags & EVLIST_TIMEOUT) {
+		evutil_timeradd(&ev->ev_timeout, &ctx->wall_minus_mono, &at);
+		fprintf(ctx->f, " Timeout=%ld.%06d", (long)at.tv_sec,
+		    (int)at.tv_usec);
+	}
+	fputc('\n', ctx->f);
+	return 0;
+}
+
+static int
+event_dump_active(const struct event_base *base, const struct event *ev,
+    void *arg)
+{
+	struct dump_ctx *ctx = arg;
+
+	(void)base;
+	if (!(ev->ev_flags & EVLIST_ACTIVE))
+		return 0;
+	fprintf(ctx->f, "  %p [%s %d, priority=%d]", (const void *)ev,
+	    (ev->ev_events & EV_SIGNAL) ? "sig" : "fd ", (int)ev->ev_fd,
+	    (int)ev->ev_pri);
+	event_dump_kinds(ctx->f, ev->ev_res & ~(EV_PERSIST | EV_ET));
+	fputs(" active\n", ctx->f);
 	return 0;
 }
 
 void
 event_base_dump_events(struct event_base *base, FILE *f)
 {
+	struct dump_ctx ctx;
+	struct timeval mono, wall;
+
 	if (base == NULL || f == NULL)
 		return;
 	EVBASE_ACQUIRE_LOCK(base);
-	fprintf(f, "Events in %p (method %s):\n", (void *)base,
-	    base->evsel->name);
-	event_base_foreach_event_nolock_(base, event_dump_one, f);
+	ctx.f = f;
+	event_base_gettime_(base, &mono);
+	event_base_gettimeofday_cached(base, &wall);
+	evutil_timersub(&wall, &mono, &ctx.wall_minus_mono);
+	fputs("Inserted events:\n", f);
+	event_base_foreach_event_nolock_(base, event_dump_inserted, &ctx);
+	fputs("Active events:\n", f);
+	event_base_foreach_event_nolock_(base, event_dump_active, &ctx);
 	EVBASE_RELEASE_LOCK(base);
 }
 /* ⟨Count the events of a base⟩ */

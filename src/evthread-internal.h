@@ -39,6 +39,8 @@ evthread_unlock(void *lock, unsigned mode)
  * every call on a NULL condition does nothing and returns 0.
  * evthread_cond_wait() returns 0 when signalled, 1 on timeout, -1 on error. */
 void *evthread_cond_alloc(unsigned condtype);
+/* Would evthread_cond_alloc() make a condition (so NULL means no memory)? */
+int evthread_cond_is_enabled(void);
 void evthread_cond_free(void *cond);
 int evthread_cond_signal(void *cond);
 int evthread_cond_broadcast(void *cond);

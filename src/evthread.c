@@ -348,10 +348,16 @@ evthread_unlock_nonnull_(void *lock, unsigned mode)
 	return lock_fns.unlock(mode, lock);
 }
 /* ⟨Allocate and use a condition⟩ */
+int
+evthread_cond_is_enabled(void)
+{
+	return lock_fns.alloc && cond_fns.alloc_condition;
+}
+
 void *
 evthread_cond_alloc(unsigned condtype)
 {
-	if (!lock_fns.alloc || !cond_fns.alloc_condition)
+	if (!evthread_cond_is_enabled())
 		return NULL;
 	return cond_fns.alloc_condition(condtype);
 }
