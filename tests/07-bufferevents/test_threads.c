@@ -219,12 +219,22 @@ echo_back(struct bufferevent *bev, void *arg)
 }
 
 static void
+do_nothing(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+}
+
+static void
 test_freeing_from_another_thread_while_bytes_move_is_safe(void **state)
 {
 	struct event_base *base = event_base_new();
 	struct loop_thread lt;
 	struct feeder f = { 0 };
 	struct bufferevent *bev;
+	struct event *tick = evtimer_new(base, do_nothing, NULL);
+	struct timeval now = { 0, 0 };
 	evutil_socket_t fds[2];
 	int round, i;
 
@@ -242,15 +252,24 @@ test_freeing_from_another_thread_while_bytes_move_is_safe(void **state)
 		f.echoed = 0;
 		start_loop(&lt, base);
 		pthread_create(&f.th, NULL, feed, &f);
-		for (i = 0; i < 5000 && f.echoed < 4096; i++)
+		for (i = 0; i < 30000 && f.echoed < 1024; i++)
 			usleep(1000);
-		assert_true(f.echoed >= 4096);
+		if (f.echoed < 1024)
+			fail_msg("round %d: %zu bytes echoed", round, (size_t)f.echoed);
 		bufferevent_free(bev);
 		f.stop = 1;
 		pthread_join(f.th, NULL);
 		stop_loop(&lt);
+		/* Let the loop apply the deletion of the closed descriptor
+		 * before a new socketpair may reuse its number: with the
+		 * changelist (chapter 3) the two would merge.  A loop with
+		 * nothing to wait for returns before the backend runs, so it
+		 * is given a timer. */
+		event_add(tick, &now);
+		event_base_loop(base, EVLOOP_NONBLOCK);
 		close(fds[1]);
 	}
+	event_free(tick);
 	event_base_free(base);
 }
 

@@ -126,6 +126,26 @@ EVENT2_EXPORT_SYMBOL ev_ssize_t bufferevent_get_max_single_read(
 EVENT2_EXPORT_SYMBOL ev_ssize_t bufferevent_get_max_single_write(
     struct bufferevent *bev);
 /* ⟨Declarations of event2/bufferevent.h⟩ */
+enum bufferevent_filter_result {
+	BEV_OK = 0,		/* it wrote some bytes */
+	BEV_NEED_MORE = 1,	/* it cannot write more without more input */
+	BEV_ERROR = 2		/* it failed for good */
+};
+
+typedef enum bufferevent_filter_result (*bufferevent_filter_cb)(
+    struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
+    enum bufferevent_flush_mode mode, void *ctx);
+
+EVENT2_EXPORT_SYMBOL struct bufferevent *bufferevent_filter_new(
+    struct bufferevent *underlying, bufferevent_filter_cb input_filter,
+    bufferevent_filter_cb output_filter, int options,
+    void (*free_context)(void *), void *ctx);
+/* ⟨Declarations of event2/bufferevent.h⟩ */
+EVENT2_EXPORT_SYMBOL int bufferevent_pair_new(struct event_base *base,
+    int options, struct bufferevent *pair[2]);
+EVENT2_EXPORT_SYMBOL struct bufferevent *bufferevent_pair_get_partner(
+    struct bufferevent *bev);
+/* ⟨Declarations of event2/bufferevent.h⟩ */
 struct ev_token_bucket_cfg;
 struct bufferevent_rate_limit_group;
 
