@@ -30,6 +30,7 @@ struct tls_bufferevent {
 	unsigned failed : 1;		/* a fatal TLS error: no more SSL I/O */
 	unsigned allow_dirty_shutdown : 1;
 	int write_retry;		/* an SSL_write() length to repeat */
+	int write_errno;		/* a transport write error held back */
 	int n_errors;
 	unsigned long errors[TLS_ERRORS_KEPT];
 };

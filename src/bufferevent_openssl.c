@@ -337,30 +337,55 @@ tls_transport_written(struct bufferevent *under, void *arg)
 	bev_leave(&tb->st);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
+static void tls_transport_failed(struct tls_bufferevent *tb, short dir);
+
 static void
 tls_transport_event(struct bufferevent *under, short what, void *arg)
 {
 	struct tls_bufferevent *tb = arg;
 	struct bufferevent_state *st = &tb->st;
-	short dir = what & (BEV_EVENT_READING | BEV_EVENT_WRITING);
 
-	(void)under;
 	if (!bev_enter(st))
 		return;
 	if (what & BEV_EVENT_EOF) {
 		tb->transport_eof = 1;
 		tls_transport_read(under, tb);
 	} else if (what & BEV_EVENT_ERROR) {
-		tb->transport_failed = 1;
-		tb->failed = 1;
-		st->bev.enabled = 0;
-		st->bev.be_ops->stop(&st->bev, EV_READ | EV_WRITE);
-		bev_report_event(st, BEV_EVENT_ERROR |
-		    (dir ? dir : BEV_EVENT_READING), 0);
+		tls_transport_failed(tb,
+		    what & (BEV_EVENT_READING | BEV_EVENT_WRITING));
 	} else if (!(what & BEV_EVENT_CONNECTED)) {
 		bev_report_event(st, what, 0);
 	}
 	bev_leave(st);
+}
+/* ⟨When the transport fails⟩ */
+static void
+tls_fail_on_transport(struct tls_bufferevent *tb, short dir, int err)
+{
+	struct bufferevent_state *st = &tb->st;
+
+	tb->transport_failed = 1;
+	tb->failed = 1;
+	st->bev.enabled = 0;
+	st->bev.be_ops->stop(&st->bev, EV_READ | EV_WRITE);
+	EVUTIL_SET_SOCKET_ERROR(err);
+	bev_report_event(st, BEV_EVENT_ERROR | (dir ? dir : BEV_EVENT_READING),
+	    0);
+}
+
+static void
+tls_transport_failed(struct tls_bufferevent *tb, short dir)
+{
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (tb->failed)
+		return;
+	if (dir == BEV_EVENT_WRITING && !tb->transport_eof &&
+	    bev_may(&tb->st, EV_READ)) {
+		tb->write_errno = err ? err : EPIPE;
+		return;
+	}
+	tls_fail_on_transport(tb, dir, err);
 }
 /* ⟨Start and stop a TLS bufferevent⟩ */
 static int
@@ -403,7 +428,10 @@ tls_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	(void)buf;
 	if (info->n_added == 0 || !bev_enter(&tb->st))
 		return;
-	tls_write_some(tb);
+	if (tb->write_errno && !tb->failed)
+		tls_fail_on_transport(tb, BEV_EVENT_WRITING, tb->write_errno);
+	else
+		tls_write_some(tb);
 	bev_leave(&tb->st);
 }
 /* ⟨Flush a TLS bufferevent⟩ */
