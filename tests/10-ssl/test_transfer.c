@@ -327,6 +327,47 @@ empty_read_budget_reads_nothing_then_resumes(void **state)
 	ev_token_bucket_cfg_free(cfg);
 }
 
+/* libevent #1440 again, through a group: a group's bucket runs dry while
+ * its members still hold decrypted records; each member's budget is then
+ * 0 without its own bucket being empty.  Every byte still arrives. */
+static void
+empty_group_budget_never_reserves_nothing(void **state)
+{
+	struct link l[4];
+	struct ev_token_bucket_cfg *cfg;
+	struct bufferevent_rate_limit_group *g;
+	struct timeval tick = { 0, 10 * 1000 };
+	int i, done;
+
+	(void)state;
+	cfg = ev_token_bucket_cfg_new(300, 300, EV_RATE_LIMIT_MAX,
+	    EV_RATE_LIMIT_MAX, &tick);
+	g = bufferevent_rate_limit_group_new(base, cfg);
+	bufferevent_rate_limit_group_set_min_share(g, 0);
+	for (i = 0; i < 4; i++) {
+		link_open(&l[i], base, MODE_SOCKET, MODE_SOCKET,
+		    client_ctx(VERIFY_NONE, 0), server_ctx(0),
+		    BEV_OPT_CLOSE_ON_FREE);
+		assert_true(run_until(base, &l[i].server.connected, 1, 10));
+		bufferevent_add_to_rate_limit_group(l[i].server.bev, g);
+		side_send(&l[i].client, 3000);
+	}
+	for (done = 0; done < 4;) {
+		run_until_got(base, &l[done].server, 3000, 20);
+		if (!pattern_matches(l[done].server.got, 3000))
+			print_message("member %d has %zu of 3000 bytes\n", done,
+			    evbuffer_get_length(l[done].server.got));
+		assert_true(pattern_matches(l[done].server.got, 3000));
+		done++;
+	}
+	for (i = 0; i < 4; i++) {
+		bufferevent_remove_from_rate_limit_group(l[i].server.bev);
+		link_close(&l[i]);
+	}
+	bufferevent_rate_limit_group_free(g);
+	ev_token_bucket_cfg_free(cfg);
+}
+
 /* A slow rate limit: never more than burst + rate per tick, all bytes
  * arrive in order. */
 static void
@@ -466,6 +507,7 @@ main(void)
 		cmocka_unit_test(low_watermark_waits_for_enough_plaintext),
 		cmocka_unit_test(rate_limits_count_plaintext_bytes),
 		cmocka_unit_test(empty_read_budget_reads_nothing_then_resumes),
+		cmocka_unit_test(empty_group_budget_never_reserves_nothing),
 		cmocka_unit_test(slow_rate_limit_paces_plaintext),
 		cmocka_unit_test(write_callback_waits_for_the_transport),
 		cmocka_unit_test(read_timeout_on_an_idle_connection),
