@@ -48,6 +48,10 @@ struct bufferevent_ops {
 	int (*set_priority)(struct bufferevent *bev, int pri);
 	int (*set_base)(struct bufferevent *bev, struct event_base *base);
 	struct bufferevent *(*get_underlying)(struct bufferevent *bev);
+	/* The socket bufferevent that makes this one's connection, for the
+	 * connect calls on a kind carried by a socket (TLS in socket mode).
+	 * NULL (or a NULL answer): the connect calls refuse this kind. */
+	struct bufferevent *(*carrier)(struct bufferevent *bev);
 	/* 1 if this kind reads and writes within its rate limits. */
 	int obeys_rate_limits;
 };

@@ -294,6 +294,7 @@ static const struct bufferevent_ops filter_ops = {
 	.set_priority = NULL,
 	.set_base = NULL,
 	.get_underlying = filter_get_underlying,
+	.carrier = NULL,
 	.obeys_rate_limits = 0,
 };
 /* ⟨Make a filter⟩ */

@@ -204,5 +204,6 @@ static const struct bufferevent_ops pair_ops = {
 	.set_priority = NULL,
 	.set_base = NULL,
 	.get_underlying = NULL,
+	.carrier = NULL,
 	.obeys_rate_limits = 0,
 };

@@ -144,11 +144,13 @@ ev_token_bucket_cfg_new(size_t read_rate, size_t read_burst,
 	if (read_rate < 1 || write_rate < 1 || read_rate > read_burst ||
 	    write_rate > write_burst || read_burst > EV_RATE_LIMIT_MAX ||
 	    write_burst > EV_RATE_LIMIT_MAX || tick_len->tv_sec < 0 ||
-	    tick_len->tv_usec < 0 || ms < 1 || ms > 0xffffffffu) {
+	    tick_len->tv_usec < 0 || ms > 0xffffffffu) {
 		event_warnx("%s: refused: rates must be 1 to burst, bursts at"
-		    " most EV_RATE_LIMIT_MAX, a tick at least 1 ms", __func__);
+		    " most EV_RATE_LIMIT_MAX, a tick at most 2^32 ms", __func__);
 		return NULL;
 	}
+	if (ms == 0)
+		ms = 1;		/* the shortest tick there is */
 	if ((cfg = mm_calloc(1, sizeof(*cfg))) == NULL)
 		return NULL;
 	cfg->read_rate = read_rate;
@@ -421,7 +423,7 @@ share_of(const struct bufferevent_rate_limit_group *g, ev_ssize_t tokens)
 
 	if (share < (ev_ssize_t)g->min_share)
 		share = (ev_ssize_t)g->min_share;
-	return share;
+	return share > 0 ? share : 1;
 }
 
 static void

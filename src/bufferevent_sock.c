@@ -368,6 +368,15 @@ socket_begin_connect(struct socket_bufferevent *sb,
 	socket_await_connect(sb);
 	return 0;
 }
+/* ⟨Find the socket that carries a bufferevent⟩ */
+/* bev itself when it is a socket, or the socket that carries it; else NULL. */
+static struct bufferevent *
+socket_carrying(struct bufferevent *bev)
+{
+	if (bev != NULL && bev->be_ops != &socket_ops && bev->be_ops->carrier)
+		bev = bev->be_ops->carrier(bev);
+	return bev != NULL && bev->be_ops == &socket_ops ? bev : NULL;
+}
 /* ⟨Connect a socket bufferevent⟩ */
 static int
 socket_connect_in_progress(struct socket_bufferevent *sb)
@@ -386,8 +395,8 @@ bufferevent_socket_connect(struct bufferevent *bev,
 	struct socket_bufferevent *sb;
 	int r;
 
-	if (bev == NULL || bev->be_ops != &socket_ops ||
-	    (sa != NULL && socklen <= 0)) {
+	bev = socket_carrying(bev);
+	if (bev == NULL || (sa != NULL && socklen <= 0)) {
 		event_warnx("%s: not a socket bufferevent, or a bad address",
 		    __func__);
 		return -1;
@@ -478,7 +487,8 @@ bufferevent_socket_connect_hostname(struct bufferevent *bev,
 	struct evutil_addrinfo hints;
 	char service[8];
 
-	if (bev == NULL || bev->be_ops != &socket_ops || hostname == NULL ||
+	bev = socket_carrying(bev);
+	if (bev == NULL || hostname == NULL ||
 	    port < 1 || port > 65535 || (family != AF_INET &&
 	    family != AF_INET6 && family != AF_UNSPEC)) {
 		event_warnx("%s: bad arguments", __func__);
@@ -508,7 +518,8 @@ bufferevent_socket_get_dns_error(struct bufferevent *bev)
 {
 	int r;
 
-	if (bev == NULL || bev->be_ops != &socket_ops)
+	bev = socket_carrying(bev);
+	if (bev == NULL)
 		return 0;
 	bev_lock(bev_state(bev));
 	r = socket_of(bev)->dns_error;
@@ -612,6 +623,7 @@ static const struct bufferevent_ops socket_ops = {
 	.set_priority = socket_set_priority,
 	.set_base = socket_set_base,
 	.get_underlying = NULL,
+	.carrier = NULL,
 	.obeys_rate_limits = 1,
 };
 /* ⟨The obsolete constructor⟩ */

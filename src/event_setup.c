@@ -45,7 +45,7 @@ event_enable_debug_mode(void)
 		}
 	debug_mode_on = 1;
 }
-
+/* ⟨Ask whether debug mode is on⟩ */
 int
 event_debug_mode_enabled(void)
 {

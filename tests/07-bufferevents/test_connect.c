@@ -20,6 +20,7 @@
 #include "bev_test.h"
 #include <event2/event_struct.h>
 #include "resolver-internal.h"
+#include "bufferevent-internal.h"
 
 static void
 test_connect_to_a_listener_reports_connected_then_sends(void **state)
@@ -637,6 +638,56 @@ test_a_write_timeout_while_connecting_ends_the_attempt(void **state)
 	event_base_free(base);
 }
 
+/* A kind carried by a socket (as chapter 10's TLS in socket mode is): the
+ * connect calls work on the socket its carrier operation names; a kind
+ * with no carrier, or one that answers NULL, is refused with -1. */
+static struct bufferevent *the_carrier;
+
+static struct bufferevent *
+carried_by(struct bufferevent *bev)
+{
+	(void)bev;
+	return the_carrier;
+}
+
+static void
+test_a_kind_carried_by_a_socket_connects_through_it(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct sockaddr_in sin;
+	evutil_socket_t l = listen_loopback(&sin);
+	const struct bufferevent_ops carried = { .kind = "carried",
+		.carrier = carried_by };
+	struct bufferevent outer, *f;
+	struct recorder r;
+
+	(void)state;
+	memset(&outer, 0, sizeof(outer));
+	outer.be_ops = &carried;
+	the_carrier = NULL;
+	assert_int_equal(bufferevent_socket_connect(&outer,
+	    (struct sockaddr *)&sin, sizeof(sin)), -1);
+	the_carrier = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	f = bufferevent_filter_new(the_carrier, NULL, NULL, 0, NULL, NULL);
+	assert_int_equal(bufferevent_socket_connect(f,
+	    (struct sockaddr *)&sin, sizeof(sin)), -1);
+	assert_int_equal(bufferevent_socket_connect_hostname(f, NULL,
+	    AF_INET, "127.0.0.1", ntohs(sin.sin_port)), -1);
+	bufferevent_free(f);
+	rec_init(&r, base);
+	rec_setcb(the_carrier, &r);
+	assert_int_equal(bufferevent_socket_connect_hostname(&outer, NULL,
+	    AF_INET, "127.0.0.1", ntohs(sin.sin_port)), 0);
+	run_bounded(base, 10);
+	assert_string_equal(r.order, "C");
+	assert_true(bufferevent_getfd(the_carrier) >= 0);
+	assert_int_equal(bufferevent_socket_get_dns_error(&outer), 0);
+	bufferevent_free(the_carrier);
+	the_carrier = NULL;
+	close(l);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -658,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_enable_before_connect_on_a_fresh_socket_is_quiet),
 		cmocka_unit_test(test_a_connect_the_program_started_is_reported_too),
 		cmocka_unit_test(test_a_write_timeout_while_connecting_ends_the_attempt),
+		cmocka_unit_test(test_a_kind_carried_by_a_socket_connects_through_it),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
