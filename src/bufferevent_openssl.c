@@ -533,6 +533,14 @@ tls_get_underlying(struct bufferevent *bev)
 
 	return tb->owns_under ? NULL : tb->under;
 }
+/* ⟨What a TLS bufferevent forwards⟩ */
+static struct bufferevent *
+tls_carrier(struct bufferevent *bev)
+{
+	struct tls_bufferevent *tb = tls_of(bev);
+
+	return tb->owns_under ? tb->under : NULL;
+}
 /* ⟨The operations of a TLS bufferevent⟩ */
 static const struct bufferevent_ops tls_ops = {
 	.kind = "openssl",
@@ -547,6 +555,7 @@ static const struct bufferevent_ops tls_ops = {
 	.set_priority = NULL,
 	.set_base = NULL,
 	.get_underlying = tls_get_underlying,
+	.carrier = tls_carrier,
 	.obeys_rate_limits = 1,
 };
 /* ⟨Begin the handshake from the loop⟩ */
