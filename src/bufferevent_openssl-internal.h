@@ -12,6 +12,7 @@
 /* ⟨The state of a TLS bufferevent⟩ */
 #define TLS_ERRORS_KEPT 8	/* OpenSSL error codes kept for the program */
 #define TLS_RECORD_MAX 16384	/* the most plaintext one record carries */
+#define TLS_TRANSPORT_IO (4 * TLS_RECORD_MAX + 4096)	/* see socket mode */
 
 struct tls_bufferevent {
 	struct bufferevent_state st;	/* first */

@@ -572,6 +572,18 @@ tls_kickoff(evutil_socket_t fd, short what, void *arg)
 	bev_leave(&tb->st);
 }
 /* ⟨Put a TLS bufferevent together⟩ */
+/* ⟨Start the transport or leave it as it was⟩ */
+static int
+tls_start_transport(struct bufferevent *under)
+{
+	short was = bufferevent_get_enabled(under);
+
+	if (bufferevent_enable(under, EV_READ | EV_WRITE) == 0)
+		return 0;
+	bufferevent_disable(under, (EV_READ | EV_WRITE) & ~was);
+	return -1;
+}
+
 static struct bufferevent *
 tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
     int options, int owns_under)
@@ -588,7 +600,9 @@ tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
 	}
 	bev = &tb->st.bev;
 	if (evbuffer_add_cb(bev->output, tls_output_grew, tb) == NULL ||
-	    (tb->bio = tls_transport_bio_new(tb)) == NULL) {
+	    (tb->bio = tls_transport_bio_new(tb)) == NULL ||
+	    tls_start_transport(under) < 0) {
+		BIO_free(tb->bio);
 		bev_discard_new(&tb->st);
 		return NULL;
 	}
@@ -612,7 +626,6 @@ tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
 	bufferevent_incref(under);
 	bufferevent_setcb(under, tls_transport_read, tls_transport_written,
 	    tls_transport_event, tb);
-	bufferevent_enable(under, EV_READ | EV_WRITE);
 	tls_sync_transport(tb);
 	return bev;
 }
@@ -670,6 +683,8 @@ bufferevent_openssl_socket_new(struct event_base *base, evutil_socket_t fd,
 		bufferevent_free(under);
 		return NULL;
 	}
+	bufferevent_set_max_single_read(under, TLS_TRANSPORT_IO);
+	bufferevent_set_max_single_write(under, TLS_TRANSPORT_IO);
 	bev_state(under)->options |= options & BEV_OPT_CLOSE_ON_FREE;
 	return bev;
 }
