@@ -90,10 +90,11 @@ tls_outcome_of(int ssl_error, unsigned long first_error, int transport_failed)
 static short
 tls_end_event(const struct tls_bufferevent *tb, enum tls_outcome outcome)
 {
+	if (tb->handshaking)
+		return BEV_EVENT_ERROR;
 	if (outcome == TLS_CLOSED)
 		return BEV_EVENT_EOF;
-	if (outcome == TLS_TRUNCATED && tb->allow_dirty_shutdown &&
-	    !tb->handshaking)
+	if (outcome == TLS_TRUNCATED && tb->allow_dirty_shutdown)
 		return BEV_EVENT_EOF;
 	return BEV_EVENT_ERROR;
 }
@@ -119,7 +120,7 @@ tls_call_failed(struct tls_bufferevent *tb, int ret, short dir)
 	}
 	tls_keep_errors(tb);
 	what = tls_end_event(tb, o);
-	if (o == TLS_CLOSED) {
+	if (o == TLS_CLOSED && !tb->handshaking) {
 		bev_stop_and_report(st, EV_READ, what);
 		return;
 	}
