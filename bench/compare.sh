@@ -45,7 +45,9 @@ if tr ' \\' '\n\n' <"$ours.d" | grep -E '^/.*/(event2/[A-Za-z_-]+|event|evutil)\
 	echo "bench: $ours read the system's libevent headers (above)" >&2
 	exit 1
 fi
-if ldd "$ours" | grep libevent || ! ldd "$theirs" | grep -q libevent; then
+# (grep without -q: with pipefail, a grep that quits early kills ldd with
+# SIGPIPE and the pipeline reads as a failure.)
+if ldd "$ours" | grep libevent || ! ldd "$theirs" | grep libevent >/dev/null; then
 	echo "bench: $ours must link litevent statically, $theirs the system's libevent" >&2
 	exit 1
 fi

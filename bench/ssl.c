@@ -25,11 +25,11 @@
 #include <sys/socket.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <event2/event.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include "../tests/harness/self_signed.h"
 
 #define MESSAGE (16 * 1024)
 
@@ -50,26 +50,12 @@ now_ns(void)
 static void
 make_contexts(void)
 {
-	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *cert = X509_new();
-	X509_NAME *name = X509_get_subject_name(cert);
-
-	ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-	X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-	X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-	X509_set_pubkey(cert, key);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"localhost", -1, -1, 0);
-	X509_set_issuer_name(cert, name);
-	X509_sign(cert, key, EVP_sha256());
-	server_ctx = SSL_CTX_new(TLS_server_method());
-	client_ctx = SSL_CTX_new(TLS_client_method());
-	SSL_CTX_use_certificate(server_ctx, cert);
-	SSL_CTX_use_PrivateKey(server_ctx, key);
+	if (self_signed_contexts(&server_ctx, &client_ctx) < 0) {
+		fprintf(stderr, "ssl bench: cannot make a certificate\n");
+		exit(1);
+	}
 	/* Every handshake a full one: no session tickets to resume from. */
 	SSL_CTX_set_num_tickets(server_ctx, 0);
-	X509_free(cert);
-	EVP_PKEY_free(key);
 }
 
 struct conn {

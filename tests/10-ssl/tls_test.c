@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <event2/bufferevent_ssl.h>
 #include "tls_test.h"
+#include "../harness/self_signed.h"
 
 EVP_PKEY *test_key;
 X509 *test_cert;
@@ -24,24 +25,8 @@ X509 *test_cert;
 void
 tls_test_init(void)
 {
-	X509_NAME *name;
-
-	if (test_key != NULL)
-		return;
-	test_key = EVP_EC_gen("P-256");
-	test_cert = X509_new();
-	assert_non_null(test_key);
-	assert_non_null(test_cert);
-	X509_set_version(test_cert, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(test_cert), 1);
-	X509_gmtime_adj(X509_getm_notBefore(test_cert), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(test_cert), 24 * 3600);
-	X509_set_pubkey(test_cert, test_key);
-	name = X509_get_subject_name(test_cert);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"localhost", -1, -1, 0);
-	X509_set_issuer_name(test_cert, name);
-	assert_true(X509_sign(test_cert, test_key, EVP_sha256()) > 0);
+	if (test_key == NULL)
+		assert_int_equal(self_signed_identity(&test_key, &test_cert), 0);
 }
 
 void

@@ -13,7 +13,6 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include <cmocka.h>
 
 #include "alloc_inject.h"
+#include "../harness/self_signed.h"
 
 static SSL_CTX *sctx, *cctx;
 
@@ -156,35 +156,13 @@ static const struct alloc_workload workloads[] = {
 	{ "filter_mode_talks", filter_mode_talks },
 };
 
-static void
-make_contexts(void)
-{
-	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *cert = X509_new();
-	X509_NAME *name = X509_get_subject_name(cert);
-
-	ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-	X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-	X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-	X509_set_pubkey(cert, key);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"localhost", -1, -1, 0);
-	X509_set_issuer_name(cert, name);
-	X509_sign(cert, key, EVP_sha256());
-	sctx = SSL_CTX_new(TLS_server_method());
-	cctx = SSL_CTX_new(TLS_client_method());
-	SSL_CTX_use_certificate(sctx, cert);
-	SSL_CTX_use_PrivateKey(sctx, key);
-	X509_free(cert);
-	EVP_PKEY_free(key);
-}
-
 int
 main(void)
 {
 	int r;
 
-	make_contexts();
+	if (self_signed_contexts(&sctx, &cctx) < 0)
+		return 1;
 	r = ALLOC_RUN_WORKLOADS(workloads);
 	SSL_CTX_free(sctx);
 	SSL_CTX_free(cctx);

@@ -19,8 +19,8 @@
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include "fuzz.h"
+#include "../harness/self_signed.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -170,28 +170,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	EVP_PKEY *key = EVP_EC_gen("P-256");
-	X509 *cert = X509_new();
-	X509_NAME *name = X509_get_subject_name(cert);
-
 	(void)argc;
 	(void)argv;
 	event_set_log_callback(fuzz_quiet_log);
-	ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-	X509_gmtime_adj(X509_getm_notBefore(cert), -60);
-	X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-	X509_set_pubkey(cert, key);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"localhost", -1, -1, 0);
-	X509_set_issuer_name(cert, name);
-	X509_sign(cert, key, EVP_sha256());
-	server_ctx = SSL_CTX_new(TLS_server_method());
-	client_ctx = SSL_CTX_new(TLS_client_method());
-	SSL_CTX_use_certificate(server_ctx, cert);
-	SSL_CTX_use_PrivateKey(server_ctx, key);
+	CHECK(self_signed_contexts(&server_ctx, &client_ctx) == 0);
 	/* No session tickets: after the handshake the socket is quiet. */
 	SSL_CTX_set_num_tickets(server_ctx, 0);
-	X509_free(cert);
-	EVP_PKEY_free(key);
 	return 0;
 }
