@@ -240,7 +240,7 @@ tls_read_some(struct tls_bufferevent *tb)
 	tls_renegotiation_check(tb);
 	bev_input_grew(st);
 }
-/* ⟨Write plaintext into OpenSSL⟩ */
+/* ⟨Decide how much plaintext to write⟩ */
 static int
 tls_write_length(struct tls_bufferevent *tb)
 {
@@ -256,7 +256,7 @@ tls_write_length(struct tls_bufferevent *tb)
 		len = (size_t)budget;
 	return len > TLS_RECORD_MAX ? TLS_RECORD_MAX : (int)len;
 }
-
+/* ⟨Write plaintext into OpenSSL⟩ */
 static void
 tls_write_some(struct tls_bufferevent *tb)
 {
@@ -419,7 +419,7 @@ tls_stop(struct bufferevent *bev, short what)
 		bev_arm_timer(&tb->st, EV_WRITE);
 	return 0;
 }
-
+/* ⟨Write when the program adds plaintext⟩ */
 static void
 tls_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
     void *arg)
@@ -465,7 +465,7 @@ tls_send_close_notify(struct tls_bufferevent *tb)
 	SSL_shutdown(tb->ssl);
 	ERR_clear_error();
 }
-/* ⟨Let go of a TLS bufferevent⟩ */
+/* ⟨Hand the last ciphertext to the kernel⟩ */
 static void
 tls_hand_over_ciphertext(struct bufferevent *under)
 {
@@ -483,7 +483,7 @@ tls_hand_over_ciphertext(struct bufferevent *under)
 		    MSG_NOSIGNAL | MSG_DONTWAIT) < (ssize_t)v[i].iov_len)
 			break;
 }
-
+/* ⟨Let go of a TLS bufferevent⟩ */
 static void
 tls_detach(struct bufferevent *bev)
 {

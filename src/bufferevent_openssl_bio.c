@@ -83,7 +83,7 @@ transport_ctrl(BIO *bio, int cmd, long num, void *ptr)
 		return 0;
 	}
 }
-/* ⟨Make the transport BIO⟩ */
+/* ⟨Make the transport BIO type once⟩ */
 static BIO_METHOD *transport_method;
 static CRYPTO_ONCE transport_method_once = CRYPTO_ONCE_STATIC_INIT;
 
@@ -108,7 +108,7 @@ transport_make_method(void)
 	BIO_meth_set_create(m, transport_create);
 	transport_method = m;
 }
-
+/* ⟨Make the transport BIO⟩ */
 BIO *
 tls_transport_bio_new(struct tls_bufferevent *tb)
 {
