@@ -14,14 +14,15 @@
  * event library at all: what any TLS library over OpenSSL must spend, the
  * part of the echo's time that is OpenSSL's.
  *
- * Prints "NAME<TAB>nanoseconds per operation" lines (bench/compare.sh).
+ * Prints "NAME<TAB>nanoseconds per operation" lines (bench/compare.sh),
+ * in the CPU time of the one thread that runs both ends (bench/bench.h),
+ * and marks each timed region for callgrind (bench/counts.sh).
  * Built unchanged against litevent and against libevent 2.1.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/socket.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -30,6 +31,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include "../tests/harness/self_signed.h"
+#include "bench.h"
 
 #define MESSAGE (16 * 1024)
 
@@ -37,15 +39,6 @@ static SSL_CTX *server_ctx, *client_ctx;
 static struct event_base *base;
 static unsigned char message[MESSAGE];
 static int connected, finished, wanted;
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void
 make_contexts(void)
@@ -136,6 +129,7 @@ static void
 bench_echo(int n, int messages)
 {
 	struct conn *conns = calloc((size_t)n, sizeof(*conns));
+	char name[64];
 	double t0;
 	int i;
 
@@ -143,12 +137,16 @@ bench_echo(int n, int messages)
 	for (i = 0; i < n; i++)
 		open_conn(&conns[i]);
 	run_until(&connected, 2 * n);
+	snprintf(name, sizeof(name), "tls echo 16KiB, %d connection%s", n,
+	    n > 1 ? "s" : "");
+	count_begin();
 	t0 = now_ns();
 	for (i = 0; i < n; i++)
 		bufferevent_write(conns[i].client, message, MESSAGE);
 	run_until(&finished, n);
-	printf("tls echo 16KiB, %d connection%s\t%.1f\n", n, n > 1 ? "s" : "",
-	    (now_ns() - t0) / ((double)n * messages));
+	t0 = now_ns() - t0;
+	count_end(name, (long)n * messages);
+	printf("%s\t%.1f\n", name, t0 / ((double)n * messages));
 	for (i = 0; i < n; i++) {
 		bufferevent_free(conns[i].client);
 		bufferevent_free(conns[i].server);
@@ -160,10 +158,13 @@ bench_echo(int n, int messages)
 static void
 bench_handshakes(int count)
 {
+	const char *name = "tls handshake (ECDHE, P-256 certificate)";
 	struct conn c;
-	double t0 = now_ns();
+	double t0;
 	int i;
 
+	count_begin();
+	t0 = now_ns();
 	for (i = 0; i < count; i++) {
 		connected = 0;
 		open_conn(&c);
@@ -172,8 +173,9 @@ bench_handshakes(int count)
 		bufferevent_free(c.server);
 		event_base_loop(base, EVLOOP_NONBLOCK);
 	}
-	printf("tls handshake (ECDHE, P-256 certificate)\t%.1f\n",
-	    (now_ns() - t0) / count);
+	t0 = now_ns() - t0;
+	count_end(name, count);
+	printf("%s\t%.1f\n", name, t0 / count);
 }
 
 /* Two SSL objects joined by a BIO pair: what one writes, the other reads,
@@ -196,6 +198,7 @@ bench_floor(int messages)
 		rc = SSL_do_handshake(c);
 		rs = SSL_do_handshake(s);
 	}
+	count_begin();
 	t0 = now_ns();
 	for (i = 0; i < messages; i++) {
 		SSL_write(c, message, MESSAGE);
@@ -203,8 +206,10 @@ bench_floor(int messages)
 		SSL_write(s, buf, MESSAGE);
 		SSL_read(c, buf, MESSAGE);
 	}
+	t0 = now_ns() - t0;
+	count_end("tls echo 16KiB: OpenSSL alone (the floor)", messages);
 	printf("tls echo 16KiB: OpenSSL alone (the floor)\t%.1f\n",
-	    (now_ns() - t0) / messages);
+	    t0 / messages);
 	SSL_free(c);
 	SSL_free(s);
 }
