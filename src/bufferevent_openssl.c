@@ -234,10 +234,10 @@ tls_read_some(struct tls_bufferevent *tb)
 		bev_spend(st, EV_READ, (size_t)r);
 		got += (size_t)r;
 	}
+	tls_renegotiation_check(tb);
 	if (got == 0)
 		return;
 	bev_arm_timer(st, EV_READ);
-	tls_renegotiation_check(tb);
 	bev_input_grew(st);
 }
 /* ⟨Decide how much plaintext to write⟩ */
@@ -282,11 +282,11 @@ tls_write_some(struct tls_bufferevent *tb)
 		wrote = 1;
 		bev_spend(st, EV_WRITE, (size_t)r);
 	}
+	tls_renegotiation_check(tb);
 	if (!wrote)
 		return;
 	tb->wrote_unreported = 1;
 	bev_arm_timer(st, EV_WRITE);
-	tls_renegotiation_check(tb);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
