@@ -240,16 +240,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(connect_a_socket_mode_bufferevent_made_on_no_socket),
-		cmocka_unit_test(connect_hostname_with_the_blocking_resolver),
-		cmocka_unit_test(refused_connection_is_an_error_with_its_errno),
-		cmocka_unit_test(free_while_connecting),
-		cmocka_unit_test(filters_are_not_connected),
+		cmocka_unit_test_setup_teardown(connect_a_socket_mode_bufferevent_made_on_no_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(connect_hostname_with_the_blocking_resolver, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_connection_is_an_error_with_its_errno, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_while_connecting, setup, teardown),
+		cmocka_unit_test_setup_teardown(filters_are_not_connected, setup, teardown),
 	};
 	int r;
 
 	signal(SIGPIPE, SIG_IGN);
-	r = cmocka_run_group_tests(tests, setup, teardown);
+	r = cmocka_run_group_tests(tests, NULL, NULL);
 	tls_test_cleanup();
 	return r;
 }

@@ -225,30 +225,30 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(free_in_connected_callback_socket),
-		cmocka_unit_test(free_in_read_callback_socket),
-		cmocka_unit_test(free_in_write_callback_socket),
-		cmocka_unit_test(free_in_eof_callback_socket),
-		cmocka_unit_test(free_in_error_callback_socket),
-		cmocka_unit_test(free_in_connected_callback_filter),
-		cmocka_unit_test(free_in_read_callback_filter),
-		cmocka_unit_test(free_in_write_callback_filter),
-		cmocka_unit_test(free_in_eof_callback_filter),
-		cmocka_unit_test(free_in_error_callback_filter),
-		cmocka_unit_test(free_in_connected_callback_deferred),
-		cmocka_unit_test(free_in_read_callback_deferred),
-		cmocka_unit_test(free_in_write_callback_deferred),
-		cmocka_unit_test(free_in_eof_callback_deferred),
-		cmocka_unit_test(free_in_error_callback_deferred),
-		cmocka_unit_test(free_before_the_first_handshake_step),
-		cmocka_unit_test(failed_socket_new_leaves_fd_and_ssl_to_the_caller),
-		cmocka_unit_test(failed_filter_new_leaves_the_underlying_bufferevent),
-		cmocka_unit_test(deferred_callbacks_never_run_inside_a_call),
+		cmocka_unit_test_setup_teardown(free_in_connected_callback_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_read_callback_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_write_callback_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_eof_callback_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_error_callback_socket, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_connected_callback_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_read_callback_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_write_callback_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_eof_callback_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_error_callback_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_connected_callback_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_read_callback_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_write_callback_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_eof_callback_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_in_error_callback_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_before_the_first_handshake_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_socket_new_leaves_fd_and_ssl_to_the_caller, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_filter_new_leaves_the_underlying_bufferevent, setup, teardown),
+		cmocka_unit_test_setup_teardown(deferred_callbacks_never_run_inside_a_call, setup, teardown),
 	};
 	int r;
 
 	signal(SIGPIPE, SIG_IGN);
-	r = cmocka_run_group_tests(tests, setup, teardown);
+	r = cmocka_run_group_tests(tests, NULL, NULL);
 	tls_test_cleanup();
 	return r;
 }

@@ -359,9 +359,9 @@ give_up(evutil_socket_t fd, short what, void *arg)
 	*(int *)arg = 1;
 }
 
-static int
-run_while(struct event_base *base, int (*done)(const void *), const void *arg,
-    int seconds)
+int
+run_until_cond(struct event_base *base, int (*done)(const void *),
+    const void *arg, int seconds)
 {
 	int expired = 0;
 	struct event *t = evtimer_new(base, give_up, &expired);
@@ -393,7 +393,7 @@ run_until(struct event_base *base, const int *flag, int at_least, int seconds)
 {
 	struct flag_goal g = { flag, at_least };
 
-	return run_while(base, flag_reached, &g, seconds);
+	return run_until_cond(base, flag_reached, &g, seconds);
 }
 
 struct got_goal {
@@ -415,7 +415,7 @@ run_until_got(struct event_base *base, struct side *s, size_t n, int seconds)
 {
 	struct got_goal g = { s, n };
 
-	run_while(base, got_reached, &g, seconds);
+	run_until_cond(base, got_reached, &g, seconds);
 	return evbuffer_get_length(s->got) >= n;
 }
 
@@ -426,4 +426,17 @@ run_for(struct event_base *base, int ms)
 
 	event_base_loopexit(base, &tv);
 	event_base_dispatch(base);
+}
+
+static int
+has_bytes(const void *arg)
+{
+	return evbuffer_get_length((struct evbuffer *)arg) > 0;
+}
+
+int
+run_until_buffer_has_bytes(struct event_base *base, struct evbuffer *buf,
+    int seconds)
+{
+	return run_until_cond(base, has_bytes, buf, seconds);
 }

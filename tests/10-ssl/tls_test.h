@@ -84,7 +84,14 @@ int run_until(struct event_base *base, const int *flag, int at_least,
 /* Run until the side has read n bytes. */
 int run_until_got(struct event_base *base, struct side *s, size_t n,
     int seconds);
-/* Run the loop for ms milliseconds. */
+/* Run until done(arg), or seconds pass; returns done(arg). */
+int run_until_cond(struct event_base *base, int (*done)(const void *),
+    const void *arg, int seconds);
+/* Run until buf holds something. */
+int run_until_buffer_has_bytes(struct event_base *base, struct evbuffer *buf,
+    int seconds);
+/* Run the loop for ms milliseconds (for waits whose outcome is checked to
+ * be "nothing happened": never as a deadline for something to happen). */
 void run_for(struct event_base *base, int ms);
 
 /* Does got hold exactly the pattern's first n bytes? */
