@@ -27,7 +27,7 @@ libraries=(
 	"libevent_core|the event loop, buffers, bufferevents and listeners (litevent)||-pthread"
 	"libevent_extra|DNS on top of the event loop (litevent)|libevent_core|"
 	"libevent_pthreads|pthreads locking for the event library (litevent)|libevent|-pthread"
-	"libevent_openssl|OpenSSL bufferevents (litevent)|libevent openssl|-lssl -lcrypto"
+	"libevent_openssl|OpenSSL bufferevents (litevent)|libevent|-lssl -lcrypto"
 )
 # The files each library is made of: archive, soname, link-time symlink.
 library_files() {
