@@ -265,9 +265,7 @@ written_name_equals(const struct dns_writer *w, size_t at, const char *text,
 			return t == textlen;
 		if (t > 0 && (t >= textlen || text[t++] != '.'))
 			return 0;
-		if (textlen - t < b ||
-		    evutil_ascii_strncasecmp((const char *)w->buf + at + 1,
-			text + t, b) != 0)
+		if (textlen - t < b || memcmp(w->buf + at + 1, text + t, b) != 0)
 			return 0;
 		t += b;
 		at += 1 + b;

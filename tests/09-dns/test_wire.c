@@ -494,10 +494,18 @@ test_written_names_compress_against_earlier_ones(void **state)
 	assert_int_equal(dns_put_name(&w, "www.example.com"), 0);
 	assert_int_equal(w.len, 12 + 17);
 	second = w.len;
-	assert_int_equal(dns_put_name(&w, "WWW.EXAMPLE.COM"), 0);
+	assert_int_equal(dns_put_name(&w, "www.example.com"), 0);
 	assert_int_equal(w.len, second + 2);		/* one pointer */
 	assert_int_equal(buf[second], 0xc0);
 	assert_int_equal(buf[second + 1], 12);
+	third = w.len;
+	/* Another case is another spelling: written in full, read back as is. */
+	assert_int_equal(dns_put_name(&w, "WWW.EXAMPLE.COM"), 0);
+	assert_int_equal(w.len, third + 17);
+	dns_reader_init(&r, buf, w.len);
+	r.pos = third;
+	assert_int_equal(dns_get_name(&r, out), 0);
+	assert_string_equal(out, "WWW.EXAMPLE.COM");
 	third = w.len;
 	assert_int_equal(dns_put_name(&w, "cdn.example.com."), 0);
 	assert_int_equal(w.len, third + 4 + 2);		/* cdn, pointer */
