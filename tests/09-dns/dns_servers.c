@@ -1,5 +1,6 @@
-/* Chapter 09 test helper: the table-driven evdns test server (see
- * dns_test.h), a real server on 127.0.0.1 the client's tests talk to. */
+/* Chapter 09 test helpers that use the library's DNS code: the table-driven
+ * evdns test server (a real server on 127.0.0.1), resolvers pointed at local
+ * servers, and the recording callback (see dns_test.h). */
 #include "dns_test.h"
 
 #include <event2/util.h>
@@ -116,4 +117,42 @@ test_server_index_of(const struct test_server *s, const char *name)
 		if (strcasecmp(s->seen[i], name) == 0)
 			return i;
 	return -1;
+}
+/* ---- Resolvers ---- */
+
+struct evdns_base *
+resolver_for(struct event_base *base, int port_a, int port_b,
+    const char *timeout)
+{
+	struct evdns_base *dns = evdns_base_new(base, 0);
+	char addr[64];
+
+	assert_non_null(dns);
+	if (port_a > 0)
+		assert_int_equal(evdns_base_nameserver_ip_add(dns,
+		    loopback_addr(addr, sizeof(addr), port_a)), 0);
+	if (port_b > 0)
+		assert_int_equal(evdns_base_nameserver_ip_add(dns,
+		    loopback_addr(addr, sizeof(addr), port_b)), 0);
+	if (timeout)
+		assert_int_equal(evdns_base_set_option(dns, "timeout", timeout), 0);
+	return dns;
+}
+
+void
+record_lookup(int result, char type, int count, int ttl, void *addresses,
+    void *arg)
+{
+	struct lookup *l = arg;
+
+	l->calls++;
+	l->result = result;
+	l->type = type;
+	l->count = count;
+	l->ttl = ttl;
+	if (result == DNS_ERR_NONE && type == DNS_PTR)
+		snprintf(l->ptr, sizeof(l->ptr), "%s", *(char **)addresses);
+	else if (result == DNS_ERR_NONE && addresses)
+		memcpy(l->addrs, addresses, (size_t)(count > 64 ? 64 : count) *
+		    (type == DNS_IPv6_AAAA ? 16 : 4));
 }

@@ -271,6 +271,112 @@ raw_answer_a(struct msg *m, const struct raw_query *q, unsigned flags, int n)
 	}
 }
 
+void
+raw_reply_from_elsewhere(const struct raw_query *q, const struct msg *m)
+{
+	int port, fd = udp_socket_on_loopback(&port);
+
+	assert_int_equal(sendto(fd, m->b, m->len, 0,
+	    (const struct sockaddr *)&q->from, q->fromlen), (ssize_t)m->len);
+	close(fd);
+}
+
+/* ---- The TCP responder ---- */
+
+struct tcp_conn {
+	struct tcp_responder *t;
+	struct event *ev;
+	int fd;
+	unsigned char in[2 + 600];
+	size_t got;
+};
+
+static void
+tcp_conn_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct raw_query q;
+	struct msg reply;
+	unsigned char len[2];
+	ssize_t n = recv(fd, c->in + c->got, sizeof(c->in) - c->got, 0);
+	size_t want;
+
+	(void)what;
+	if (n > 0)
+		c->got += (size_t)n;
+	want = c->got >= 2 ? 2 + (size_t)(c->in[0] << 8 | c->in[1]) : 0;
+	if (n > 0 && (want == 0 || c->got < want))
+		return;
+	if (n > 0) {
+		memset(&q, 0, sizeof(q));
+		q.len = want - 2;
+		memcpy(q.b, c->in + 2, q.len);
+		reply.len = 0;
+		if (read_query(&q) == 0 && c->t->script) {
+			c->t->script(c->t, &q, &reply);
+			len[0] = (unsigned char)(reply.len >> 8);
+			len[1] = (unsigned char)reply.len;
+			if (reply.len > 0) {
+				assert_int_equal(send(fd, len, 2, 0), 2);
+				assert_int_equal(send(fd, reply.b, reply.len, 0),
+				    (ssize_t)reply.len);
+			}
+		}
+	}
+	event_free(c->ev);
+	close(fd);
+	free(c);
+}
+
+static void
+tcp_acceptable(evutil_socket_t fd, short what, void *arg)
+{
+	struct tcp_responder *t = arg;
+	struct tcp_conn *c;
+	int s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	(void)what;
+	if (s < 0)
+		return;
+	t->connections++;
+	c = calloc(1, sizeof(*c));
+	c->t = t;
+	c->fd = s;
+	c->ev = event_new(t->base, s, EV_READ | EV_PERSIST, tcp_conn_readable, c);
+	event_add(c->ev, NULL);
+}
+
+void
+tcp_responder_start(struct tcp_responder *t, struct event_base *base,
+    int port, tcp_script script)
+{
+	struct sockaddr_in sin;
+	int one = 1;
+
+	memset(t, 0, sizeof(*t));
+	t->base = base;
+	t->script = script;
+	t->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(t->fd >= 0);
+	setsockopt(t->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(t->fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(t->fd, 8), 0);
+	t->accept_ev = event_new(base, t->fd, EV_READ | EV_PERSIST,
+	    tcp_acceptable, t);
+	event_add(t->accept_ev, NULL);
+}
+
+void
+tcp_responder_stop(struct tcp_responder *t)
+{
+	event_free(t->accept_ev);
+	close(t->fd);
+}
+
 /* ---- Files ---- */
 
 static char temp_paths[8][64];

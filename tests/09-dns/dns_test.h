@@ -95,6 +95,26 @@ void raw_reply(struct raw_responder *r, const struct raw_query *q,
 void raw_answer_a(struct msg *m, const struct raw_query *q, unsigned flags,
     int n);
 
+/* Send m to the asker of q from a different socket (another port). */
+void raw_reply_from_elsewhere(const struct raw_query *q, const struct msg *m);
+
+/* ---- A scripted TCP responder on 127.0.0.1:port (the same port as a
+ * raw responder's UDP socket): it reads one length-prefixed query per
+ * connection and lets the script answer it. ---- */
+struct tcp_responder;
+typedef void (*tcp_script)(struct tcp_responder *t, const struct raw_query *q,
+    struct msg *reply);
+struct tcp_responder {
+	struct event_base *base;
+	struct event *accept_ev;
+	int fd;
+	tcp_script script;
+	int connections;
+};
+void tcp_responder_start(struct tcp_responder *t, struct event_base *base,
+    int port, tcp_script script);
+void tcp_responder_stop(struct tcp_responder *t);
+
 /* ---- Files ---- */
 /* A temporary file holding text; its path (static buffer per slot 0..7). */
 const char *temp_file(int slot, const char *text);
