@@ -57,6 +57,7 @@ struct test_server {
 	int last_type;
 	/* Optional: answer through this instead of the table. */
 	void (*answer)(struct test_server *, struct evdns_server_request *);
+	void *arg;		/* for the answer function */
 };
 void test_server_start(struct test_server *s, struct event_base *base);
 void test_server_stop(struct test_server *s);
