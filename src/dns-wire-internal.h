@@ -53,9 +53,32 @@ struct dns_rr {
 };
 
 void dns_reader_init(struct dns_reader *r, const void *msg, size_t len);
-int dns_get_u16(struct dns_reader *r, uint16_t *v);
-int dns_get_u32(struct dns_reader *r, uint32_t *v);
-int dns_get_name(struct dns_reader *r, char *out);	/* DNS_NAME_SIZE bytes */
+
+/* Integers are read in every record: inline, so a read is a few instructions. */
+static inline int
+dns_get_u16(struct dns_reader *r, uint16_t *v)
+{
+	if (r->len - r->pos < 2)
+		return -1;
+	*v = (uint16_t)(r->msg[r->pos] << 8 | r->msg[r->pos + 1]);
+	r->pos += 2;
+	return 0;
+}
+
+static inline int
+dns_get_u32(struct dns_reader *r, uint32_t *v)
+{
+	const unsigned char *p = r->msg + r->pos;
+
+	if (r->len - r->pos < 4)
+		return -1;
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	r->pos += 4;
+	return 0;
+}
+
+/* out: DNS_NAME_SIZE bytes, or NULL to check the name and step over it. */
+int dns_get_name(struct dns_reader *r, char *out);
 int dns_get_header(struct dns_reader *r, struct dns_header *h);
 int dns_get_question(struct dns_reader *r, struct dns_question *q);
 int dns_get_rr(struct dns_reader *r, struct dns_rr *rr);
@@ -65,22 +88,54 @@ int dns_get_rdata_name(const struct dns_reader *r, const struct dns_rr *rr,
 /* ⟨Writing DNS messages⟩ */
 #define DNS_COMPRESSION_SLOTS 32
 
+struct dns_written {			/* a suffix of a name in the message */
+	uint16_t at;			/* its offset */
+	uint16_t len;			/* its text's length */
+	const char *text;		/* the caller's string: see dns_put_name */
+};
+
 struct dns_writer {
 	unsigned char *buf;
 	size_t cap, len;
-	uint16_t written[DNS_COMPRESSION_SLOTS];	/* offsets of suffixes */
+	struct dns_written written[DNS_COMPRESSION_SLOTS];
 	int nwritten;
 };
 
 void dns_writer_init(struct dns_writer *w, void *buf, size_t cap);
 /* Forget everything written at or after mark. */
 void dns_writer_rollback(struct dns_writer *w, size_t mark);
-int dns_put_u16(struct dns_writer *w, uint16_t v);
-int dns_put_u32(struct dns_writer *w, uint32_t v);
 int dns_put_bytes(struct dns_writer *w, const void *p, size_t n);
-void dns_patch_u16(struct dns_writer *w, size_t at, uint16_t v);
+
+/* Inline for the same reason as the readers: several per record. */
+static inline int
+dns_put_u16(struct dns_writer *w, uint16_t v)
+{
+	if (w->cap - w->len < 2)
+		return -1;
+	w->buf[w->len++] = (unsigned char)(v >> 8);
+	w->buf[w->len++] = (unsigned char)v;
+	return 0;
+}
+
+static inline int
+dns_put_u32(struct dns_writer *w, uint32_t v)
+{
+	if (w->cap - w->len < 4)
+		return -1;
+	dns_put_u16(w, (uint16_t)(v >> 16));
+	return dns_put_u16(w, (uint16_t)v);
+}
+
+static inline void
+dns_patch_u16(struct dns_writer *w, size_t at, uint16_t v)
+{
+	w->buf[at] = (unsigned char)(v >> 8);
+	w->buf[at + 1] = (unsigned char)v;
+}
 int dns_put_header(struct dns_writer *w, const struct dns_header *h);
-/* -1 if the name is not a valid DNS name or does not fit. */
+/* -1 if the name is not a valid DNS name or does not fit.  The writer
+ * keeps pointers into name for compression: it must stay valid, unchanged,
+ * until the message is finished. */
 int dns_put_name(struct dns_writer *w, const char *name);
 /* Whether name can be written: labels of 1..63 bytes, 255 in all. */
 int dns_name_is_valid(const char *name);
@@ -99,10 +154,11 @@ struct dns_answers {
 	uint32_t ttl;			/* the smallest TTL of those used */
 };
 
-/* r is just past the question; type is the question's. 0, or -1 when
- * the answer section is malformed (a is then empty). */
+/* r is just past the question, which began at DNS_HEADER_LEN and was read
+ * by dns_get_question(); type is the question's.  0, or -1 when the answer
+ * section is malformed (a is then empty). */
 int dns_get_answers(struct dns_reader *r, const struct dns_header *h,
-    const char *qname, uint16_t type, struct dns_answers *a);
+    uint16_t type, struct dns_answers *a);
 void dns_answers_clear(struct dns_answers *a);
 
 #endif /* DNS_WIRE_INTERNAL_H_INCLUDED_ */

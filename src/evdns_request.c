@@ -362,8 +362,7 @@ request_got_reply(struct evdns_request *req, struct dns_reader *r,
 	int truncated = (h->flags & DNS_FLAG_TC) && !over_tcp;
 	struct dns_answers a;
 
-	if (!truncated && rcode == 0 &&
-	    dns_get_answers(r, h, req->asked, req->qtype, &a) < 0) {
+	if (!truncated && rcode == 0 && dns_get_answers(r, h, req->qtype, &a) < 0) {
 		req->base->counters.dropped_malformed++;
 		if (over_tcp)
 			request_finish(req, DNS_ERR_TRUNCATED);

@@ -19,28 +19,6 @@ dns_reader_init(struct dns_reader *r, const void *msg, size_t len)
 	r->len = len;
 	r->pos = 0;
 }
-
-int
-dns_get_u16(struct dns_reader *r, uint16_t *v)
-{
-	if (r->len - r->pos < 2)
-		return -1;
-	*v = (uint16_t)(r->msg[r->pos] << 8 | r->msg[r->pos + 1]);
-	r->pos += 2;
-	return 0;
-}
-
-int
-dns_get_u32(struct dns_reader *r, uint32_t *v)
-{
-	const unsigned char *p = r->msg + r->pos;
-
-	if (r->len - r->pos < 4)
-		return -1;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	r->pos += 4;
-	return 0;
-}
 /* ⟨Read a name with compression pointers⟩ */
 int
 dns_get_name(struct dns_reader *r, char *out)
@@ -73,18 +51,18 @@ dns_get_name(struct dns_reader *r, char *out)
 		wire += 1 + b;
 		if (wire > DNS_MAX_WIRE_NAME || r->len - at - 1 < b)
 			return -1;
-		if (n > 0)
-			out[n++] = '.';
-		for (i = 1; i <= b; i++) {
-			unsigned char c = r->msg[at + i];
-
-			if (c == '.' || c == '\0')
+		for (i = 1; i <= b; i++)
+			if (r->msg[at + i] == '.' || r->msg[at + i] == '\0')
 				return -1;
-			out[n++] = (char)c;
-		}
+		if (out && n > 0)
+			out[n++] = '.';
+		if (out)
+			memcpy(out + n, r->msg + at + 1, b);
+		n += b;
 		at += 1 + b;
 	}
-	out[n] = '\0';
+	if (out)
+		out[n] = '\0';
 	r->pos = resume ? resume : at + 1;
 	return 0;
 }
@@ -157,7 +135,7 @@ void
 dns_writer_rollback(struct dns_writer *w, size_t mark)
 {
 	w->len = mark;
-	while (w->nwritten > 0 && w->written[w->nwritten - 1] >= mark)
+	while (w->nwritten > 0 && w->written[w->nwritten - 1].at >= mark)
 		w->nwritten--;
 }
 
@@ -169,30 +147,6 @@ dns_put_bytes(struct dns_writer *w, const void *p, size_t n)
 	memcpy(w->buf + w->len, p, n);
 	w->len += n;
 	return 0;
-}
-
-int
-dns_put_u16(struct dns_writer *w, uint16_t v)
-{
-	unsigned char b[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-
-	return dns_put_bytes(w, b, 2);
-}
-
-int
-dns_put_u32(struct dns_writer *w, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
-		(unsigned char)(v >> 8), (unsigned char)v };
-
-	return dns_put_bytes(w, b, 4);
-}
-
-void
-dns_patch_u16(struct dns_writer *w, size_t at, uint16_t v)
-{
-	w->buf[at] = (unsigned char)(v >> 8);
-	w->buf[at + 1] = (unsigned char)v;
 }
 
 int
@@ -226,9 +180,10 @@ split_labels(const char *name, struct dns_labels *l)
 		return -1;		/* "a..": an empty label at the end */
 	l->n = 0;
 	while (at < len) {
-		const char *dot = memchr(name + at, '.', len - at);
-		size_t end = dot ? (size_t)(dot - name) : len;
+		size_t end = at;
 
+		while (end < len && name[end] != '.')
+			end++;
 		if (end == at || end - at > DNS_MAX_LABEL || l->n == DNS_MAX_LABELS)
 			return -1;
 		l->start[l->n++] = at;
@@ -248,67 +203,49 @@ dns_name_is_valid(const char *name)
 }
 /* ⟨Find a name already written⟩ */
 static int
-written_name_equals(const struct dns_writer *w, size_t at, const char *text,
-    size_t textlen)
-{
-	size_t t = 0;
-	int steps;
-
-	for (steps = 0; steps < DNS_MAX_WIRE_NAME && at < w->len; steps++) {
-		unsigned b = w->buf[at];
-
-		if ((b & 0xc0) == 0xc0) {
-			at = (size_t)(b & 0x3f) << 8 | w->buf[at + 1];
-			continue;
-		}
-		if (b == 0)
-			return t == textlen;
-		if (t > 0 && (t >= textlen || text[t++] != '.'))
-			return 0;
-		if (textlen - t < b || memcmp(w->buf + at + 1, text + t, b) != 0)
-			return 0;
-		t += b;
-		at += 1 + b;
-	}
-	return 0;
-}
-
-static int
-find_written_suffix(const struct dns_writer *w, const char *text,
-    size_t textlen)
+find_written_suffix(const struct dns_writer *w, const char *text, size_t len)
 {
 	int i;
 
 	for (i = 0; i < w->nwritten; i++)
-		if (written_name_equals(w, w->written[i], text, textlen))
-			return w->written[i];
+		if (w->written[i].len == len &&
+		    memcmp(w->written[i].text, text, len) == 0)
+			return w->written[i].at;
 	return -1;
 }
 /* ⟨Write a name with compression⟩ */
+static int
+put_pointer(struct dns_writer *w, int at)
+{
+	return dns_put_u16(w, (uint16_t)(0xc000 | at));
+}
+
 int
 dns_put_name(struct dns_writer *w, const char *name)
 {
 	struct dns_labels l;
-	size_t mark = w->len;
-	int i;
+	size_t mark = w->len, len = strlen(name);
+	int i, at;
 
+	len -= len > 0 && name[len - 1] == '.';
+	if (len > 0 && (at = find_written_suffix(w, name, len)) >= 0)
+		return put_pointer(w, at);
 	if (split_labels(name, &l) < 0)
 		return -1;
 	for (i = 0; i < l.n; i++) {
 		const char *suffix = name + l.start[i];
 		size_t suffixlen = l.start[l.n] - 1 - l.start[i];
-		size_t labellen = l.start[i + 1] - 1 - l.start[i];
-		int at = find_written_suffix(w, suffix, suffixlen);
-		unsigned char len = (unsigned char)labellen;
+		unsigned char labellen = (unsigned char)(l.start[i + 1] - 1 - l.start[i]);
 
-		if (at >= 0) {
-			if (dns_put_u16(w, (uint16_t)(0xc000 | at)) < 0)
+		if (i > 0 && (at = find_written_suffix(w, suffix, suffixlen)) >= 0) {
+			if (put_pointer(w, at) < 0)
 				goto full;
 			return 0;
 		}
 		if (w->len < 0x4000 && w->nwritten < DNS_COMPRESSION_SLOTS)
-			w->written[w->nwritten++] = (uint16_t)w->len;
-		if (dns_put_bytes(w, &len, 1) < 0 ||
+			w->written[w->nwritten++] = (struct dns_written){
+				(uint16_t)w->len, (uint16_t)suffixlen, suffix };
+		if (dns_put_bytes(w, &labellen, 1) < 0 ||
 		    dns_put_bytes(w, suffix, labellen) < 0)
 			goto full;
 	}
@@ -332,23 +269,115 @@ dns_build_query(unsigned char *buf, size_t cap, uint16_t id, const char *name,
 		return -1;
 	return (int)w.len;
 }
-/* ⟨Follow the CNAME chain of an answer⟩ */
-struct dns_chain {
-	char names[DNS_MAX_CNAMES + 1][DNS_NAME_SIZE];
+/* ⟨Names by their position in a message⟩ */
+/* Where the labels of the valid name at `at` begin: past leading pointers. */
+static size_t
+labels_at(const unsigned char *msg, size_t at)
+{
+	while ((msg[at] & 0xc0) == 0xc0)
+		at = (size_t)(msg[at] & 0x3f) << 8 | msg[at + 1];
+	return at;
+}
+
+/* Whether the valid names at a and b are equal, ignoring ASCII case. */
+static int
+same_name_at(const unsigned char *msg, size_t a, size_t b)
+{
+	for (;;) {
+		a = labels_at(msg, a);
+		b = labels_at(msg, b);
+		if (a == b)
+			return 1;
+		if (msg[a] != msg[b] || (msg[a] && evutil_ascii_strncasecmp(
+		    (const char *)msg + a + 1, (const char *)msg + b + 1, msg[a])))
+			return 0;
+		if (msg[a] == 0)
+			return 1;
+		a += 1 + msg[a];
+		b += 1 + msg[b];
+	}
+}
+
+#define VALIDATED_SLOTS 8
+
+struct validated {
+	uint16_t at[VALIDATED_SLOTS];	/* labels of names known to be valid */
 	int n;
+};
+
+/* Step over the name at r->pos, checked; where its labels begin in *start. */
+static int
+skip_name(struct dns_reader *r, struct validated *v, size_t *start)
+{
+	const unsigned char *p = r->msg + r->pos;
+	size_t at = r->pos;
+	int i;
+
+	if (r->len - r->pos >= 2 && (p[0] & 0xc0) == 0xc0) {
+		size_t to = (size_t)(p[0] & 0x3f) << 8 | p[1];
+
+		for (i = 0; i < v->n; i++)
+			if (v->at[i] == to && to < r->pos) {
+				*start = to;
+				r->pos += 2;
+				return 0;
+			}
+	}
+	if (dns_get_name(r, NULL) < 0)
+		return -1;
+	*start = labels_at(r->msg, at);
+	if (v->n < VALIDATED_SLOTS)
+		v->at[v->n++] = (uint16_t)*start;
+	return 0;
+}
+/* ⟨Read the answer records once⟩ */
+struct record_ref {
 	uint32_t ttl;
+	uint16_t owner, type, dns_class, rdata, rdlength;
+	uint16_t wanted;		/* set by collect() */
 };
 
 static int
-on_chain(const struct dns_chain *c, const char *name)
+name_fills(const struct dns_reader *r, size_t at, size_t len)
 {
+	struct dns_reader in = *r;
+
+	in.pos = at;
+	return dns_get_name(&in, NULL) == 0 && in.pos == at + len;
+}
+
+/* Fill refs[0..count); -1 when a record does not parse.  Counts CNAMEs. */
+static int
+read_records(struct dns_reader *r, int count, struct record_ref *refs,
+    int *cnames)
+{
+	struct validated v = { { DNS_HEADER_LEN }, 1 };
 	int i;
 
-	for (i = 0; i < c->n; i++)
-		if (evutil_ascii_strcasecmp(c->names[i], name) == 0)
-			return 1;
+	for (i = 0; i < count; i++) {
+		struct record_ref *ref = &refs[i];
+		size_t owner;
+
+		if (skip_name(r, &v, &owner) < 0 || dns_get_u16(r, &ref->type) < 0 ||
+		    dns_get_u16(r, &ref->dns_class) < 0 || dns_get_u32(r, &ref->ttl) < 0 ||
+		    dns_get_u16(r, &ref->rdlength) < 0 || r->len - r->pos < ref->rdlength)
+			return -1;
+		ref->owner = (uint16_t)owner;
+		ref->rdata = (uint16_t)r->pos;
+		if ((ref->type == DNS_TYPE_CNAME || ref->type == EVDNS_TYPE_PTR) &&
+		    !name_fills(r, r->pos, ref->rdlength))
+			ref->type = 0;		/* not a name: ignored */
+		*cnames += ref->type == DNS_TYPE_CNAME;
+		r->pos += ref->rdlength;
+	}
 	return 0;
 }
+/* ⟨Follow the CNAME chain of an answer⟩ */
+struct dns_chain {
+	uint16_t at[DNS_MAX_CNAMES + 1];	/* where each name's labels begin */
+	int n;
+	uint32_t ttl;
+};
 
 /* RFC 2181: a TTL with the top bit set is read as 0. */
 static uint32_t
@@ -359,75 +388,90 @@ min_ttl(uint32_t a, uint32_t ttl)
 	return a < ttl ? a : ttl;
 }
 
-/* One pass: extend the chain by every CNAME owned by its last name. */
+/* at is where a name's labels begin (see labels_at). */
 static int
-extend_chain(struct dns_reader r, int count, struct dns_chain *c)
+on_chain(const unsigned char *msg, const struct dns_chain *c, size_t at)
 {
-	struct dns_rr rr;
-	int grew = 0;
+	int i;
 
-	while (count-- > 0 && dns_get_rr(&r, &rr) == 0) {
-		if (rr.type != DNS_TYPE_CNAME || rr.dns_class != DNS_CLASS_IN ||
-		    c->n > DNS_MAX_CNAMES ||
-		    evutil_ascii_strcasecmp(rr.name, c->names[c->n - 1]) != 0 ||
-		    dns_get_rdata_name(&r, &rr, c->names[c->n]) < 0 ||
-		    on_chain(c, c->names[c->n]))
-			continue;
-		c->ttl = min_ttl(c->ttl, rr.ttl);
-		c->n++;
-		grew = 1;
-	}
-	return grew;
-}
-/* ⟨Collect the addresses of an answer⟩ */
-static int
-add_address(struct dns_answers *a, const unsigned char *p, size_t *cap)
-{
-	if ((size_t)a->naddrs == *cap) {
-		size_t more = *cap ? *cap * 2 : 4;
-		unsigned char *grown = mm_realloc(a->addrs, more * a->addrlen);
-
-		if (!grown)
-			return -1;
-		a->addrs = grown;
-		*cap = more;
-	}
-	memcpy(a->addrs + (size_t)a->naddrs++ * a->addrlen, p, a->addrlen);
+	for (i = 0; i < c->n; i++)	/* first the cheap test: the same place */
+		if (c->at[i] == at)
+			return 1;
+	for (i = 0; i < c->n; i++)
+		if (same_name_at(msg, c->at[i], at))
+			return 1;
 	return 0;
 }
 
-/* -1: malformed or out of memory.  Counts the CNAMEs in *cnames. */
-static int
-collect(struct dns_reader r, int count, uint16_t type,
-    const struct dns_chain *c, struct dns_answers *a, int *cnames)
+static void
+follow_chain(const unsigned char *msg, const struct record_ref *refs, int n,
+    struct dns_chain *c)
 {
-	struct dns_rr rr;
-	size_t cap = 0;
-	char name[DNS_NAME_SIZE];
+	int i, grew = 1;
 
-	while (count-- > 0) {
-		if (dns_get_rr(&r, &rr) < 0)
-			return -1;
-		*cnames += rr.type == DNS_TYPE_CNAME;
-		if (rr.type != type || rr.dns_class != DNS_CLASS_IN ||
-		    !on_chain(c, rr.name))
-			continue;
-		if (type == EVDNS_TYPE_PTR) {
-			if (a->ptr_name || dns_get_rdata_name(&r, &rr, name) < 0)
+	while (grew && c->n <= DNS_MAX_CNAMES) {
+		grew = 0;
+		for (i = 0; i < n && c->n <= DNS_MAX_CNAMES; i++) {
+			size_t target;
+
+			if (refs[i].type != DNS_TYPE_CNAME ||
+			    refs[i].dns_class != DNS_CLASS_IN ||
+			    !same_name_at(msg, refs[i].owner, c->at[c->n - 1]))
 				continue;
-			if (!(a->ptr_name = mm_strdup(name)))
-				return -1;
-		} else if (rr.rdlength != a->addrlen ||
-		    add_address(a, r.msg + rr.rdata, &cap) < 0) {
-			if (rr.rdlength != a->addrlen)
+			target = labels_at(msg, refs[i].rdata);
+			if (on_chain(msg, c, target))
 				continue;
-			return -1;
+			c->at[c->n++] = (uint16_t)target;
+			c->ttl = min_ttl(c->ttl, refs[i].ttl);
+			grew = 1;
 		}
-		a->ttl = min_ttl(a->ttl, rr.ttl);
+	}
+}
+/* ⟨Collect the addresses of an answer⟩ */
+static int
+wanted(const unsigned char *msg, const struct record_ref *ref, uint16_t type,
+    size_t addrlen, const struct dns_chain *c)
+{
+	return ref->type == type && ref->dns_class == DNS_CLASS_IN &&
+	    (type == EVDNS_TYPE_PTR || ref->rdlength == addrlen) &&
+	    on_chain(msg, c, ref->owner);
+}
+
+static int
+collect(const struct dns_reader *r, struct record_ref *refs, int n,
+    uint16_t type, const struct dns_chain *c, struct dns_answers *a)
+{
+	char name[DNS_NAME_SIZE];
+	int i, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += refs[i].wanted = (uint16_t)wanted(r->msg, &refs[i], type,
+		    a->addrlen, c);
+	if (count == 0)
+		return 0;
+	if (type != EVDNS_TYPE_PTR && !(a->addrs = mm_malloc((size_t)count * a->addrlen)))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct dns_reader in = *r;
+
+		if (!refs[i].wanted)
+			continue;
+		a->ttl = min_ttl(a->ttl, refs[i].ttl);
+		if (type != EVDNS_TYPE_PTR) {
+			memcpy(a->addrs + (size_t)a->naddrs++ * a->addrlen,
+			    r->msg + refs[i].rdata, a->addrlen);
+			continue;
+		}
+		in.pos = refs[i].rdata;
+		if (dns_get_name(&in, name) < 0 || !(a->ptr_name = mm_strdup(name)))
+			return -1;
+		break;			/* the first name is the answer */
 	}
 	return 0;
 }
 /* ⟨Read the answer section of a reply⟩ */
+#define LOCAL_REFS 32
+
 void
 dns_answers_clear(struct dns_answers *a)
 {
@@ -437,35 +481,41 @@ dns_answers_clear(struct dns_answers *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static int
+decode_at(const struct dns_reader *r, size_t at, char **out)
+{
+	struct dns_reader in = *r;
+	char name[DNS_NAME_SIZE];
+
+	in.pos = at;
+	return dns_get_name(&in, name) < 0 || !(*out = mm_strdup(name)) ? -1 : 0;
+}
+
 int
 dns_get_answers(struct dns_reader *r, const struct dns_header *h,
-    const char *qname, uint16_t type, struct dns_answers *a)
+    uint16_t type, struct dns_answers *a)
 {
-	struct dns_chain chain_on_stack, *chain = &chain_on_stack;
-	int cnames = 0, links;
+	struct record_ref local[LOCAL_REFS], *refs = local;
+	struct dns_chain chain = { { DNS_HEADER_LEN }, 1, UINT32_MAX };
+	struct dns_reader in = *r;	/* the caller's reader stays put */
+	int n = h->ancount, cnames = 0, r_ok;
 
 	memset(a, 0, sizeof(*a));
 	a->addrlen = type == EVDNS_TYPE_AAAA ? 16 : 4;
 	a->ttl = UINT32_MAX;
-	chain->n = 1;
-	chain->ttl = UINT32_MAX;
-	strcpy(chain->names[0], qname);
-	if (collect(*r, h->ancount, type, chain, a, &cnames) < 0)
-		goto fail;
-	if (cnames == 0)
-		return 0;
-	for (links = 0; links < DNS_MAX_CNAMES; links++)
-		if (!extend_chain(*r, h->ancount, chain))
-			break;
-	dns_answers_clear(a);
-	a->addrlen = type == EVDNS_TYPE_AAAA ? 16 : 4;
-	a->ttl = chain->ttl;
-	if (collect(*r, h->ancount, type, chain, a, &cnames) < 0)
-		goto fail;
-	if (chain->n > 1 && !(a->cname = mm_strdup(chain->names[chain->n - 1])))
-		goto fail;
-	return 0;
-fail:
-	dns_answers_clear(a);
-	return -1;
+	if (r->len > 0xffff || (size_t)n > (r->len - r->pos) / 11)
+		return -1;
+	if (n > LOCAL_REFS && !(refs = mm_malloc((size_t)n * sizeof(*refs))))
+		return -1;
+	r_ok = read_records(&in, n, refs, &cnames) == 0;
+	if (r_ok && cnames)
+		follow_chain(r->msg, refs, n, &chain);
+	a->ttl = chain.ttl;
+	r_ok = r_ok && collect(r, refs, n, type, &chain, a) == 0 &&
+	    (chain.n == 1 || decode_at(r, chain.at[chain.n - 1], &a->cname) == 0);
+	if (refs != local)
+		mm_free(refs);
+	if (!r_ok)
+		dns_answers_clear(a);
+	return r_ok ? 0 : -1;
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# smoke.sh BINDIR - smoke-test the DNS examples of chapter 9 against a
+# tableserver on 127.0.0.1 that this script starts (never the internet).
+set -u
+export LC_ALL=C
+
+BIN=${1:?usage: smoke.sh BINDIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+failures=0
+out=$(mktemp)
+trap 'kill "$server" 2>/dev/null; rm -f "$out"' EXIT
+
+check() {	# check DESCRIPTION COMMAND...
+	local what=$1; shift
+	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; failures=$((failures + 1)); fi
+}
+
+"$BIN/tableserver" 0 "$HERE/table.txt" >"$out" &
+server=$!
+for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done
+port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$out")
+check "tableserver starts and says where it listens" test -n "$port"
+check "it loaded the five records of the table" grep -q 'with 5 records' "$out"
+ns=127.0.0.1:$port
+
+a=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A www.example.test)
+check "A lookup exits 0" test $? -eq 0
+check "it prints both A records" test "$(grep -c $'\tIN\tA\t192.0.2.1[01]$' <<<"$a")" -eq 2
+check "with the table's TTL" grep -q $'\t600\tIN' <<<"$a"
+
+aaaa=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t AAAA www.example.test)
+check "AAAA lookup prints the IPv6 address" grep -q $'AAAA\t2001:db8::10$' <<<"$aaaa"
+
+ptr=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t PTR 192.0.2.10)
+check "PTR lookup names the host" grep -q $'PTR\twww.example.test$' <<<"$ptr"
+
+any=$(timeout 10 "$BIN/dnslookup" -s "$ns" alias.example.test)
+check "getaddrinfo follows the CNAME to the canonical name" \
+	grep -q $'^alias.example.test\twww.example.test\t192.0.2.10$' <<<"$any"
+check "and lists IPv6 after IPv4" test "$(tail -n 1 <<<"$any" | cut -f3)" = 2001:db8::10
+
+nx=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A nosuch.example.test)
+check "a missing name exits 1" test $? -eq 1
+check "and says so" grep -q 'no such name' <<<"$nx"
+
+many=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A www.example.test nosuch.example.test alias.example.test)
+check "several names at once: one failure, exit 1" test $? -eq 1
+check "the alias resolved in the same run" grep -q $'^alias.example.test\t' <<<"$many"
+
+bad=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A 'bad..name')
+check "a name the wire cannot carry is refused at once" grep -q 'cannot ask' <<<"$bad"
+
+kill -TERM "$server"
+wait "$server"
+check "tableserver exits 0 on SIGTERM" test $? -eq 0
+
+[ $failures -eq 0 ]
