@@ -111,7 +111,7 @@ evdns_base_new(struct event_base *event_base, int flags)
 	}
 	return base;
 }
-/* ⟨Free a resolver⟩ */
+/* ⟨Find a request not yet finished⟩ */
 static struct evdns_request *
 first_outstanding(struct evdns_base *base)
 {
@@ -124,7 +124,7 @@ first_outstanding(struct evdns_base *base)
 			return base->by_id[i];
 	return NULL;
 }
-
+/* ⟨Free a resolver⟩ */
 void
 evdns_base_free(struct evdns_base *base, int fail_requests)
 {

@@ -48,7 +48,7 @@ static const struct option_spec options[] = {
 	{ "so-sndbuf", MISC, OPT_INT, 0, 1 << 30, AT(so_sndbuf) },
 	{ "rotate", MISC, OPT_FLAG, 0, 1, AT(rotate) },
 };
-/* ⟨Read an option's value⟩ */
+/* ⟨Read numbers and durations strictly⟩ */
 static int
 read_long(const char *s, long *v)
 {
@@ -75,7 +75,7 @@ read_seconds(const char *s, int zero_ok, long max, struct timeval *tv)
 	tv->tv_usec = (suseconds_t)((d - (double)tv->tv_sec) * 1e6);
 	return 0;
 }
-
+/* ⟨Read a value into its setting⟩ */
 static int
 read_value(const struct option_spec *o, const char *val, struct evdns_options *opt)
 {
@@ -141,7 +141,7 @@ set_option(struct evdns_base *base, const char *name, const char *val,
 	requests_send_waiting(base);
 	return 0;
 }
-
+/* ⟨The public call that sets an option⟩ */
 int
 evdns_base_set_option(struct evdns_base *base, const char *option,
     const char *val)
@@ -317,7 +317,7 @@ same_host(const char *a, const char *b)
 	lb -= lb > 0 && b[lb - 1] == '.';
 	return la == lb && evutil_ascii_strncasecmp(a, b, la) == 0;
 }
-
+/* ⟨Grow the table of host names⟩ */
 static int
 hosts_grow(struct evdns_base *base)
 {
@@ -342,7 +342,7 @@ hosts_grow(struct evdns_base *base)
 	base->hosts_buckets = n;
 	return 0;
 }
-
+/* ⟨Clear the table of host names⟩ */
 void
 hosts_clear(struct evdns_base *base)
 {
@@ -359,7 +359,7 @@ hosts_clear(struct evdns_base *base)
 	base->hosts = NULL;
 	base->hosts_buckets = base->nhosts = 0;
 }
-/* ⟨Read a hosts file⟩ */
+/* ⟨Add an entry to the table of host names⟩ */
 static int
 hosts_add(struct evdns_base *base, const char *name,
     const struct sockaddr_storage *addr)
@@ -382,7 +382,7 @@ hosts_add(struct evdns_base *base, const char *name,
 	base->nhosts++;
 	return 0;
 }
-
+/* ⟨Read a line of a hosts file⟩ */
 static void
 hosts_line(struct evdns_base *base, char *line)
 {
@@ -400,7 +400,7 @@ hosts_line(struct evdns_base *base, char *line)
 		if (dns_name_is_valid(w[i]))
 			hosts_add(base, w[i], &ss);
 }
-
+/* ⟨Add localhost⟩ */
 static void
 add_localhost(struct evdns_base *base)
 {
@@ -417,7 +417,7 @@ add_localhost(struct evdns_base *base)
 	sin6->sin6_addr = in6addr_loopback;
 	hosts_add(base, "localhost", &ss);
 }
-
+/* ⟨Read a hosts file⟩ */
 int
 evdns_base_load_hosts(struct evdns_base *base, const char *path)
 {

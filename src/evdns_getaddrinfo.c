@@ -29,7 +29,7 @@ struct evdns_getaddrinfo_request {
 	struct event skew;		/* waiting for the second half */
 	int cancelled;
 };
-/* ⟨Build addrinfo lists⟩ */
+/* ⟨Make the nodes of an addrinfo list⟩ */
 static void
 set_port(struct sockaddr_storage *ss, const struct evutil_addrinfo *t)
 {
@@ -69,6 +69,7 @@ append_address(struct evutil_addrinfo ***tail, struct sockaddr_storage ss,
 }
 
 /* The list for n raw addresses of family from a DNS answer. */
+/* ⟨A list from a DNS answer⟩ */
 static struct evutil_addrinfo *
 list_from_answer(int family, const unsigned char *addrs, int n,
     const struct evutil_addrinfo *templates)
@@ -92,7 +93,7 @@ list_from_answer(int family, const unsigned char *addrs, int n,
 	}
 	return head;
 }
-/* ⟨Answer without the network⟩ */
+/* ⟨Recognize localhost⟩ */
 #define MAX_HOSTS_ADDRS 64
 
 static int
@@ -116,6 +117,7 @@ add_loopback(struct sockaddr_storage *out, int *n, int family)
 }
 
 /* 0 and *res, or EVUTIL_EAI_NONAME when the file has nothing for us. */
+/* ⟨Answer without the network⟩ */
 static int
 answer_from_hosts(struct evdns_base *base, const char *node, int family,
     const struct evutil_addrinfo *templates, struct evutil_addrinfo **res)
@@ -247,7 +249,7 @@ skew_expired(evutil_socket_t fd, short what, void *arg)
 			request_finish(g->half[i], DNS_ERR_CANCEL);
 	EVDNS_UNLOCK(g->base);
 }
-/* ⟨Start an asynchronous getaddrinfo⟩ */
+/* ⟨Tell numbers from names, and the families in use⟩ */
 /* An address literal: chapter 2 answers it (a zone, %eth0, included). */
 static int
 numeric_host(const char *node)
@@ -274,7 +276,36 @@ configured_family(int family, int flags)
 	evutil_freeaddrinfo(res);
 	return family;
 }
+/* ⟨Copy the hints and make a getaddrinfo request⟩ */
+static void
+copy_hints(struct evutil_addrinfo *hints, const struct evutil_addrinfo *in)
+{
+	memset(hints, 0, sizeof(*hints));
+	if (in) {
+		hints->ai_flags = in->ai_flags;
+		hints->ai_family = in->ai_family;
+		hints->ai_socktype = in->ai_socktype;
+		hints->ai_protocol = in->ai_protocol;
+	}
+}
 
+static struct evdns_getaddrinfo_request *
+gai_new(struct evdns_base *base, const char *node, int flags,
+    evdns_getaddrinfo_cb cb, void *arg)
+{
+	struct evdns_getaddrinfo_request *g = mm_calloc(1, sizeof(*g));
+
+	if (!g || !(g->node = mm_strdup(node))) {
+		mm_free(g);
+		return NULL;
+	}
+	g->base = base;
+	g->flags = flags;
+	g->cb = cb;
+	g->arg = arg;
+	return g;
+}
+/* ⟨Make the DNS halves of a getaddrinfo⟩ */
 /* 0 when the halves are on their way; else the error of an early end. */
 static int
 start_halves(struct evdns_getaddrinfo_request *g, int family)
@@ -307,13 +338,7 @@ evdns_getaddrinfo(struct evdns_base *base, const char *node, const char *serv,
 
 	if (!cb)
 		return NULL;
-	memset(&hints, 0, sizeof(hints));
-	if (hints_in) {
-		hints.ai_flags = hints_in->ai_flags;
-		hints.ai_family = hints_in->ai_family;
-		hints.ai_socktype = hints_in->ai_socktype;
-		hints.ai_protocol = hints_in->ai_protocol;
-	}
+	copy_hints(&hints, hints_in);
 	if (!node || numeric_host(node) || (hints.ai_flags & EVUTIL_AI_NUMERICHOST)) {
 		r = evutil_getaddrinfo(node, serv, &hints, &res);
 		cb(r, res, arg);
@@ -323,15 +348,10 @@ evdns_getaddrinfo(struct evdns_base *base, const char *node, const char *serv,
 		cb(EVUTIL_EAI_FAIL, NULL, arg);
 		return NULL;
 	}
-	if (!(g = mm_calloc(1, sizeof(*g))) || !(g->node = mm_strdup(node))) {
-		mm_free(g);
+	if (!(g = gai_new(base, node, hints.ai_flags, cb, arg))) {
 		cb(EVUTIL_EAI_MEMORY, NULL, arg);
 		return NULL;
 	}
-	g->base = base;
-	g->flags = hints.ai_flags;
-	g->cb = cb;
-	g->arg = arg;
 	family = hints.ai_family;
 	hints.ai_family = AF_INET;
 	hints.ai_flags = (hints.ai_flags & EVUTIL_AI_NUMERICSERV) | EVUTIL_AI_NUMERICHOST;

@@ -289,7 +289,7 @@ probe_done(struct evdns_request *req)
 	}
 	EVDNS_UNLOCK(base);
 }
-
+/* ⟨Send a probe when it is due⟩ */
 static void
 probe_due(evutil_socket_t fd, short what, void *arg)
 {
@@ -373,7 +373,7 @@ evdns_base_count_nameservers(struct evdns_base *base)
 	EVDNS_UNLOCK(base);
 	return n;
 }
-
+/* ⟨Read a name server's address and state⟩ */
 int
 evdns_base_get_nameserver_addr(struct evdns_base *base, int idx,
     struct sockaddr *sa, ev_socklen_t len)
@@ -435,7 +435,7 @@ evdns_base_nameserver_sockaddr_add(struct evdns_base *base,
 	EVDNS_UNLOCK(base);
 	return r;
 }
-
+/* ⟨Add a name server from text or from an IPv4 number⟩ */
 int
 evdns_base_nameserver_ip_add(struct evdns_base *base, const char *text)
 {
@@ -468,7 +468,7 @@ evdns_base_nameserver_add(struct evdns_base *base, unsigned long address)
 	return evdns_base_nameserver_sockaddr_add(base, (struct sockaddr *)&sin,
 	    sizeof(sin), 0);
 }
-
+/* ⟨Suspend and resume⟩ */
 int
 evdns_base_clear_nameservers_and_suspend(struct evdns_base *base)
 {

@@ -51,7 +51,7 @@ id_remove(struct evdns_request *req)
 	*p = req->next_with_id;
 	req->has_id = 0;
 }
-/* ⟨The waiting and done lists⟩ */
+/* ⟨Unlink a request from its list⟩ */
 static void
 list_unlink(struct evdns_request **head, struct evdns_request **tail,
     struct evdns_request *req)
@@ -66,7 +66,7 @@ list_unlink(struct evdns_request **head, struct evdns_request **tail,
 		*tail = req->prev;
 	req->prev = req->next = NULL;
 }
-
+/* ⟨Add a request to the waiting or done list⟩ */
 static void
 waiting_add(struct evdns_request *req, int at_front)
 {
@@ -199,7 +199,7 @@ request_send_to(struct evdns_request *req, struct nameserver *ns)
 	if (sent < 0)
 		event_active(&req->timer, EV_TIMEOUT, 1);
 }
-/* ⟨Send what is waiting⟩ */
+/* ⟨Decide between the wire and the queue⟩ */
 static int
 slot_free(const struct evdns_base *base)
 {
@@ -222,7 +222,7 @@ dispatch(struct evdns_request *req)
 	else
 		requests_send_waiting(base);
 }
-
+/* ⟨Send what is waiting⟩ */
 void
 requests_send_waiting(struct evdns_base *base)
 {
@@ -239,6 +239,7 @@ requests_send_waiting(struct evdns_base *base)
 }
 
 /* 1 when the socket choked again before all were sent. */
+/* ⟨Send what waited behind a full socket⟩ */
 int
 requests_resend_unsent(struct nameserver *ns)
 {
@@ -323,7 +324,7 @@ request_timer_fired(evutil_socket_t fd, short what, void *arg)
 	}
 	EVDNS_UNLOCK(base);
 }
-/* ⟨What a reply says⟩ */
+/* ⟨Move on to the next name or the next server⟩ */
 static void
 try_next_name(struct evdns_request *req, int err)
 {
@@ -353,7 +354,7 @@ server_said_no(struct evdns_request *req, int rcode)
 	else
 		request_finish(req, rcode);
 }
-
+/* ⟨What a reply says⟩ */
 void
 request_got_reply(struct evdns_request *req, struct dns_reader *r,
     const struct dns_header *h, int over_tcp)
@@ -401,7 +402,7 @@ request_finish(struct evdns_request *req, int result)
 	event_callback_activate_(base->event_base, &req->deferred);
 	requests_send_waiting(base);
 }
-/* ⟨Run a finished request's callback⟩ */
+/* ⟨Deliver a finished request and free it⟩ */
 void
 request_free(struct evdns_request *req)
 {
@@ -417,7 +418,7 @@ deliver(struct evdns_request *req)
 		req->done(req);
 	request_free(req);
 }
-
+/* ⟨Run the callback from the loop, or at once when freeing⟩ */
 static void
 run_deferred(struct event_callback *cb, void *arg)
 {
@@ -486,7 +487,7 @@ call_program(struct evdns_request *req)
 		req->user_cb(DNS_ERR_NONE, type, a->naddrs, (int)a->ttl, a->addrs,
 		    req->user_arg);
 }
-/* ⟨Look names and addresses up⟩ */
+/* ⟨Start a lookup for the program⟩ */
 static struct evdns_request *
 start_lookup(struct evdns_base *base, const char *name, uint16_t type,
     int flags, evdns_callback_type cb, void *arg)
@@ -504,7 +505,7 @@ start_lookup(struct evdns_base *base, const char *name, uint16_t type,
 	EVDNS_UNLOCK(base);
 	return req;
 }
-
+/* ⟨Look names up⟩ */
 struct evdns_request *
 evdns_base_resolve_ipv4(struct evdns_base *base, const char *name, int flags,
     evdns_callback_type cb, void *arg)
@@ -518,7 +519,7 @@ evdns_base_resolve_ipv6(struct evdns_base *base, const char *name, int flags,
 {
 	return start_lookup(base, name, EVDNS_TYPE_AAAA, flags, cb, arg);
 }
-
+/* ⟨Look addresses up⟩ */
 struct evdns_request *
 evdns_base_resolve_reverse(struct evdns_base *base, const struct in_addr *in,
     int flags, evdns_callback_type cb, void *arg)

@@ -47,7 +47,7 @@ search_next_name(const struct evdns_base *base,
 	}
 	return -1;
 }
-/* ⟨Edit the search list⟩ */
+/* ⟨Clear the search list⟩ */
 void
 search_clear(struct evdns_base *base)
 {
@@ -67,7 +67,7 @@ evdns_base_search_clear(struct evdns_base *base)
 	search_clear(base);
 	EVDNS_UNLOCK(base);
 }
-
+/* ⟨Add a domain to the search list⟩ */
 void
 evdns_base_search_add(struct evdns_base *base, const char *domain)
 {
@@ -95,7 +95,7 @@ evdns_base_search_add(struct evdns_base *base, const char *domain)
 	}
 	EVDNS_UNLOCK(base);
 }
-
+/* ⟨Set ndots⟩ */
 void
 evdns_base_search_ndots_set(struct evdns_base *base, const int ndots)
 {

@@ -20,7 +20,7 @@
 #define PORT_LOCK(p) evthread_lock((p)->lock, 0)
 #define PORT_UNLOCK(p) evthread_unlock((p)->lock, 0)
 
-/* ⟨Read a query into a server request⟩ */
+/* ⟨Allocate the questions of a query⟩ */
 static struct evdns_server_question *
 new_question(const struct dns_question *q)
 {
@@ -52,7 +52,7 @@ add_question(struct evdns_server_request *pub, struct evdns_server_question *sq,
 	pub->questions[pub->nquestions++] = sq;
 	return 0;
 }
-
+/* ⟨Read a query into a server request⟩ */
 int
 server_read_query(struct server_request *req, const unsigned char *msg,
     size_t len)
@@ -79,7 +79,7 @@ server_read_query(struct server_request *req, const unsigned char *msg,
 	}
 	return SERVER_QUERY_OK;
 }
-/* ⟨Free a server request⟩ */
+/* ⟨Count and free a server port⟩ */
 /* Under the port's lock: 1 when that was the last count. */
 static int
 port_unref(struct evdns_server_port *port)
@@ -102,7 +102,7 @@ port_unlock_or_free(struct evdns_server_port *port, int last)
 	if (last)
 		port_free(port);
 }
-
+/* ⟨Release a server request⟩ */
 /* 1 when the caller must unlock and free the port. */
 int
 server_request_release(struct server_request *req)
@@ -233,7 +233,7 @@ send_reply(struct server_request *req, const unsigned char *buf, size_t len)
 	port_watch(port, EV_READ | EV_WRITE);
 	return 0;
 }
-
+/* ⟨Send the replies that waited⟩ */
 static void
 send_queued(struct evdns_server_port *port)
 {
@@ -249,7 +249,7 @@ send_queued(struct evdns_server_port *port)
 	}
 	port_watch(port, EV_READ);
 }
-/* ⟨Receive queries on a server port⟩ */
+/* ⟨Receive one query⟩ */
 static void
 receive_one(struct evdns_server_port *port, const unsigned char *buf,
     size_t len, const struct sockaddr_storage *from, socklen_t fromlen)
@@ -283,7 +283,7 @@ receive_one(struct evdns_server_port *port, const unsigned char *buf,
 	port->cb(&req->pub, port->cb_arg);
 	PORT_LOCK(port);
 }
-
+/* ⟨Read the datagrams a server port has⟩ */
 static void
 port_ready(evutil_socket_t fd, short what, void *arg)
 {
@@ -347,7 +347,7 @@ evdns_add_server_port_with_base(struct event_base *base, evutil_socket_t fd,
 	}
 	return port;
 }
-
+/* ⟨Close a server port⟩ */
 void
 evdns_close_server_port(struct evdns_server_port *port)
 {
@@ -398,7 +398,7 @@ evdns_server_request_add_reply(struct evdns_server_request *pub, int section,
 	PORT_UNLOCK(req->port);
 	return 0;
 }
-/* ⟨Add records to a server reply⟩ */
+/* ⟨Add the common kinds of record⟩ */
 static int
 add_addresses(struct evdns_server_request *req, const char *name, int n,
     const void *addrs, int type, int size, int ttl)
@@ -428,7 +428,7 @@ evdns_server_request_add_aaaa_reply(struct evdns_server_request *req,
 {
 	return add_addresses(req, name, n, addrs, EVDNS_TYPE_AAAA, 16, ttl);
 }
-
+/* ⟨Add a CNAME or a PTR record⟩ */
 int
 evdns_server_request_add_cname_reply(struct evdns_server_request *req,
     const char *name, const char *cname, int ttl)

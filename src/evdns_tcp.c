@@ -22,7 +22,7 @@ struct tcp_exchange {
 	unsigned char *in;		/* the reply, once its length is known */
 	size_t inlen, indone;		/* indone counts the length bytes too */
 };
-/* ⟨Start and stop an exchange over TCP⟩ */
+/* ⟨Start an exchange over TCP⟩ */
 static void tcp_ready(evutil_socket_t fd, short what, void *arg);
 
 int
@@ -56,7 +56,7 @@ tcp_start(struct evdns_request *req)
 	evdns_add_event(base, &req->timer, &base->opt.timeout, 0);
 	return 0;
 }
-
+/* ⟨Stop an exchange over TCP⟩ */
 void
 tcp_close(struct evdns_request *req)
 {
@@ -92,7 +92,7 @@ read_some(struct tcp_exchange *t)
 	}
 	return t->indone > 2 && t->indone == t->inlen + 2;
 }
-/* ⟨Drive an exchange over TCP⟩ */
+/* ⟨Hand a TCP reply to its request⟩ */
 static void
 tcp_reply(struct evdns_request *req)
 {
@@ -110,7 +110,7 @@ tcp_reply(struct evdns_request *req)
 	nameserver_answered(req->ns);
 	request_got_reply(req, &r, &h, 1);
 }
-
+/* ⟨Drive an exchange over TCP⟩ */
 static void
 tcp_ready(evutil_socket_t fd, short what, void *arg)
 {

@@ -93,7 +93,7 @@ dns_get_question(struct dns_reader *r, struct dns_question *q)
 	}
 	return 0;
 }
-
+/* ⟨Read a record and a name in its data⟩ */
 int
 dns_get_rr(struct dns_reader *r, struct dns_rr *rr)
 {
@@ -213,13 +213,13 @@ find_written_suffix(const struct dns_writer *w, const char *text, size_t len)
 			return w->written[i].at;
 	return -1;
 }
-/* ⟨Write a name with compression⟩ */
+/* ⟨Write a compression pointer⟩ */
 static int
 put_pointer(struct dns_writer *w, int at)
 {
 	return dns_put_u16(w, (uint16_t)(0xc000 | at));
 }
-
+/* ⟨Write a name with compression⟩ */
 int
 dns_put_name(struct dns_writer *w, const char *name)
 {
@@ -297,7 +297,7 @@ same_name_at(const unsigned char *msg, size_t a, size_t b)
 		b += 1 + msg[b];
 	}
 }
-
+/* ⟨Step over a name already known to be valid⟩ */
 #define VALIDATED_SLOTS 8
 
 struct validated {
@@ -330,13 +330,13 @@ skip_name(struct dns_reader *r, struct validated *v, size_t *start)
 		v->at[v->n++] = (uint16_t)*start;
 	return 0;
 }
-/* ⟨Read the answer records once⟩ */
+/* ⟨The reference to a record⟩ */
 struct record_ref {
 	uint32_t ttl;
 	uint16_t owner, type, dns_class, rdata, rdlength;
 	uint16_t wanted;		/* set by collect() */
 };
-
+/* ⟨Read the answer records once⟩ */
 static int
 name_fills(const struct dns_reader *r, size_t at, size_t len)
 {
@@ -402,7 +402,7 @@ on_chain(const unsigned char *msg, const struct dns_chain *c, size_t at)
 			return 1;
 	return 0;
 }
-
+/* ⟨Extend the chain by its CNAMEs⟩ */
 static void
 follow_chain(const unsigned char *msg, const struct record_ref *refs, int n,
     struct dns_chain *c)
@@ -427,7 +427,7 @@ follow_chain(const unsigned char *msg, const struct record_ref *refs, int n,
 		}
 	}
 }
-/* ⟨Collect the addresses of an answer⟩ */
+/* ⟨Which records are answers⟩ */
 static int
 wanted(const unsigned char *msg, const struct record_ref *ref, uint16_t type,
     size_t addrlen, const struct dns_chain *c)
@@ -436,7 +436,7 @@ wanted(const unsigned char *msg, const struct record_ref *ref, uint16_t type,
 	    (type == EVDNS_TYPE_PTR || ref->rdlength == addrlen) &&
 	    on_chain(msg, c, ref->owner);
 }
-
+/* ⟨Collect the addresses of an answer⟩ */
 static int
 collect(const struct dns_reader *r, struct record_ref *refs, int n,
     uint16_t type, const struct dns_chain *c, struct dns_answers *a)
@@ -469,7 +469,7 @@ collect(const struct dns_reader *r, struct record_ref *refs, int n,
 	}
 	return 0;
 }
-/* ⟨Read the answer section of a reply⟩ */
+/* ⟨Free answers, and decode a name found by position⟩ */
 #define LOCAL_REFS 32
 
 void
@@ -490,7 +490,7 @@ decode_at(const struct dns_reader *r, size_t at, char **out)
 	in.pos = at;
 	return dns_get_name(&in, name) < 0 || !(*out = mm_strdup(name)) ? -1 : 0;
 }
-
+/* ⟨Read the answer section of a reply⟩ */
 int
 dns_get_answers(struct dns_reader *r, const struct dns_header *h,
     uint16_t type, struct dns_answers *a)
