@@ -2,6 +2,7 @@
  * evdns test server (a real server on 127.0.0.1), resolvers pointed at local
  * servers, and the recording callback (see dns_test.h). */
 #include "dns_test.h"
+#include "evdns-internal.h"
 
 #include <event2/util.h>
 
@@ -14,6 +15,29 @@
 #include <stdarg.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+/* ---- The fixture ---- */
+
+struct event_base *base;
+
+int
+dns_setup(void **state)
+{
+	(void)state;
+	base = event_base_new();
+	return base ? 0 : -1;
+}
+
+int
+dns_teardown(void **state)
+{
+	(void)state;
+	evdns_use_system_files(NULL, NULL);
+	event_base_free(base);
+	base = NULL;
+	remove_temp_files();
+	return 0;
+}
 
 /* ---- The evdns test server ---- */
 

@@ -31,6 +31,12 @@ void msg_rr(struct msg *m, const char *owner, int owner_ptr, unsigned type,
     uint32_t ttl, const void *rdata, size_t rdlength);
 void msg_patch_u16(struct msg *m, size_t at, unsigned v);
 
+/* ---- The fixture of most tests: a fresh event base, temporary files
+ * removed and the system files restored afterwards ---- */
+extern struct event_base *base;
+int dns_setup(void **state);
+int dns_teardown(void **state);
+
 /* ---- The loop ---- */
 /* Run base until *done becomes nonzero, or fail after limit_ms. */
 void run_until(struct event_base *base, const int *done, int limit_ms);

@@ -21,25 +21,6 @@
 
 #define LIMIT 20000		/* ms: a safety net against hangs, not a timing */
 
-static struct event_base *base;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	base = event_base_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	event_base_free(base);
-	remove_temp_files();
-	return 0;
-}
-
 static const unsigned char v4[4] = { 192, 0, 2, 1 };
 
 /* ---- Good answers from the evdns test server ---- */
@@ -1174,7 +1155,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, dns_setup, dns_teardown)
 		T(test_ipv4_lookup_answers_from_the_loop),
 		T(test_ipv6_lookup_gets_aaaa_records),
 		T(test_reverse_lookups_ask_arpa_names_and_get_a_name),

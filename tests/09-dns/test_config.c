@@ -21,26 +21,6 @@
 
 #define LIMIT 20000
 
-static struct event_base *base;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	base = event_base_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	evdns_use_system_files(NULL, NULL);
-	event_base_free(base);
-	remove_temp_files();
-	return 0;
-}
-
 static long
 usec(struct timeval tv)
 {
@@ -653,7 +633,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, dns_setup, dns_teardown)
 		T(test_every_option_is_read_into_its_setting),
 		T(test_bad_values_are_refused_and_change_nothing),
 		T(test_values_beyond_bounds_are_clamped_and_colons_and_unknowns_accepted),

@@ -21,25 +21,6 @@
 
 #define LIMIT 20000
 
-static struct event_base *base;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	base = event_base_new();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	event_base_free(base);
-	remove_temp_files();
-	return 0;
-}
-
 /* What a getaddrinfo callback received. */
 struct answer {
 	int calls;
@@ -580,7 +561,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, dns_setup, dns_teardown)
 		T(test_numeric_hosts_are_answered_before_the_call_returns),
 		T(test_bad_arguments_are_answered_at_once),
 		T(test_hosts_file_names_are_answered_without_a_packet),
