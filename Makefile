@@ -24,18 +24,18 @@ B := $(if $(SANITIZE),build/sanitize,build)
 LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
 
 .PHONY: all help deps tools tangle starters check-tangle lib test valgrind prefix \
-	examples book exercises exercise watch install bench check clean
+	examples book exercises exercise watch install uninstall bench check clean
 
 all: deps tangle lib examples book
 	@echo
-	@echo "Libraries: $(B)/lib/   Book: build/book/index.html and build/book/litevent.epub"
+	@echo "Libraries: $(B)/lib/   Book: build/book/index.html, build/book/litevent.epub, build/book/litevent.pdf"
 	@echo "Next: 'make check' runs every test; 'make exercises' shows the exercises."
 
 help:
 	@echo "make | make check | make tangle | make check-tangle | make lib | make book"
 	@echo "make test CH=NN-slug | make valgrind CH=NN-slug | make prefix CH=NN-slug"
 	@echo "make exercises | make exercise EX=N.M | make watch EX=N.M | make starters"
-	@echo "make install PREFIX=/usr/local | make bench | make clean | SANITIZE=address,undefined make check"
+	@echo "make install PREFIX=/usr/local [DESTDIR=…] | make uninstall PREFIX=… | make bench | make clean | SANITIZE=address,undefined make check"
 
 deps:
 	@tools/deps.sh
@@ -106,6 +106,9 @@ watch: $(LIT)
 
 install: lib
 	@tools/install.sh $(B) "$(PREFIX)" "$(DESTDIR)"
+
+uninstall:
+	@tools/install.sh --uninstall $(B) "$(PREFIX)" "$(DESTDIR)"
 
 bench: lib
 	@tools/bench.sh

@@ -28,11 +28,21 @@ ours=$out/$name-litevent
 theirs=$out/$name-libevent
 cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra)
 # shellcheck disable=SC2046
-cc "${cflags[@]}" -Isrc/include -o "$ours" "$src" build/lib/libevent.a \
+cc "${cflags[@]}" -Isrc/include -MD -MF "$ours.d" -o "$ours" "$src" build/lib/libevent.a \
 	$(ls build/lib/libevent_pthreads.a 2>/dev/null) -pthread -lm
 # shellcheck disable=SC2046
 cc "${cflags[@]}" $(pkg-config --cflags libevent) -o "$theirs" "$src" \
 	$(pkg-config --libs libevent libevent_pthreads) -pthread -lm
+# A comparison is only one if each side is what it says: ours read no
+# system libevent header and loads no libevent shared object; theirs does.
+if tr ' \\' '\n\n' <"$ours.d" | grep -E '^/.*/(event2/[A-Za-z_-]+|event|evutil)\.h$'; then
+	echo "bench: $ours read the system's libevent headers (above)" >&2
+	exit 1
+fi
+if ldd "$ours" | grep libevent || ! ldd "$theirs" | grep -q libevent; then
+	echo "bench: $ours must link litevent statically, $theirs the system's libevent" >&2
+	exit 1
+fi
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

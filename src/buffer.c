@@ -132,15 +132,19 @@ unlink_chain(struct evbuffer *buf, struct evbuffer_chain **link)
 }
 
 static void
-drop_spare_chains(struct evbuffer *buf)
+drop_chains_after(struct evbuffer *buf, struct evbuffer_chain **link)
 {
-	struct evbuffer_chain **link;
-
-	link = buf->total_len ? &(*buf->last_with_datap)->next : &buf->first;
 	while (*link) {
 		EVUTIL_ASSERT(!((*link)->flags & EVBUFFER_CHAIN_PINNED));
 		unlink_chain(buf, link);
 	}
+}
+
+static void
+drop_spare_chains(struct evbuffer *buf)
+{
+	drop_chains_after(buf, buf->total_len ? &(*buf->last_with_datap)->next :
+	    &buf->first);
 }
 
 /* Append a chain that holds data (a borrowed one) as the new last chain. */
@@ -1485,53 +1489,67 @@ done:
 	return idx;
 }
 /* ⟨Hand out free space at the end⟩ */
+/* ⟨Add a chain for what the spares lack⟩ */
+static int
+add_chain_for_rest(struct evbuffer *buf, size_t size,
+    struct evbuffer_iovec *vec, int max, int n, size_t have,
+    struct evbuffer_chain ***firstp)
+{
+	struct evbuffer_chain **after, *fresh;
+	int i;
+
+	if (n == max)
+		have -= vec[--n].iov_len;
+	if (n == 0) {
+		after = buf->total_len ? &(*buf->last_with_datap)->next :
+		    &buf->first;
+		*firstp = after;
+	} else {
+		for (i = 0, after = *firstp; i < n; i++)
+			after = &(*after)->next;
+	}
+	if ((fresh = chain_new(size - have)) == NULL)
+		return -1;
+	drop_chains_after(buf, after);
+	append_chain(buf, fresh);
+	vec[n].iov_base = CHAIN_SPACE_PTR(fresh);
+	vec[n].iov_len = CHAIN_SPACE_LEN(fresh);
+	return n + 1;
+}
+
 /* Point vec at room for at least size bytes at the end of buf, in at most
- * max (1 or 2) extents; links[i] leads to vec[i]'s chain.  Returns the
- * number of extents, or -1 when memory runs out. */
+ * max extents, one per chain in chain order; *firstp is set to the link of
+ * the first extent's chain.  Returns the number of extents, or -1 when
+ * memory runs out. */
 static int
 space_at_end(struct evbuffer *buf, size_t size, struct evbuffer_iovec *vec,
-    struct evbuffer_chain ***links, int max)
+    int max, struct evbuffer_chain ***firstp)
 {
-	struct evbuffer_chain **link = buf->last_with_datap, *tail = *link;
-	struct evbuffer_chain *next, *fresh;
+	struct evbuffer_chain **link = buf->last_with_datap, *ch;
 	size_t have = 0;
 	int n = 0;
 
-	if (tail && tail->off == 0 && CHAIN_MOVABLE(tail))
-		tail->misalign = 0;
-	if (tail)
-		have = CHAIN_SPACE_LEN(tail);
-	if (tail && have > 0 && (have >= size || (max > 1 && tail->off > 0))) {
-		vec[0].iov_base = CHAIN_SPACE_PTR(tail);
-		vec[0].iov_len = have;
-		links[n++] = link;
-		if (have >= size)
-			return 1;
-	} else {
-		have = 0;
+	if (*link && CHAIN_SPACE_LEN(*link) == 0)
+		link = &(*link)->next;	/* a full or borrowed last chain */
+	*firstp = link;
+	for (; (ch = *link) != NULL && n < max && (n == 0 || have < size);
+	    link = &ch->next) {
+		if (ch->off == 0 && CHAIN_MOVABLE(ch))
+			ch->misalign = 0;
+		vec[n].iov_base = CHAIN_SPACE_PTR(ch);
+		vec[n].iov_len = CHAIN_SPACE_LEN(ch);
+		have += vec[n++].iov_len;
 	}
-	next = tail && tail->off ? tail->next : NULL;
-	if (next)
-		next->misalign = 0;
-	if (next && CHAIN_SPACE_LEN(next) >= size - have) {
-		link = &tail->next;
-	} else {
-		if ((fresh = chain_new(size - have)) == NULL)
-			return -1;
-		drop_spare_chains(buf);
-		link = append_chain(buf, fresh);
-	}
-	vec[n].iov_base = CHAIN_SPACE_PTR(*link);
-	vec[n].iov_len = CHAIN_SPACE_LEN(*link);
-	links[n] = link;
-	return n + 1;
+	if (n > 0 && have >= size)
+		return n;
+	return add_chain_for_rest(buf, size, vec, max, n, have, firstp);
 }
 /* ⟨Reserve space at the end⟩ */
 int
 evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
     struct evbuffer_iovec *vec, int n_vec)
 {
-	struct evbuffer_chain **links[2];
+	struct evbuffer_chain **link;
 	int i, n = -1;
 
 	EVBUFFER_LOCK(buf);
@@ -1543,13 +1561,13 @@ evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
 	if (frozen(buf, 0, __func__) || !fits(buf, (size_t)size, __func__))
 		goto done;
 	end_reservation(buf);
-	n = space_at_end(buf, (size_t)size, vec, links, n_vec > 1 ? 2 : 1);
+	n = space_at_end(buf, (size_t)size, vec, n_vec, &link);
 	if (n < 0) {
 		event_warnx("%s: out of memory", __func__);
 		goto done;
 	}
-	for (i = 0; i < n; i++)
-		(*links[i])->flags |= EVBUFFER_CHAIN_PINNED;
+	for (i = 0; i < n; i++, link = &(*link)->next)
+		(*link)->flags |= EVBUFFER_CHAIN_PINNED;
 	buf->reserved = 1;
 done:
 	EVBUFFER_UNLOCK(buf);
@@ -1595,8 +1613,14 @@ evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
 	}
 	if (!fits(buf, added, __func__))
 		goto done;
+	while (n_vecs > 0 && vec[n_vecs - 1].iov_len == 0)
+		n_vecs--;
 	end_reservation(buf);
 	for (i = 0; i < n_vecs; i++) {
+		if (vec[i].iov_len == 0 && (*link)->off == 0) {
+			unlink_chain(buf, link);	/* empty, before data */
+			continue;
+		}
 		commit_in_chain(buf, link, vec[i].iov_len);
 		link = &(*link)->next;
 	}
@@ -1626,7 +1650,7 @@ int
 evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 {
 	struct evbuffer_iovec vec[2];
-	struct evbuffer_chain **links[2];
+	struct evbuffer_chain **link;
 	size_t want, left, k;
 	ssize_t got;
 	int i, n, r = -1;
@@ -1638,7 +1662,7 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 	if (!fits(buf, want, __func__))
 		goto done;
 	end_reservation(buf);
-	if ((n = space_at_end(buf, want, vec, links, 2)) < 0) {
+	if ((n = space_at_end(buf, want, vec, 2, &link)) < 0) {
 		event_warnx("%s: out of memory", __func__);
 		goto done;
 	}
@@ -1651,10 +1675,11 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 		r = (int)got;
 		goto done;
 	}
-	for (i = 0, left = (size_t)got; i < n; i++) {
+	for (i = 0, left = (size_t)got; i < n && left > 0; i++) {
 		k = MIN_SIZE(vec[i].iov_len, left);
-		commit_in_chain(buf, links[i], k);
+		commit_in_chain(buf, link, k);
 		left -= k;
+		link = &(*link)->next;
 	}
 	evbuffer_invoke_callbacks_(buf);
 	r = (int)got;

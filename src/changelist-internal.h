@@ -14,6 +14,7 @@ struct event_change {
 	evutil_socket_t fd;
 	short old;	/* interest the kernel knows of */
 	short want;	/* interest the fd table wants now */
+	short lapsed;	/* want fell to nothing: the fd may be a new file */
 };
 
 struct event_changelist {

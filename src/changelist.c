@@ -30,6 +30,7 @@ event_changelist_get(struct event_base *base, evutil_socket_t fd, short old,
 	ch->fd = fd;
 	ch->old = old;
 	ch->want = old;
+	ch->lapsed = 0;
 	info->idxplus1 = cl->n_changes;
 	return ch;
 }
@@ -55,8 +56,10 @@ event_changelist_del_(struct event_base *base, evutil_socket_t fd, short old,
 	if (ch == NULL)
 		return -1;
 	ch->want &= ~(events & EV_IO_MASK);
-	if (!(ch->want & EV_IO_MASK))
+	if (!(ch->want & EV_IO_MASK)) {
 		ch->want = 0;
+		ch->lapsed = 1;
+	}
 	return 0;
 }
 /* ⟨Forget the recorded changes⟩ */

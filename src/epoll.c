@@ -93,7 +93,8 @@ epoll_bits(short want)
 }
 
 static int
-epoll_apply(struct event_base *base, int fd, short old, short want)
+epoll_apply(struct event_base *base, int fd, short old, short want,
+    int recheck)
 {
 	struct epollop *ep = base->evbase;
 	struct epoll_event epev;
@@ -103,7 +104,8 @@ epoll_apply(struct event_base *base, int fd, short old, short want)
 		return epoll_refused_set(ep, fd, want);
 	if (!(want & EV_IO_MASK))
 		want = 0;
-	if ((old & (EV_IO_MASK | EV_ET)) == (want & (EV_IO_MASK | EV_ET)))
+	if ((old & (EV_IO_MASK | EV_ET)) == (want & (EV_IO_MASK | EV_ET)) &&
+	    !(recheck && want))
 		return 0;
 	op = !want ? EPOLL_CTL_DEL :
 	    !(old & EV_IO_MASK) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
@@ -141,7 +143,7 @@ epoll_add(struct event_base *base, evutil_socket_t fd, short old, short events,
 	(void)fdinfo;
 	if (!(events & EV_ET))
 		want &= ~EV_ET;
-	return epoll_apply(base, fd, old, want);
+	return epoll_apply(base, fd, old, want, 0);
 }
 
 static int
@@ -149,7 +151,7 @@ epoll_del(struct event_base *base, evutil_socket_t fd, short old, short events,
     void *fdinfo)
 {
 	(void)fdinfo;
-	return epoll_apply(base, fd, old, old & ~(events & EV_IO_MASK));
+	return epoll_apply(base, fd, old, old & ~(events & EV_IO_MASK), 0);
 }
 
 static void
@@ -160,7 +162,7 @@ epoll_apply_changes(struct event_base *base)
 
 	for (i = 0; i < cl->n_changes; i++) {
 		struct event_change *ch = &cl->changes[i];
-		(void)epoll_apply(base, ch->fd, ch->old, ch->want);
+		(void)epoll_apply(base, ch->fd, ch->old, ch->want, ch->lapsed);
 	}
 	event_changelist_clear_(base);
 }
@@ -171,6 +173,7 @@ static void *
 epoll_init(struct event_base *base)
 {
 	struct epollop *ep = mm_calloc(1, sizeof(*ep));
+	int saved_errno;
 
 	if (ep == NULL)
 		return NULL;
@@ -178,8 +181,10 @@ epoll_init(struct event_base *base)
 	ep->epfd = epoll_create1(EPOLL_CLOEXEC);
 	ep->nevents = EPOLL_EVENTS_INITIAL;
 	ep->events = mm_calloc((size_t)ep->nevents, sizeof(struct epoll_event));
-	if (ep->epfd < 0 || ep->events == NULL)
+	if (ep->epfd < 0 || ep->events == NULL) {
+		saved_errno = ep->epfd < 0 ? errno : ENOMEM;
 		goto fail;
+	}
 	if (base->flags & EVENT_BASE_FLAG_PRECISE_TIMER) {
 		struct epoll_event epev;
 		ep->timerfd = timerfd_create(CLOCK_MONOTONIC,
@@ -198,6 +203,7 @@ epoll_init(struct event_base *base)
 fail:
 	base->evbase = ep;
 	epoll_dealloc(base);
+	errno = saved_errno;
 	return NULL;
 }
 
@@ -289,7 +295,7 @@ epoll_dispatch(struct event_base *base, struct timeval *tv)
 		if (what & EPOLLRDHUP)
 			res |= EV_CLOSED;
 		if (res)
-			evmap_io_active_(base, fd, res);
+			evmap_io_active_(base, fd, res | EV_ET);
 	}
 	for (i = 0; i < ep->nrefused; i++)
 		evmap_io_active_(base, ep->refused[i].fd,
@@ -312,8 +318,8 @@ const struct eventop epollops = {
 };
 
 const struct eventop epollops_changelist = {
-	"epoll", epoll_init, event_changelist_add_, event_changelist_del_,
-	epoll_dispatch, epoll_dealloc,
+	"epoll (with changelist)", epoll_init, event_changelist_add_,
+	event_changelist_del_, epoll_dispatch, epoll_dealloc,
 	1, EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE,
 	sizeof(struct event_changelist_fdinfo)
 };

@@ -73,7 +73,8 @@ debug_state(const struct event *ev)
 static void
 event_debug_assert_is_setup(const struct event *ev)
 {
-	if (event_debug_mode_enabled() && debug_state(ev) < 0)
+	if (event_debug_mode_enabled() && !(ev->ev_flags & EVLIST_FINALIZING) &&
+	    debug_state(ev) < 0)
 		event_errx(EVENT_ERR_ABORT_, "%s: event %p was never assigned"
 		    " (or was freed)", __func__, (const void *)ev);
 }
@@ -154,7 +155,7 @@ event_debug_map_clear_(void)
 	debug_lock = NULL;
 }
 /* ⟨Common timeouts: one queue per duration⟩ */
-#define COMMON_TIMEOUT_MARK		0x40000000
+#define COMMON_TIMEOUT_MARK		0x50000000
 #define COMMON_TIMEOUT_MARK_MASK	0xf0000000
 #define COMMON_TIMEOUT_IDX_SHIFT	20
 #define COMMON_TIMEOUT_IDX_MASK		0x0ff00000
@@ -533,7 +534,8 @@ event_add(struct event *ev, const struct timeval *tv)
 	return r;
 }
 /* ⟨Delete an event⟩ */
-static void
+/* Returns 1 if it waited for a running callback of ev, 0 if not. */
+static int
 event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 {
 	struct event_callback *evcb = &ev->ev_evcallback;
@@ -541,23 +543,22 @@ event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 	if (blocking == EVENT_DEL_NOBLOCK || base->current_event != evcb ||
 	    base->th_base_lock == NULL ||
 	    base->th_owner_id == evthread_get_id())
-		return;
+		return 0;
 	if (blocking == EVENT_DEL_AUTOBLOCK && (ev->ev_events & EV_FINALIZE))
-		return;
+		return 0;
 	while (base->current_event == evcb) {
 		base->current_event_waiters++;
 		evthread_cond_wait(base->current_event_cond, base->th_base_lock,
 		    NULL);
 	}
+	return 1;
 }
 
-int
-event_del_nolock_(struct event *ev, int blocking)
+/* Take ev off the timer, the active queue and the fd or signal table, and
+ * cut short a signal batch of it that is running. */
+static void
+event_unlist(struct event_base *base, struct event *ev)
 {
-	struct event_base *base = ev->ev_base;
-
-	event_debug_assert_is_setup(ev);
-	event_wait_for_callback(base, ev, blocking);
 	if (base->current_event == &ev->ev_evcallback && base->current_ncalls)
 		*base->current_ncalls = 0;
 	if (ev->ev_flags & EVLIST_TIMEOUT)
@@ -574,6 +575,17 @@ event_del_nolock_(struct event *ev, int blocking)
 		ev->ev_flags &= ~EVLIST_SIGNAL;
 		event_count_list(base, ev, -1);
 	}
+}
+
+int
+event_del_nolock_(struct event *ev, int blocking)
+{
+	struct event_base *base = ev->ev_base;
+
+	event_debug_assert_is_setup(ev);
+	event_unlist(base, ev);
+	if (event_wait_for_callback(base, ev, blocking))
+		event_unlist(base, ev);	/* in case the callback added it back */
 	if (EVBASE_NEED_NOTIFY(base))
 		evthread_notify_base_(base);
 	event_debug_note_del(ev);
@@ -651,14 +663,36 @@ event_active(struct event *ev, int res, short ncalls)
 	EVBASE_RELEASE_LOCK(base);
 }
 
+static void
+event_time_out_fd(struct event_base *base, evutil_socket_t fd)
+{
+	struct event *ev;
+	unsigned t;
+	int q;
+
+	for (t = 0; t < base->timeheap.n; t++) {
+		ev = base->timeheap.p[t];
+		if (ev->ev_fd == fd && !(ev->ev_flags & EVLIST_INTERNAL))
+			event_active_nolock_(ev, EV_TIMEOUT, 1);
+	}
+	for (q = 0; q < base->n_common_timeouts; q++)
+		for (ev = base->common_timeout_queues[q]->first; ev;
+		    ev = ev->ev_ct_next)
+			if (ev->ev_fd == fd)
+				event_active_nolock_(ev, EV_TIMEOUT, 1);
+}
+
 void
 event_base_active_by_fd(struct event_base *base, evutil_socket_t fd,
     short events)
 {
-	if (base == NULL || fd < 0)
+	if (base == NULL)
 		return;
 	EVBASE_ACQUIRE_LOCK(base);
-	evmap_io_active_(base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED));
+	if (events & EV_TIMEOUT)
+		event_time_out_fd(base, fd);
+	else
+		evmap_io_active_(base, fd, events & EV_IO_MASK);
 	if (EVBASE_NEED_NOTIFY(base))
 		evthread_notify_base_(base);
 	EVBASE_RELEASE_LOCK(base);
@@ -881,8 +915,8 @@ event_run_finalizer_(struct event_callback *evcb)
 	event_finalize_callback_fn fin = evcb->evcb_cb_union.evcb_evfinalize;
 	int free_it = evcb->evcb_closure == EV_CLOSURE_EVENT_FINALIZE_FREE;
 
+	event_debug_note_teardown_(ev);	/* first: fin may assign ev again */
 	fin(ev, ev->ev_arg);
-	event_debug_note_teardown_(ev);
 	if (free_it)
 		mm_free(ev);
 }

@@ -138,12 +138,18 @@ event_env_disables(const char *method)
 }
 /* ⟨Pick the backend for a base⟩ */
 static const struct eventop *
-event_choose_backend(const struct event_config *cfg, int flags)
+event_choose_backend(const struct event_config *cfg, int flags,
+    const struct eventop *after)
 {
 	int required = cfg ? cfg->require_features : 0;
-	int i;
+	int i = 0;
 
-	for (i = 0; eventops[i]; i++) {
+	if (after) {
+		while (eventops[i] != after)
+			i++;
+		i++;
+	}
+	for (; eventops[i]; i++) {
 		const struct eventop *op = eventops[i];
 		if (event_config_is_avoided(cfg, op->name))
 			continue;
@@ -156,11 +162,27 @@ event_choose_backend(const struct event_config *cfg, int flags)
 	}
 	return NULL;
 }
+/* ⟨Start a backend⟩ */
+static int
+event_base_start_backend(struct event_base *base, const struct eventop *op)
+{
+	if (op == &epollops &&
+	    (base->flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST))
+		op = &epollops_changelist;
+	base->evsel = op;
+	base->evbase = op->init(base);
+	if (base->evbase != NULL)
+		return 0;
+	event_warn("%s: the %s backend could not start", __func__, op->name);
+	base->evsel = NULL;
+	return -1;
+}
 /* ⟨Create an event_base⟩ */
 struct event_base *
 event_base_new_with_config(const struct event_config *cfg)
 {
 	struct event_base *base = mm_calloc(1, sizeof(*base));
+	const struct eventop *op = NULL;
 
 	if (base == NULL) {
 		event_warn("%s: calloc", __func__);
@@ -176,19 +198,11 @@ event_base_new_with_config(const struct event_config *cfg)
 	evsig_init_(base);
 	if (event_base_priority_queues_(base, 1) < 0)
 		goto fail;
-	base->evsel = event_choose_backend(cfg, base->flags);
-	if (base->evsel == NULL) {
+	while ((op = event_choose_backend(cfg, base->flags, op)) != NULL &&
+	    event_base_start_backend(base, op) < 0)
+		;	/* that one failed and said why: try the next */
+	if (op == NULL) {
 		event_warnx("%s: no event mechanism available", __func__);
-		goto fail;
-	}
-	if (base->evsel == &epollops &&
-	    (base->flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST))
-		base->evsel = &epollops_changelist;
-	base->evbase = base->evsel->init(base);
-	if (base->evbase == NULL) {
-		event_warnx("%s: could not start the %s backend", __func__,
-		    base->evsel->name);
-		base->evsel = NULL;
 		goto fail;
 	}
 	if (!(base->flags & EVENT_BASE_FLAG_IGNORE_ENV) &&

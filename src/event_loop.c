@@ -742,44 +742,88 @@ event_base_foreach_event(struct event_base *base,
 	return r;
 }
 /* ⟨Dump the events of a base⟩ */
+/* ⟨Name the kinds of an event in a dump⟩ */
+/* The dump's names for EV_* bits, in the order it prints them. */
+static const struct {
+	short bit;
+	const char *name;
+} event_kind_names[] = {
+	{ EV_READ, "Read" }, { EV_WRITE, "Write" }, { EV_CLOSED, "EOF" },
+	{ EV_SIGNAL, "Signal" }, { EV_TIMEOUT, "Timeout" },
+	{ EV_PERSIST, "Persist" }, { EV_ET, "ET" },
+};
+
+static void
+event_dump_kinds(FILE *f, short what)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(event_kind_names) / sizeof(event_kind_names[0]); i++)
+		if (what & event_kind_names[i].bit)
+			fprintf(f, " %s", event_kind_names[i].name);
+}
+/* ⟨Print an inserted or an active event⟩ */
+struct dump_ctx {
+	FILE *f;
+	struct timeval wall_minus_mono;	/* added to a deadline */
+};
+
 static int
-event_dump_one(const struct event_base *base, const struct event *ev,
+event_dump_inserted(const struct event_base *base, const struct event *ev,
     void *arg)
 {
-	FILE *f = arg;
-	short what = ev->ev_events;
+	struct dump_ctx *ctx = arg;
+	struct timeval at;
 
 	(void)base;
-	fprintf(f, "  %p [%s %d]%s%s%s%s%s%s", (const void *)ev,
-	    (what & EV_SIGNAL) ? "sig" : "fd", (int)ev->ev_fd,
-	    (what & EV_READ) ? " Read" : "",
-	    (what & EV_WRITE) ? " Write" : "",
-	    (what & EV_CLOSED) ? " EOF" : "",
-	    (what & EV_SIGNAL) ? " Signal" : "",
-	    (what & EV_PERSIST) ? " Persist" : "",
-	    (what & EV_ET) ? " ET" : "");
-	if (ev->ev_flags & EVLIST_TIMEOUT)
-		fprintf(f, " Timeout=%ld.%06d", (long)ev->ev_timeout.tv_sec,
-		    (int)ev->ev_timeout.tv_usec);
-	if (ev->ev_flags & EVLIST_ACTIVE)
-		fprintf(f, " Active:%s%s%s%s",
-		    (ev->ev_res & EV_READ) ? " Read" : "",
-		    (ev->ev_res & EV_WRITE) ? " Write" : "",
-		    (ev->ev_res & EV_SIGNAL) ? " Signal" : "",
-		    (ev->ev_res & EV_TIMEOUT) ? " Timeout" : "");
-	fputc('\n', f);
+	if (!(ev->ev_flags & (EVLIST_INSERTED | EVLIST_SIGNAL | EVLIST_TIMEOUT)))
+		return 0;
+	fprintf(ctx->f, "  %p [%s %d]", (const void *)ev,
+	    (ev->ev_events & EV_SIGNAL) ? "sig" : "fd ", (int)ev->ev_fd);
+	event_dump_kinds(ctx->f, ev->ev_events & ~EV_TIMEOUT);
+	if (ev->ev_flags & EVLIST_TIMEOUT) {
+		evutil_timeradd(&ev->ev_timeout, &ctx->wall_minus_mono, &at);
+		fprintf(ctx->f, " Timeout=%ld.%06d", (long)at.tv_sec,
+		    (int)at.tv_usec);
+	}
+	fputc('\n', ctx->f);
+	return 0;
+}
+
+static int
+event_dump_active(const struct event_base *base, const struct event *ev,
+    void *arg)
+{
+	struct dump_ctx *ctx = arg;
+
+	(void)base;
+	if (!(ev->ev_flags & EVLIST_ACTIVE))
+		return 0;
+	fprintf(ctx->f, "  %p [%s %d, priority=%d]", (const void *)ev,
+	    (ev->ev_events & EV_SIGNAL) ? "sig" : "fd ", (int)ev->ev_fd,
+	    (int)ev->ev_pri);
+	event_dump_kinds(ctx->f, ev->ev_res & ~(EV_PERSIST | EV_ET));
+	fputs(" active\n", ctx->f);
 	return 0;
 }
 
 void
 event_base_dump_events(struct event_base *base, FILE *f)
 {
+	struct dump_ctx ctx;
+	struct timeval mono, wall;
+
 	if (base == NULL || f == NULL)
 		return;
 	EVBASE_ACQUIRE_LOCK(base);
-	fprintf(f, "Events in %p (method %s):\n", (void *)base,
-	    base->evsel->name);
-	event_base_foreach_event_nolock_(base, event_dump_one, f);
+	ctx.f = f;
+	event_base_gettime_(base, &mono);
+	event_base_gettimeofday_cached(base, &wall);
+	evutil_timersub(&wall, &mono, &ctx.wall_minus_mono);
+	fputs("Inserted events:\n", f);
+	event_base_foreach_event_nolock_(base, event_dump_inserted, &ctx);
+	fputs("Active events:\n", f);
+	event_base_foreach_event_nolock_(base, event_dump_active, &ctx);
 	EVBASE_RELEASE_LOCK(base);
 }
 /* ⟨Count the events of a base⟩ */

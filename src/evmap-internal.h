@@ -22,6 +22,7 @@ struct evmap_io {
 struct event_io_map {
 	struct evmap_io **entries;
 	int nentries;
+	struct event *no_fd;		/* I/O events added with fd -1 */
 };
 
 struct evmap_signal {

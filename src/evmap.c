@@ -4,6 +4,7 @@
  *   chapters/03-backends/03-backends.adoc
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include "event-internal.h"
@@ -16,11 +17,18 @@
 static int
 evmap_grow(void ***entries, int *nentries, int index)
 {
+	const int most = INT_MAX / (int)sizeof(void *);	/* bytes fit an int */
 	int n = *nentries ? *nentries : 32;
 	void **grown;
 
-	while (n <= index)
+	while (n <= index) {
+		if (n > most / 2) {
+			event_warnx("%s: no table slot for %d: too large", __func__,
+			    index);
+			return -1;
+		}
 		n <<= 1;
+	}
 	grown = mm_realloc(*entries, (size_t)n * sizeof(void *));
 	if (grown == NULL)
 		return -1;
@@ -74,6 +82,26 @@ evmap_io_interest(const struct evmap_io *ctx)
 	return what;
 }
 /* ⟨Add an event to the fd table⟩ */
+static void
+evmap_list_link(struct event **head, struct event *ev)
+{
+	ev->ev_io_next = *head;
+	if (*head)
+		(*head)->ev_io_prevp = &ev->ev_io_next;
+	*head = ev;
+	ev->ev_io_prevp = head;
+}
+
+static void
+evmap_list_unlink(struct event *ev)
+{
+	*ev->ev_io_prevp = ev->ev_io_next;
+	if (ev->ev_io_next)
+		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
+	ev->ev_io_next = NULL;
+	ev->ev_io_prevp = NULL;
+}
+
 int
 evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
@@ -82,8 +110,8 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	int et = (want & EV_ET) != 0;
 
 	if (fd < 0) {
-		event_warnx("%s: invalid descriptor %d", __func__, (int)fd);
-		return -1;
+		evmap_list_link(&base->io.no_fd, ev);
+		return 0;
 	}
 	ctx = evmap_io_entry(base, fd, 1);
 	if (ctx == NULL)
@@ -110,21 +138,21 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	ctx->nread += (want & EV_READ) != 0;
 	ctx->nwrite += (want & EV_WRITE) != 0;
 	ctx->nclose += (want & EV_CLOSED) != 0;
-	ev->ev_io_next = ctx->events;
-	if (ctx->events)
-		ctx->events->ev_io_prevp = &ev->ev_io_next;
-	ctx->events = ev;
-	ev->ev_io_prevp = &ctx->events;
+	evmap_list_link(&ctx->events, ev);
 	return now != old;
 }
 /* ⟨Remove an event from the fd table⟩ */
 int
 evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
-	struct evmap_io *ctx = evmap_io_entry(base, fd, 0);
+	struct evmap_io *ctx;
 	short old, now, gone;
 
-	if (ctx == NULL)
+	if (fd < 0) {
+		evmap_list_unlink(ev);
+		return 0;
+	}
+	if ((ctx = evmap_io_entry(base, fd, 0)) == NULL)
 		return -1;
 	old = evmap_io_interest(ctx);
 	ctx->nread -= (ev->ev_events & EV_READ) != 0;
@@ -132,11 +160,7 @@ evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	ctx->nclose -= (ev->ev_events & EV_CLOSED) != 0;
 	now = evmap_io_interest(ctx);
 	gone = (short)(old & ~now & EV_IO_MASK);
-	*ev->ev_io_prevp = ev->ev_io_next;
-	if (ev->ev_io_next)
-		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
-	ev->ev_io_next = NULL;
-	ev->ev_io_prevp = NULL;
+	evmap_list_unlink(ev);
 	if (gone && base->evsel->del(base, fd, old, gone | (old & EV_ET),
 		ctx->fdinfo) < 0)
 		return -1;
@@ -146,14 +170,14 @@ evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 void
 evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events)
 {
-	struct evmap_io *ctx = evmap_io_entry(base, fd, 0);
+	struct evmap_io *ctx = fd < 0 ? NULL : evmap_io_entry(base, fd, 0);
 	struct event *ev;
 
 	if (ctx == NULL)
 		return;
 	for (ev = ctx->events; ev; ev = ev->ev_io_next) {
 		short got = ev->ev_events & events;
-		if (got)
+		if (got & EV_IO_MASK)
 			event_active_nolock_(ev, got, 1);
 	}
 }
@@ -208,11 +232,7 @@ evmap_signal_add_(struct event_base *base, int sig, struct event *ev)
 		return -1;
 	if (ctx->events == NULL && evsig_add_(base, sig) < 0)
 		return -1;
-	ev->ev_io_next = ctx->events;
-	if (ctx->events)
-		ctx->events->ev_io_prevp = &ev->ev_io_next;
-	ctx->events = ev;
-	ev->ev_io_prevp = &ctx->events;
+	evmap_list_link(&ctx->events, ev);
 	return 1;
 }
 
@@ -223,11 +243,7 @@ evmap_signal_del_(struct event_base *base, int sig, struct event *ev)
 
 	if (ctx == NULL)
 		return -1;
-	*ev->ev_io_prevp = ev->ev_io_next;
-	if (ev->ev_io_next)
-		ev->ev_io_next->ev_io_prevp = ev->ev_io_prevp;
-	ev->ev_io_next = NULL;
-	ev->ev_io_prevp = NULL;
+	evmap_list_unlink(ev);
 	if (ctx->events == NULL)
 		return evsig_del_(base, sig);
 	return 0;
@@ -253,6 +269,11 @@ evmap_foreach_event_(struct event_base *base, evmap_event_fn fn, void *arg)
 	int i, r;
 	struct event *ev, *next;
 
+	for (ev = base->io.no_fd; ev; ev = next) {
+		next = ev->ev_io_next;
+		if ((r = fn(base, ev, arg)) != 0)
+			return r;
+	}
 	for (i = 0; i < base->io.nentries; i++) {
 		if (base->io.entries[i] == NULL)
 			continue;
@@ -284,6 +305,7 @@ evmap_io_clear_(struct event_io_map *map)
 	mm_free(map->entries);
 	map->entries = NULL;
 	map->nentries = 0;
+	map->no_fd = NULL;
 }
 
 void

@@ -84,7 +84,8 @@ evutil_inet_pton_scope(int af, const char *src, void *dst, unsigned *indexp)
 }
 /* ⟨Split an address string into host and port⟩ */
 struct address_parts {
-	char host[64];          /* longer than any IPv4 or IPv6 address text */
+	const char *host;       /* NUL-terminated: str itself, or copy */
+	char copy[128];         /* a host cut out before ']' or a port */
 	const char *port;       /* the digits after the colon, or NULL */
 	int is_ipv6;
 };
@@ -92,9 +93,10 @@ struct address_parts {
 static int
 split_host_and_port(const char *str, struct address_parts *parts)
 {
-	const char *host = str, *end;
+	const char *host = str, *end = NULL;
 	const char *colon = strchr(str, ':');
 
+	parts->host = str;
 	parts->port = NULL;
 	parts->is_ipv6 = 1;
 	if (*str == '[') {
@@ -107,17 +109,20 @@ split_host_and_port(const char *str, struct address_parts *parts)
 		else if (end[1] != '\0')
 			return -1;
 	} else if (colon && strchr(colon + 1, ':')) {
-		end = str + strlen(str);
+		return 0;               /* bare IPv6: the whole string */
+	} else if (!colon) {
+		parts->is_ipv6 = 0;
+		return 0;               /* bare IPv4: the whole string */
 	} else {
 		parts->is_ipv6 = 0;
-		end = colon ? colon : str + strlen(str);
-		if (colon)
-			parts->port = colon + 1;
+		end = colon;
+		parts->port = colon + 1;
 	}
-	if ((size_t)(end - host) >= sizeof(parts->host))
+	if ((size_t)(end - host) >= sizeof(parts->copy))
 		return -1;
-	memcpy(parts->host, host, (size_t)(end - host));
-	parts->host[end - host] = '\0';
+	memcpy(parts->copy, host, (size_t)(end - host));
+	parts->copy[end - host] = '\0';
+	parts->host = parts->copy;
 	return 0;
 }
 /* ⟨Parse a port number⟩ */
@@ -186,7 +191,7 @@ evutil_parse_sockaddr_port(const char *str, struct sockaddr *out, int *outlen)
 		return -1;
 	if (split_host_and_port(str, &parts) < 0)
 		return -1;
-	if (parts.port && (port = parse_port_number(parts.port)) < 0)
+	if (parts.port && (port = parse_port_number(parts.port)) <= 0)
 		return -1;
 	if (parts.is_ipv6)
 		return store_ipv6(parts.host, port, out, outlen);

@@ -12,8 +12,9 @@
 #include "util-internal.h"
 
 /* ⟨Read the wall clock⟩ */
+/* The parentheses keep the macro of the same name from rewriting this. */
 int
-evutil_gettimeofday(struct timeval *tv, struct timezone *tz)
+(evutil_gettimeofday)(struct timeval *tv, struct timezone *tz)
 {
 	return gettimeofday(tv, tz);
 }

@@ -37,7 +37,8 @@ static short
 poll_bits(short want)
 {
 	return (short)(((want & EV_READ) ? POLLIN : 0) |
-	    ((want & EV_WRITE) ? POLLOUT : 0));
+	    ((want & EV_WRITE) ? POLLOUT : 0) |
+	    ((want & EV_CLOSED) ? POLLRDHUP : 0));
 }
 /* ⟨Add a descriptor to the pollfd array⟩ */
 static int
@@ -48,8 +49,8 @@ poll_add(struct event_base *base, evutil_socket_t fd, short old, short events,
 	struct poll_fdinfo *info = fdinfo;
 	int i = info->idxplus1 - 1;
 
-	if (!((old | events) & (EV_READ | EV_WRITE)))
-		return 0;	/* EV_CLOSED alone: poll has no such bit */
+	if (!((old | events) & EV_IO_MASK))
+		return 0;
 	if (i < 0) {
 		if (pop->nfds == pop->size) {
 			int size = pop->size ? pop->size * 2 : 32;
@@ -81,7 +82,7 @@ poll_del(struct event_base *base, evutil_socket_t fd, short old, short events,
 	(void)fd;
 	if (i < 0)
 		return 0;
-	if (want & (EV_READ | EV_WRITE)) {
+	if (want & EV_IO_MASK) {
 		pop->fds[i].events = poll_bits(want);
 		return 0;
 	}
@@ -137,6 +138,8 @@ poll_dispatch(struct event_base *base, struct timeval *tv)
 			res |= EV_READ;
 		if (what & POLLOUT)
 			res |= EV_WRITE;
+		if (what & POLLRDHUP)
+			res |= EV_CLOSED;
 		evmap_io_active_(base, fds[i].fd, res);
 	}
 	return 0;
@@ -164,5 +167,5 @@ poll_dealloc(struct event_base *base)
 
 const struct eventop pollops = {
 	"poll", poll_init, poll_add, poll_del, poll_dispatch, poll_dealloc,
-	0, EV_FEATURE_FDS, sizeof(struct poll_fdinfo)
+	0, EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE, sizeof(struct poll_fdinfo)
 };

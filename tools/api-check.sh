@@ -23,28 +23,8 @@ sys=/usr/include
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Which chapter completes each header: a header is checked once that chapter
-# exists.  The prelude is what a program includes before the header.
-headers=(
-	"02 event2/util.h"
-	"04 event2/thread.h"
-	"05 event2/event.h"
-	"05 event2/event_struct.h event2/event.h"
-	"05 event2/event_compat.h event2/event.h"
-	"06 event2/buffer.h event2/event.h"
-	"06 event2/buffer_compat.h event2/event.h event2/buffer.h"
-	"07 event2/bufferevent.h event2/event.h event2/buffer.h"
-	"07 event2/bufferevent_struct.h event2/event.h event2/buffer.h event2/bufferevent.h"
-	"07 event2/bufferevent_compat.h event2/event.h event2/buffer.h event2/bufferevent.h"
-	"08 event2/listener.h event2/event.h"
-	"09 event2/dns.h event2/event.h"
-	"09 event2/dns_compat.h event2/event.h event2/dns.h"
-	"10 event2/bufferevent_ssl.h event2/event.h event2/buffer.h event2/bufferevent.h"
-)
-
-have_chapter() {
-	compgen -G "chapters/$1-*/*.adoc" >/dev/null
-}
+# Which headers, and from which chapter on (public_headers, header_due).
+. tools/public-headers.sh
 
 # Names the system header itself defines as macros (not its include guard).
 system_macros() {
@@ -68,9 +48,9 @@ libs=("$build"/lib/*.a)
 nm --defined-only "${libs[@]}" 2>/dev/null | awk '$2 ~ /^[TDBRW]$/ { print $3 }' | sort -u >"$work/defined"
 
 passed=0 failed=0
-for entry in "${headers[@]}"; do
+for entry in "${public_headers[@]}"; do
 	read -r chapter header prelude <<<"$entry"
-	have_chapter "$chapter" || continue
+	header_due "$chapter" "$header" || continue
 	probe=$work/probe.c
 	: >"$probe"
 	for p in $prelude "$header"; do echo "#include <$p>" >>"$probe"; done

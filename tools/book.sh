@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# tools/book.sh -- render the book: build/book/index.html and build/book/litevent.epub.
+# tools/book.sh -- render the book: build/book/index.html, build/book/litevent.epub
+# and build/book/litevent.pdf.
 #
 # 1. weave the chapters into plain AsciiDoc (build/weave/), anchored and linked;
 # 2. render every figure chapters/*/*.dot to build/book/figures/*.svg;
 # 3. asciidoctor -> HTML (rouge highlighting), failing on any warning;
 # 4. asciidoctor -> DocBook -> pandoc -> EPUB 3;
 # 5. turn the reference tokens in code listings into links, in both;
-# 6. check that every link inside the EPUB resolves.
+# 6. check that every link inside the EPUB resolves;
+# 7. asciidoctor-pdf -> PDF (in the background from step 3 on, as it takes
+#    longest), failing on any warning; check that its links resolve.
 set -euo pipefail
 
 root=$(pwd)
@@ -26,6 +29,17 @@ done
 
 attrs=(-a "weavedir=$root/$weave" -a "examplesdir=$root/examples" -a imagesdir=figures
 	-a "docinfodir=$root/book")
+
+# The PDF: DejaVu fonts (book/pdf-theme.yml), and the chunk references in
+# code listings made links while the listing is laid out (book/pdf-chunk-links.rb).
+# It is the slowest render (Prawn lays out ~300 pages in Ruby): Ruby's JIT,
+# where it has one, and a heap sized for the job take a third off its time.
+pdf_ruby=(RUBY_GC_HEAP_INIT_SLOTS=2000000 RUBY_GC_MALLOC_LIMIT=200000000)
+ruby --yjit -e '' 2>/dev/null && pdf_ruby+=(RUBYOPT=--yjit)
+env "${pdf_ruby[@]}" LITEVENT_REFS=$root/$weave/refs.tsv asciidoctor-pdf --failure-level=WARN "${attrs[@]}" \
+	-a "imagesdir=$root/$out/figures" -a source-highlighter=rouge -a "pdf-theme=$root/book/pdf-theme.yml" -a tabsize=8 -a compress \
+	-r "$root/book/pdf-chunk-links.rb" -D "$out" -o litevent.pdf book/litevent.adoc >"$weave/pdf.log" 2>&1 &
+pdf=$!
 
 asciidoctor --failure-level=WARN "${attrs[@]}" -a source-highlighter=rouge \
 	-D "$out" -o index.html book/litevent.adoc
@@ -60,4 +74,17 @@ if [ $bad -ne 0 ]; then
 	exit 1
 fi
 
-echo "book: $out/index.html and $out/litevent.epub"
+if ! wait "$pdf"; then
+	cat "$weave/pdf.log" >&2
+	echo "book: the PDF render failed" >&2
+	exit 1
+fi
+# Every link inside the PDF must land on a destination it defines.
+pdfinfo -dests "$out/litevent.pdf" | sed -n 's/^ *[0-9][0-9]* \[.*\] "\(.*\)"$/\1/p' | sort -u >"$weave/pdf-dests"
+grep -a -o '/Dest ([^)]*)' "$out/litevent.pdf" | sed 's@^/Dest (\(.*\))$@\1@' | sort -u >"$weave/pdf-links"
+if [ ! -s "$weave/pdf-links" ] || [ -n "$(comm -23 "$weave/pdf-links" "$weave/pdf-dests")" ]; then
+	echo "book: links in the PDF with no destination: $(comm -23 "$weave/pdf-links" "$weave/pdf-dests" | tr '\n' ' ')" >&2
+	exit 1
+fi
+
+echo "book: $out/index.html, $out/litevent.epub and $out/litevent.pdf"

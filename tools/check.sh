@@ -80,6 +80,17 @@ one "build: libraries and tests" "${MAKE_LIB[@]}" TEST_CHAPTERS="${tests[*]}" li
 stage "drop-in: libevent 2.1's headers against ours (names, prototypes, symbols)"
 counted "api" tools/api-check.sh "$B"
 
+if [ -z "$SANITIZE" ]; then
+	stage "binary compatibility: programs built for libevent 2.1 run on litevent's shared libraries"
+	if [ -f /usr/include/event2/event.h ] && [ -e /usr/lib/x86_64-linux-gnu/libevent_core-2.1.so.7 ]; then
+		counted "abi: exported functions" tools/abi-symbols.sh "$B"
+		counted "abi: sizes, offsets, values" tools/abi-layout.sh
+		counted "abi: programs built for 2.1" tools/abi-run.sh "$B"
+	else
+		echo "skipped: libevent-dev is not installed, so there is no libevent 2.1 to compare with"
+	fi
+fi
+
 stage "every chapter's tests"
 counted "tests" tools/run-tests.sh "$B" "${tests[@]}"
 
@@ -108,12 +119,16 @@ for smoke in examples/*/smoke.sh; do
 	one "smoke: $dir" timeout 300 bash "$smoke" "$B/examples/$dir"
 done
 
+stage "guards: every program built against litevent read litevent's headers and loads no libevent"
+counted "guards" tools/guard-check.sh "$B"
+
 if [ -f src/include/event2/event.h ] && [ -z "$SANITIZE" ]; then
 	stage "install: a program finds litevent through pkg-config, as it would libevent"
 	one "install and pkg-config" tools/install-probe.sh "$B"
+	counted "README recipes" tools/readme-check.sh
 fi
 
-stage "the book (HTML and EPUB, no warnings)"
+stage "the book (HTML, EPUB and PDF, no warnings)"
 one "book" tools/book.sh
 
 stage "done"

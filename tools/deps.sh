@@ -11,6 +11,9 @@ packages=(
 	libssl-dev                 # libevent_openssl
 	asciidoctor ruby-rouge     # the HTML book, with highlighting
 	pandoc                     # the EPUB
+	ruby-asciidoctor-pdf       # the PDF
+	fonts-dejavu-core fonts-dejavu-extra   # the PDF's fonts (book/pdf-theme.yml)
+	poppler-utils              # the PDF link check (pdfinfo)
 	graphviz                   # the figures
 	libevent-dev               # the side-by-side benchmarks only
 	inotify-tools              # make watch

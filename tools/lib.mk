@@ -105,3 +105,13 @@ examples: $(EXAMPLE_BINS)
 $(OUT)/examples/%: examples/%.c $(LINK_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(LINK_LIBS) $(SYS_LIBS) $(LDFLAGS)
+
+# Every header the tree's library, test and example sources read, as gcc -M
+# lists them (system headers included), with the build's own flags: for
+# tools/guard-check.sh, which fails if one of them is libevent's from
+# /usr/include rather than the tree's.
+.PHONY: headers-used
+headers-used:
+	@mkdir -p $(OUT)
+	@$(CC) $(CFLAGS) $(INCLUDES) -M $(ALL_C) $(sort $(TEST_SRCS) $(foreach c,$(TEST_CHAPTERS),$(call test_helpers,$(c)))) \
+		$(EXAMPLE_SRCS) >$(OUT)/headers-used.d

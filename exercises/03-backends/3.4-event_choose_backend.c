@@ -4,10 +4,11 @@
  * Read "Choosing a backend and making a base" in chapters/03-backends/03-backends.adoc.
  * This file stands in for the chunk ⟨Pick the backend for a base⟩ when you run
  *     make exercise EX=3.4
- * Hint: Walk eventops in order and return the first one the config does not avoid, whose features include every required one, and that the environment does not disable (unless EVENT_BASE_FLAG_IGNORE_ENV is set).
+ * Hint: Start just after 'after' in eventops (at the top when it is NULL) and return the first method the config does not avoid, whose features include every required one, and that the environment does not disable (unless EVENT_BASE_FLAG_IGNORE_ENV is set).
  */
 static const struct eventop *
-event_choose_backend(const struct event_config *cfg, int flags)
+event_choose_backend(const struct event_config *cfg, int flags,
+    const struct eventop *after)
 {
 	/* Your code here. */
 	return NULL;

@@ -213,7 +213,7 @@ test_parse_sockaddr_port_accepts_every_documented_form(void **state)
 	expect_ipv6("::ffff:1.2.3.4", "::ffff:1.2.3.4", 0);
 	expect_ipv4("1.2.3.4:80", "1.2.3.4", 80);
 	expect_ipv4("1.2.3.4", "1.2.3.4", 0);
-	expect_ipv4("0.0.0.0:0", "0.0.0.0", 0);
+	expect_ipv4("0.0.0.0:1", "0.0.0.0", 1);
 	expect_ipv4("255.255.255.255:00080", "255.255.255.255", 80);
 }
 
@@ -287,6 +287,79 @@ test_parse_sockaddr_port_rejects_an_overlong_string(void **state)
 	assert_int_equal(evutil_parse_sockaddr_port(longest, (struct sockaddr *)&ss, &len), -1);
 	memcpy(longest, "1.2.3.4:", 8);
 	assert_int_equal(evutil_parse_sockaddr_port(longest, (struct sockaddr *)&ss, &len), -1);
+}
+
+/* libevent 2.1 refuses a port that is written as 0; only a missing one is 0. */
+static void
+test_parse_sockaddr_port_refuses_an_explicit_port_zero(void **state)
+{
+	static const char *zero[] = {
+		"1.2.3.4:0", "[ffff::1]:0", "0.0.0.0:0", "1.2.3.4:00", "[::]:000",
+	};
+	struct sockaddr_storage ss;
+	size_t i;
+	int len;
+
+	(void)state;
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++) {
+		memset(&ss, 0xab, sizeof(ss));
+		len = (int)sizeof(ss);
+		if (evutil_parse_sockaddr_port(zero[i], (struct sockaddr *)&ss, &len) != -1)
+			fail_msg("accepted \"%s\"", zero[i]);
+		assert_int_equal(len, sizeof(ss));
+		assert_int_equal(((unsigned char *)&ss)[0], 0xab);
+	}
+	expect_ipv4("1.2.3.4", "1.2.3.4", 0);
+	expect_ipv6("[ffff::1]", "ffff::1", 0);
+}
+
+/* "[fe80::1%0...02]:80" whose host part (inside the brackets) is len
+ * characters: a numeric zone padded with zeros. */
+static void
+zoned_host(char *out, size_t len, int bracketed)
+{
+	size_t n = 0, i;
+
+	if (bracketed)
+		out[n++] = '[';
+	memcpy(out + n, "fe80::1%", 8);
+	n += 8;
+	for (i = 8; i + 1 < len; i++)
+		out[n++] = '0';
+	out[n++] = '2';
+	if (bracketed) {
+		memcpy(out + n, "]:80", 4);
+		n += 4;
+	}
+	out[n] = '\0';
+}
+
+static void
+test_parse_sockaddr_port_takes_a_host_of_up_to_127_characters(void **state)
+{
+	char text[300];
+	struct sockaddr_in6 sin6;
+	int len;
+
+	(void)state;
+	zoned_host(text, 127, 1);
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port(text, (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(sin6.sin6_scope_id, 2);
+	assert_int_equal(ntohs(sin6.sin6_port), 80);
+	zoned_host(text, 64, 1);
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port(text, (struct sockaddr *)&sin6, &len), 0);
+	/* One more character does not fit the host part, as in libevent. */
+	zoned_host(text, 128, 1);
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port(text, (struct sockaddr *)&sin6, &len), -1);
+	/* A bare address is the whole string and has no such limit. */
+	zoned_host(text, 200, 0);
+	len = (int)sizeof(sin6);
+	assert_int_equal(evutil_parse_sockaddr_port(text, (struct sockaddr *)&sin6, &len), 0);
+	assert_int_equal(sin6.sin6_scope_id, 2);
+	assert_int_equal(sin6.sin6_port, 0);
 }
 
 static void
@@ -371,6 +444,8 @@ main(void)
 		cmocka_unit_test(test_parse_sockaddr_port_keeps_the_zone_of_an_ipv6_address),
 		cmocka_unit_test(test_parse_sockaddr_port_rejects_malformed_input),
 		cmocka_unit_test(test_parse_sockaddr_port_rejects_an_overlong_string),
+		cmocka_unit_test(test_parse_sockaddr_port_refuses_an_explicit_port_zero),
+		cmocka_unit_test(test_parse_sockaddr_port_takes_a_host_of_up_to_127_characters),
 		cmocka_unit_test(test_parse_sockaddr_port_refuses_a_small_buffer_and_null),
 		cmocka_unit_test(test_sockaddr_cmp_orders_family_address_then_port),
 		cmocka_unit_test(test_sockaddr_cmp_never_calls_unknown_families_equal),

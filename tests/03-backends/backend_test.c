@@ -13,7 +13,8 @@ const char *
 expected_method(void)
 {
 	if (!getenv("EVENT_NOEPOLL"))
-		return "epoll";
+		return getenv("EVENT_EPOLL_USE_CHANGELIST") ?
+		    "epoll (with changelist)" : "epoll";
 	if (!getenv("EVENT_NOPOLL"))
 		return "poll";
 	return "select";

@@ -11,7 +11,8 @@
 
 #include "event-internal.h"
 
-/* The method ENVIRONMENTS selected: "epoll", "poll" or "select". */
+/* The method ENVIRONMENTS selected: "epoll", "epoll (with changelist)",
+ * "poll" or "select". */
 const char *expected_method(void);
 
 /* A socketpair, both ends non-blocking; fails the test if it cannot. */

@@ -2,8 +2,13 @@
  * required features, and the environment unless the base ignores it. */
 #include "backend_test.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 static const char *const env_vars[] = {
 	"EVENT_NOEPOLL", "EVENT_NOPOLL", "EVENT_NOSELECT", "EVENT_SHOW_METHOD",
@@ -96,7 +101,7 @@ test_avoided_methods_fall_through_in_order(void **state)
 
 	(void)state;
 	assert_string_equal(method_for(avoiding("epoll", NULL, NULL), &f), "poll");
-	assert_int_equal(f, EV_FEATURE_FDS);
+	assert_int_equal(f, EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE);
 	assert_string_equal(method_for(avoiding("epoll", "poll", NULL), &f), "select");
 	assert_int_equal(f, EV_FEATURE_FDS);
 	assert_string_equal(method_for(avoiding("poll", NULL, NULL), NULL), "epoll");
@@ -113,6 +118,9 @@ test_required_features_pick_a_method_that_has_them(void **state)
 	assert_string_equal(method_for(requiring(EV_FEATURE_ET), NULL), "epoll");
 	assert_string_equal(method_for(requiring(EV_FEATURE_EARLY_CLOSE), NULL), "epoll");
 	assert_string_equal(method_for(requiring(EV_FEATURE_FDS), NULL), "poll");
+	/* poll reports an early close through POLLRDHUP, as in libevent. */
+	assert_string_equal(method_for(requiring(EV_FEATURE_FDS |
+	    EV_FEATURE_EARLY_CLOSE), NULL), "poll");
 	/* No Linux method has both. */
 	assert_null(method_for(requiring(EV_FEATURE_O1 | EV_FEATURE_FDS), NULL));
 }
@@ -180,7 +188,7 @@ test_environment_turns_on_changelist_and_precise_timer(void **state)
 	setenv("EVENT_PRECISE_TIMER", "1", 1);
 	base = event_base_new();
 	assert_non_null(base);
-	assert_string_equal(event_base_get_method(base), "epoll");
+	assert_string_equal(event_base_get_method(base), "epoll (with changelist)");
 	assert_true(base->flags & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
 	assert_true(base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
 	event_base_free(base);
@@ -219,6 +227,78 @@ test_show_method_announces_the_choice(void **state)
 	assert_non_null(strstr(logged, "poll"));
 }
 
+/* What the child of the fallback test logged at warning level. */
+static char warned[1024];
+
+static void
+capture_warnings(int severity, const char *msg)
+{
+	size_t used = strlen(warned);
+
+	if (severity == EVENT_LOG_WARN)
+		snprintf(warned + used, sizeof(warned) - used, "%s\n", msg);
+}
+
+/* In a child: no descriptor can be opened any more, so epoll_create1 fails
+ * with EMFILE; poll and select need no descriptor to start.  Returns 0 or
+ * the number of the check that failed. */
+static int
+fallback_in_child(void)
+{
+	struct event_config *cfg;
+	struct event_base *base;
+	struct rlimit rl;
+	int next = dup(0), ok;
+
+	if (next < 0)
+		return 1;
+	close(next);
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 2;
+	rl.rlim_cur = (rlim_t)next;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 3;
+	event_set_log_callback(capture_warnings);
+	base = event_base_new();
+	if (base == NULL || strcmp(event_base_get_method(base), "poll") != 0)
+		return 4;
+	event_base_free(base);
+	/* The warning says which method failed and why. */
+	if (!strstr(warned, "epoll") || !strstr(warned, strerror(EMFILE)))
+		return 5;
+	cfg = event_config_new();
+	event_config_avoid_method(cfg, "poll");
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base == NULL || strcmp(event_base_get_method(base), "select") != 0)
+		return 6;
+	event_base_free(base);
+	/* Only epoll has O(1): nothing is left to fall back to. */
+	cfg = event_config_new();
+	event_config_require_features(cfg, EV_FEATURE_O1);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	ok = base == NULL;
+	event_base_free(base);
+	return ok ? 0 : 7;
+}
+
+static void
+test_backend_that_cannot_start_falls_back_to_the_next(void **state)
+{
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fallback_in_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void
 test_config_calls_reject_null(void **state)
 {
@@ -245,6 +325,7 @@ main(void)
 		T(test_ignore_env_flag_reads_no_variables),
 		T(test_environment_turns_on_changelist_and_precise_timer),
 		T(test_show_method_announces_the_choice),
+		T(test_backend_that_cannot_start_falls_back_to_the_next),
 		T(test_config_calls_reject_null),
 #undef T
 	};

@@ -106,6 +106,88 @@ correct_use(struct event_base *base)
 	event_base_free(base);
 }
 
+/* A finalizer may reuse its event's memory with event_assign(): debug mode
+ * forgot the event before the finalizer ran, not after. */
+static struct event_base *finalizing_base;
+static int reused_runs;
+
+static void
+count_run(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	reused_runs++;
+}
+
+static void
+reassign_in_finalizer(struct event *ev, void *arg)
+{
+	(void)arg;
+	event_assign(ev, finalizing_base, -1, 0, count_run, NULL);
+}
+
+static void
+reuse_after_finalize(struct event_base *base)
+{
+	struct event *ev = evtimer_new(base, log_cb, NULL);
+	struct timeval zero = { 0, 0 };
+
+	finalizing_base = base;
+	event_finalize(0, ev, reassign_in_finalizer);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	if (event_add(ev, &zero) != 0)
+		_exit(2);
+	event_base_loop(base, EVLOOP_ONCE);
+	if (reused_runs != 1)
+		_exit(3);
+	event_free(ev);
+	event_base_free(base);
+}
+
+static void
+nothing_in_finalizer(struct event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+}
+
+static void
+free_in_finalizer(struct event *ev, void *arg)
+{
+	(void)arg;
+	event_free(ev);
+}
+
+/* event_free() of an event whose finalizer ran, later or from the
+ * finalizer itself, is not "an event never assigned". */
+static void
+free_after_finalize(struct event_base *base)
+{
+	struct event *later = evtimer_new(base, log_cb, NULL);
+	struct event *inside = evtimer_new(base, log_cb, NULL);
+
+	event_finalize(0, later, nothing_in_finalizer);
+	event_finalize(0, inside, free_in_finalizer);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	event_free(later);
+	event_base_free(base);
+}
+
+static void
+test_finalizer_may_assign_its_event_again(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(reuse_after_finalize), 0);
+}
+
+static void
+test_freeing_a_finalized_event_is_not_reported(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(free_after_finalize), 0);
+}
+
 static void
 test_adding_an_unassigned_event_is_fatal(void **state)
 {
@@ -150,6 +232,8 @@ main(void)
 		cmocka_unit_test(test_unassigning_a_pending_event_is_fatal),
 		cmocka_unit_test(test_deleting_an_unknown_event_is_fatal),
 		cmocka_unit_test(test_correct_use_is_not_reported),
+		cmocka_unit_test(test_finalizer_may_assign_its_event_again),
+		cmocka_unit_test(test_freeing_a_finalized_event_is_not_reported),
 	};
 	int r;
 

@@ -281,8 +281,6 @@ test_bad_assignments_and_adds_are_refused(void **state)
 	assert_null(event_new(base, SIGINT, EV_SIGNAL | EV_WRITE, log_cb, NULL));
 	memset(&blank, 0, sizeof(blank));
 	assert_int_equal(event_add(&blank, NULL), -1);
-	event_assign(&ev, base, -1, EV_READ, log_cb, NULL);
-	assert_int_equal(event_add(&ev, NULL), -1);	/* no descriptor */
 	event_assign(&ev, base, 1000000, EV_SIGNAL, log_cb, NULL);
 	assert_int_equal(event_add(&ev, NULL), -1);	/* no such signal */
 	assert_int_equal(event_base_once(base, -1, EV_SIGNAL, log_cb, NULL,
@@ -291,6 +289,46 @@ test_bad_assignments_and_adds_are_refused(void **state)
 	    log_cb, NULL, NULL), -1);
 	assert_int_equal(event_base_once(base, -1, 0, log_cb, NULL, NULL), -1);
 	event_base_free(base);
+}
+
+/* libevent 2.1 accepts an I/O event on fd -1: pending, counted as added,
+ * never reported for I/O, its timeout working as any other. */
+static void
+test_io_event_on_fd_minus_one_is_pending_and_keeps_its_timeout(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct runlog log = { .n = 0 };
+	struct logged l = { .log = &log, .id = 1 };
+	struct timeval soon = { 0, 20000 };
+	struct event *placeholder, *forgotten;
+
+	(void)state;
+	placeholder = event_new(base, -1, EV_READ | EV_WRITE, log_cb, &l);
+	assert_int_equal(event_add(placeholder, NULL), 0);
+	assert_int_equal(event_pending(placeholder, EV_READ | EV_WRITE, NULL),
+	    EV_READ | EV_WRITE);
+	assert_int_equal(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED), 1);
+	assert_int_equal(event_base_loop(base, EVLOOP_NONBLOCK), 0);
+	assert_int_equal(log.n, 0);
+	/* Its timeout fires, and only the timeout. */
+	assert_int_equal(event_add(placeholder, &soon), 0);
+	assert_int_equal(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED), 2);
+	assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.what[0], EV_TIMEOUT);
+	assert_int_equal(event_pending(placeholder, EV_READ, NULL), 0);
+	assert_int_equal(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED), 0);
+	/* Deleted like any event; and one still pending when the base goes is
+	 * detached from it, so that freeing it later touches nothing freed. */
+	assert_int_equal(event_add(placeholder, NULL), 0);
+	assert_int_equal(event_del(placeholder), 0);
+	assert_int_equal(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED), 0);
+	event_free(placeholder);
+	forgotten = event_new(base, -1, EV_READ, log_cb, &l);
+	assert_int_equal(event_add(forgotten, NULL), 0);
+	event_base_free(base);
+	assert_int_equal(event_pending(forgotten, EV_READ, NULL), 0);
+	event_free(forgotten);
 }
 
 static int
@@ -351,7 +389,10 @@ test_foreach_visits_each_pending_or_active_event_once(void **state)
 	assert_non_null(strstr(text, " Read"));
 	assert_non_null(strstr(text, " Write"));
 	assert_non_null(strstr(text, "Timeout="));
-	assert_non_null(strstr(text, "Active:"));
+	assert_true(strncmp(text, "Inserted events:\n", 17) == 0);
+	assert_non_null(strstr(text, "\nActive events:\n"));
+	assert_non_null(strstr(text, "priority="));
+	assert_non_null(strstr(text, " Timeout active\n"));
 	assert_int_equal(event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED), 5);
 	assert_int_equal(event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE), 2);
 	event_free(io);
@@ -514,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_obsolete_calls_use_the_current_base),
 		cmocka_unit_test(test_activating_by_fd_or_signal_reaches_every_event_on_it),
 		cmocka_unit_test(test_user_event_runs_when_triggered),
+		cmocka_unit_test(test_io_event_on_fd_minus_one_is_pending_and_keeps_its_timeout),
 		cmocka_unit_test(test_debug_mode_is_refused_once_events_exist),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -206,6 +206,166 @@ test_event_del_from_another_thread_waits_for_the_callback(void **state)
 	event_base_free(base);
 }
 
+/* event_del() from another thread, while the callback of a persistent read
+ * event runs on the loop thread: it returns only once that callback has
+ * returned, and the callback never runs again.  The descriptor stays
+ * readable throughout, so a run after the delete would surely happen.  The
+ * test records the order of what happened and counts runs; it never
+ * measures a duration. */
+enum { CB_START = 1, DEL_CALL, CB_END, DEL_RETURN };
+
+struct del_race {
+	struct event_base *base;
+	struct event *reader, *ticker;
+	pthread_mutex_t lock;
+	int order[16], n;
+	int runs, ticks;
+	int pending_while_deleter_waits;
+	volatile int entered;
+};
+
+static void
+race_note(struct del_race *r, int what)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->n < 16)
+		r->order[r->n++] = what;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Is a thread waiting in event_del() for the running callback? */
+static int
+deleter_is_waiting(struct event_base *base)
+{
+	int waiting;
+
+	EVBASE_ACQUIRE_LOCK(base);
+	waiting = base->current_event_waiters > 0;
+	EVBASE_RELEASE_LOCK(base);
+	return waiting;
+}
+
+static void
+race_reader_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct del_race *r = arg;
+	int tries;
+
+	(void)fd;
+	(void)what;
+	r->runs++;
+	if (r->runs > 1)
+		return;
+	race_note(r, CB_START);
+	r->entered = 1;
+	/* Return only once the deleter waits for us (bounded, so that a
+	 * deleter that never comes fails the test instead of hanging it). */
+	for (tries = 0; !deleter_is_waiting(r->base) && tries < 5000; tries++)
+		usleep(1000);
+	/* A waiting event_del() has already taken the event off its lists,
+	 * which is what keeps the loop from running it again. */
+	r->pending_while_deleter_waits = event_pending(r->reader, EV_READ, NULL);
+	race_note(r, CB_END);
+}
+
+/* A few more rounds of the loop after the delete, then stop. */
+static void
+race_ticker_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct del_race *r = arg;
+
+	(void)fd;
+	(void)what;
+	if (++r->ticks < 3)
+		event_active(r->ticker, EV_TIMEOUT, 1);
+	else
+		event_base_loopbreak(r->base);
+}
+
+static void *
+race_deleter(void *arg)
+{
+	struct del_race *r = arg;
+	int tries;
+
+	for (tries = 0; !r->entered && tries < 5000; tries++)
+		usleep(1000);
+	race_note(r, DEL_CALL);
+	event_del(r->reader);
+	race_note(r, DEL_RETURN);
+	event_active(r->ticker, EV_TIMEOUT, 1);
+	return NULL;
+}
+
+static void
+test_event_del_from_another_thread_returns_after_the_last_run(void **state)
+{
+	struct del_race r = { .n = 0 };
+	evutil_socket_t pair[2];
+	pthread_t th;
+
+	(void)state;
+	pthread_mutex_init(&r.lock, NULL);
+	r.base = event_base_new();
+	make_pair(pair);
+	write_byte(pair[1]);		/* never read: stays readable */
+	r.reader = event_new(r.base, pair[0], EV_READ | EV_PERSIST,
+	    race_reader_cb, &r);
+	r.ticker = evtimer_new(r.base, race_ticker_cb, &r);
+	event_add(r.reader, NULL);
+	pthread_create(&th, NULL, race_deleter, &r);
+	assert_int_equal(event_base_loop(r.base, EVLOOP_NO_EXIT_ON_EMPTY), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(r.order[0], CB_START);
+	assert_int_equal(r.order[1], DEL_CALL);
+	assert_int_equal(r.order[2], CB_END);
+	assert_int_equal(r.order[3], DEL_RETURN);
+	assert_int_equal(r.pending_while_deleter_waits, 0);
+	assert_int_equal(r.runs, 1);
+	assert_int_equal(r.ticks, 3);
+	assert_int_equal(event_pending(r.reader, EV_READ, NULL), 0);
+	event_free(r.reader);
+	event_free(r.ticker);
+	close_pair(pair);
+	event_base_free(r.base);
+	pthread_mutex_destroy(&r.lock);
+}
+
+/* The same event_del() from inside the callback itself must not wait: it
+ * would wait for itself.  A hang here fails the test by its time limit. */
+static void
+delete_self_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct event *self = arg;
+
+	(void)fd;
+	(void)what;
+	assert_int_equal(event_del(self), 0);
+	assert_int_equal(event_del_block(self), 0);
+}
+
+static void
+test_event_del_from_its_own_callback_does_not_wait(void **state)
+{
+	struct event_base *base = event_base_new();
+	evutil_socket_t pair[2];
+	struct event *ev;
+
+	(void)state;
+	make_pair(pair);
+	write_byte(pair[1]);
+	ev = event_new(base, pair[0], EV_READ | EV_PERSIST, delete_self_cb,
+	    event_self_cbarg());
+	event_add(ev, NULL);
+	/* Once it deleted itself nothing is left: the loop ends. */
+	assert_int_equal(event_base_dispatch(base), 1);
+	assert_int_equal(event_pending(ev, EV_READ, NULL), 0);
+	event_free(ev);
+	close_pair(pair);
+	event_base_free(base);
+}
+
 static int
 setup(void **state)
 {
@@ -222,6 +382,8 @@ main(void)
 		cmocka_unit_test(test_event_activated_by_another_thread_runs),
 		cmocka_unit_test(test_event_deleted_by_another_thread_stops_the_loop_waiting),
 		cmocka_unit_test(test_event_del_from_another_thread_waits_for_the_callback),
+		cmocka_unit_test(test_event_del_from_another_thread_returns_after_the_last_run),
+		cmocka_unit_test(test_event_del_from_its_own_callback_does_not_wait),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

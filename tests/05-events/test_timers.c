@@ -427,6 +427,98 @@ test_common_timeouts_are_limited_and_checked(void **state)
 	event_base_free(base);
 }
 
+/* The marked timeval is visible to programs, so it is libevent 2.1's: the
+ * marker 0x50000000 in the top bits, the queue's index in 0x0ff00000, the
+ * microseconds in 0x000fffff (values read off the system's libevent). */
+static void
+test_common_timeout_encoding_is_libevents(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct timeval one = { 1, 0 }, odd = { 2, 250000 }, most = { 0, 999999 };
+	const struct timeval *a, *b, *c;
+
+	(void)state;
+	a = event_base_init_common_timeout(base, &one);
+	b = event_base_init_common_timeout(base, &odd);
+	c = event_base_init_common_timeout(base, &most);
+	assert_int_equal(a->tv_sec, 1);
+	assert_int_equal(a->tv_usec, 0x50000000);
+	assert_int_equal(b->tv_sec, 2);
+	assert_int_equal(b->tv_usec, 0x5013d090);	/* index 1, 250000 us */
+	assert_int_equal(c->tv_sec, 0);
+	assert_int_equal(c->tv_usec, 0x502f423f);	/* index 2, 999999 us */
+	assert_int_equal(c->tv_usec & 0xf0000000, 0x50000000);
+	assert_int_equal((c->tv_usec & 0x0ff00000) >> 20, 2);
+	assert_int_equal(c->tv_usec & 0x000fffff, 999999);
+	/* The marked value given back names the same queue. */
+	assert_ptr_equal(event_base_init_common_timeout(base, b), b);
+	event_base_free(base);
+}
+
+/* event_base_active_by_fd(base, fd, EV_TIMEOUT) makes the events on fd that
+ * have a timeout run as if it had passed, in the heap or in a common queue;
+ * with EV_TIMEOUT it ignores the directions, as libevent 2.1 does. */
+static void
+test_active_by_fd_with_ev_timeout_times_out_that_fds_events(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct timeval hour = { 3600, 0 };
+	const struct timeval *common = event_base_init_common_timeout(base, &hour);
+	struct runlog log = { .n = 0 };
+	struct logged reader = { .log = &log, .id = 1 };
+	struct logged timed = { .log = &log, .id = 2 };
+	struct logged queued = { .log = &log, .id = 3 };
+	struct logged pure = { .log = &log, .id = 4 };
+	struct logged other = { .log = &log, .id = 5 };
+	evutil_socket_t pair[2], more[2];
+	struct event *r, *t, *q, *p, *o;
+	int i, seen[6] = { 0 };
+
+	(void)state;
+	make_pair(pair);
+	make_pair(more);
+	r = event_new(base, pair[0], EV_READ | EV_PERSIST, log_cb, &reader);
+	t = event_new(base, pair[0], EV_READ, log_cb, &timed);
+	q = event_new(base, pair[0], EV_READ, log_cb, &queued);
+	p = evtimer_new(base, log_cb, &pure);
+	o = event_new(base, more[0], EV_READ, log_cb, &other);
+	event_add(r, NULL);		/* no timeout: not touched */
+	event_add(t, &hour);		/* in the heap */
+	event_add(q, common);		/* in a common queue */
+	event_add(p, &hour);		/* fd -1 */
+	event_add(o, &hour);		/* another descriptor */
+	event_base_active_by_fd(base, pair[0], EV_READ | EV_TIMEOUT);
+	assert_int_equal(event_base_loop(base, EVLOOP_NONBLOCK), 0);
+	assert_int_equal(log.n, 2);
+	for (i = 0; i < log.n; i++) {
+		seen[log.id[i]]++;
+		assert_int_equal(log.what[i], EV_TIMEOUT);
+	}
+	assert_int_equal(seen[2], 1);
+	assert_int_equal(seen[3], 1);
+	/* fd -1 names the pure timers. */
+	event_base_active_by_fd(base, -1, EV_TIMEOUT);
+	assert_int_equal(event_base_loop(base, EVLOOP_NONBLOCK), 0);
+	assert_int_equal(log.n, 3);
+	assert_int_equal(log.id[2], 4);
+	assert_int_equal(log.what[2], EV_TIMEOUT);
+	/* Without EV_TIMEOUT it is the directions, as before. */
+	event_base_active_by_fd(base, pair[0], EV_READ);
+	assert_int_equal(event_base_loop(base, EVLOOP_NONBLOCK), 0);
+	assert_int_equal(log.n, 4);
+	assert_int_equal(log.id[3], 1);
+	assert_int_equal(log.what[3], EV_READ);
+	assert_int_equal(event_pending(o, EV_TIMEOUT, NULL), EV_TIMEOUT);
+	event_free(r);
+	event_free(t);
+	event_free(q);
+	event_free(p);
+	event_free(o);
+	close_pair(pair);
+	close_pair(more);
+	event_base_free(base);
+}
+
 static int once_runs;
 static short once_what;
 
@@ -545,6 +637,8 @@ main(void)
 		cmocka_unit_test(test_common_timeouts_mixed_with_heap_timers_fire_in_order),
 		cmocka_unit_test(test_persistent_common_timeout_keeps_firing),
 		cmocka_unit_test(test_common_timeouts_are_limited_and_checked),
+		cmocka_unit_test(test_common_timeout_encoding_is_libevents),
+		cmocka_unit_test(test_active_by_fd_with_ev_timeout_times_out_that_fds_events),
 		cmocka_unit_test(test_base_once_runs_once_on_timeout_or_descriptor),
 		cmocka_unit_test(test_base_free_releases_unrun_once_callbacks),
 		cmocka_unit_test(test_finalizers_run_from_the_loop_and_free_when_asked),

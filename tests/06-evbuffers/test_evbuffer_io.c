@@ -84,6 +84,108 @@ test_reserve_twice_hands_out_the_same_space(void **state)
 	evbuffer_free(buf);
 }
 
+/* An uncommitted reservation leaves its chains as spares; a larger one
+ * reuses their space, in order, before it adds a chain for what they lack,
+ * as libevent 2.1 does. */
+static void
+test_reserve_reuses_the_space_of_an_uncommitted_reservation(void **state)
+{
+	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer_iovec a[4], b[4];
+	size_t room;
+	int n;
+
+	(void)state;
+	/* An empty buffer: the first reservation makes one chain. */
+	assert_int_equal(evbuffer_reserve_space(buf, 100, a, 2), 1);
+	room = a[0].iov_len;
+	assert_true(room >= 100);
+	/* More than it holds: its space first, then a new chain. */
+	n = evbuffer_reserve_space(buf, (ev_ssize_t)room + 5000, b, 2);
+	assert_int_equal(n, 2);
+	assert_ptr_equal(b[0].iov_base, a[0].iov_base);
+	assert_int_equal(b[0].iov_len, room);
+	assert_true(b[0].iov_len + b[1].iov_len >= room + 5000);
+	evbuffer_check_invariants_(buf);
+	memset(b[0].iov_base, 'a', room);
+	memset(b[1].iov_base, 'b', 7);
+	b[1].iov_len = 7;
+	assert_int_equal(evbuffer_commit_space(buf, b, 2), 0);
+	assert_int_equal(evbuffer_get_length(buf), room + 7);
+	assert_int_equal(chains_with_data(buf), 2);
+	evbuffer_check_invariants_(buf);
+	evbuffer_free(buf);
+}
+
+/* A reservation larger than the tail's space and the spares after it is
+ * spread over as many chains as n_vec allows, and returns their number. */
+static void
+test_reserve_spreads_over_up_to_n_vec_chains(void **state)
+{
+	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer_iovec a[4], b[8];
+	size_t total = 0, i, want;
+	char *expect;
+	int n, m;
+
+	(void)state;
+	evbuffer_add(buf, "x", 1);
+	n = evbuffer_reserve_space(buf, 5000, a, 2);	/* tail + one chain */
+	assert_int_equal(n, 2);
+	want = a[0].iov_len + a[1].iov_len + 20000;
+	m = evbuffer_reserve_space(buf, (ev_ssize_t)want, b, 8);
+	assert_int_equal(m, 3);
+	assert_ptr_equal(b[0].iov_base, a[0].iov_base);
+	assert_ptr_equal(b[1].iov_base, a[1].iov_base);
+	for (i = 0; i < (size_t)m; i++)
+		total += b[i].iov_len;
+	assert_true(total >= want);
+	evbuffer_check_invariants_(buf);
+	/* Commit all three, the last one partly: the bytes arrive in order. */
+	memset(b[0].iov_base, '0', b[0].iov_len);
+	memset(b[1].iov_base, '1', b[1].iov_len);
+	memset(b[2].iov_base, '2', 3);
+	b[2].iov_len = 3;
+	assert_int_equal(evbuffer_commit_space(buf, b, 3), 0);
+	total = 1 + b[0].iov_len + b[1].iov_len + 3;
+	expect = malloc(total);
+	expect[0] = 'x';
+	memset(expect + 1, '0', b[0].iov_len);
+	memset(expect + 1 + b[0].iov_len, '1', b[1].iov_len);
+	memset(expect + 1 + b[0].iov_len + b[1].iov_len, '2', 3);
+	assert_holds(buf, expect, total);
+	assert_int_equal(chains_with_data(buf), 3);
+	free(expect);
+	/* With fewer vectors the last one takes the rest: still one call. */
+	n = evbuffer_reserve_space(buf, 100000, a, 2);
+	assert_int_equal(n, 2);
+	assert_true(a[0].iov_len + a[1].iov_len >= 100000);
+	evbuffer_check_invariants_(buf);
+	evbuffer_free(buf);
+}
+
+/* A commit that leaves an extent empty and fills a later one must not
+ * leave an empty chain in front of data. */
+static void
+test_commit_skipping_an_extent_keeps_the_chains_dense(void **state)
+{
+	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer_iovec v[3];
+	size_t room;
+
+	(void)state;
+	assert_int_equal(evbuffer_reserve_space(buf, 10, v, 2), 1);
+	room = v[0].iov_len;
+	assert_int_equal(evbuffer_reserve_space(buf, (ev_ssize_t)room + 10, v, 3), 2);
+	v[0].iov_len = 0;
+	memcpy(v[1].iov_base, "later", 5);
+	v[1].iov_len = 5;
+	assert_int_equal(evbuffer_commit_space(buf, v, 2), 0);
+	assert_holds_str(buf, "later");
+	assert_int_equal(chains_with_data(buf), 1);
+	evbuffer_free(buf);
+}
+
 static void
 test_adding_data_cancels_a_reservation_and_the_commit_fails(void **state)
 {
@@ -652,6 +754,9 @@ main(void)
 		cmocka_unit_test(test_reserve_one_extent_then_commit_part_of_it),
 		cmocka_unit_test(test_reserve_spanning_two_chains_uses_the_tail_and_a_new_chain),
 		cmocka_unit_test(test_reserve_twice_hands_out_the_same_space),
+		cmocka_unit_test(test_reserve_reuses_the_space_of_an_uncommitted_reservation),
+		cmocka_unit_test(test_reserve_spreads_over_up_to_n_vec_chains),
+		cmocka_unit_test(test_commit_skipping_an_extent_keeps_the_chains_dense),
 		cmocka_unit_test(test_adding_data_cancels_a_reservation_and_the_commit_fails),
 		cmocka_unit_test(test_commit_refuses_extents_that_do_not_match),
 		cmocka_unit_test(test_draining_everything_keeps_reserved_space_valid),

@@ -10,6 +10,7 @@
  * their own structures.  Touch the fields only through event_get_*(). */
 #include <event2/event-config.h>
 #include <event2/util.h>
+#include <event2/keyvalq_struct.h>
 #include <sys/types.h>
 #include <sys/time.h>
 
@@ -47,19 +48,27 @@ struct event_callback {
 };
 /* ⟨The layout of struct event⟩ */
 struct event {
-	struct event_callback ev_evcallback;
-	struct event_base *ev_base;
-	struct timeval ev_interval;	/* the timeout as the caller gave it */
-	int ev_heap_idx;		/* slot in the timer heap, or -1 */
-	evutil_socket_t ev_fd;		/* descriptor, or signal number */
-	struct timeval ev_timeout;	/* absolute deadline, monotonic clock */
-	short ev_events;		/* what it waits for: EV_* */
-	short ev_res;			/* what happened, passed to the callback */
-	short ev_ncalls;		/* signal: calls to make when it runs */
+	struct event_callback ev_evcallback;	/* offset 0 */
 	struct event *ev_ct_next;	/* common-timeout queue */
 	struct event **ev_ct_prevp;
+	evutil_socket_t ev_fd;		/* 56: descriptor, or signal number */
+	int ev_heap_idx;		/* slot in the timer heap, or -1 */
+	struct event_base *ev_base;	/* 64 */
 	struct event *ev_io_next;	/* events on the same fd or signal */
 	struct event **ev_io_prevp;
+	struct timeval ev_interval;	/* the timeout as the caller gave it */
+	short ev_events;		/* 104: what it waits for: EV_* */
+	short ev_res;			/* 106: what happened, passed to the callback */
+	short ev_ncalls;		/* signal: calls to make when it runs */
+	struct timeval ev_timeout;	/* 112: absolute deadline, monotonic clock */
+};
+/* ⟨The layout of struct event⟩ */
+struct event_list {
+	struct event *tqh_first;
+	struct event **tqh_last;
+};
+struct event_dlist {
+	struct event *lh_first;
 };
 
 #ifdef __cplusplus

@@ -10,11 +10,13 @@
 #include <event2/event-config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/time.h>
 #include <sys/socket.h>
@@ -113,6 +115,7 @@ EVENT2_EXPORT_SYMBOL int evutil_closesocket(evutil_socket_t sock);
 struct timezone;	/* hidden by <sys/time.h> in strict ISO C modes */
 EVENT2_EXPORT_SYMBOL int evutil_gettimeofday(struct timeval *tv,
     struct timezone *tz);
+#define evutil_gettimeofday(tv, tz) gettimeofday((tv), (tz))
 /* ⟨Monotonic timers of event2/util.h⟩ */
 struct evutil_monotonic_timer;
 
