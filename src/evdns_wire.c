@@ -458,8 +458,12 @@ collect(const struct dns_reader *r, struct record_ref *refs, int n,
 			continue;
 		a->ttl = min_ttl(a->ttl, refs[i].ttl);
 		if (type != EVDNS_TYPE_PTR) {
-			memcpy(a->addrs + (size_t)a->naddrs++ * a->addrlen,
-			    r->msg + refs[i].rdata, a->addrlen);
+			unsigned char *to = a->addrs + (size_t)a->naddrs++ * a->addrlen;
+
+			if (a->addrlen == 4)	/* constant sizes: inline copies */
+				memcpy(to, r->msg + refs[i].rdata, 4);
+			else
+				memcpy(to, r->msg + refs[i].rdata, 16);
 			continue;
 		}
 		in.pos = refs[i].rdata;

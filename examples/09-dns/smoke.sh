@@ -20,7 +20,7 @@ server=$!
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done
 port=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$out")
 check "tableserver starts and says where it listens" test -n "$port"
-check "it loaded the five records of the table" grep -q 'with 5 records' "$out"
+check "it loaded the six records of the table" grep -q 'with 6 records' "$out"
 ns=127.0.0.1:$port
 
 a=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A www.example.test)
