@@ -39,7 +39,7 @@ if tr ' \\' '\n\n' <"$ours.d" | grep -E '^/.*/(event2/[A-Za-z_-]+|event|evutil)\
 	echo "bench: $ours read the system's libevent headers (above)" >&2
 	exit 1
 fi
-if ldd "$ours" | grep libevent || ! ldd "$theirs" | grep -q libevent; then
+if ldd "$ours" | grep libevent || ! ldd "$theirs" | grep libevent >/dev/null; then
 	echo "bench: $ours must link litevent statically, $theirs the system's libevent" >&2
 	exit 1
 fi

@@ -160,5 +160,25 @@ struct dns_answers {
 int dns_get_answers(struct dns_reader *r, const struct dns_header *h,
     uint16_t type, struct dns_answers *a);
 void dns_answers_clear(struct dns_answers *a);
+/* ⟨Receiving datagrams in batches⟩ */
+#include <sys/socket.h>
+
+#define DNS_BATCH 16
+#define DNS_DATAGRAM_MAX 2048
+
+struct dns_batch;
+struct dns_datagram {
+	const unsigned char *bytes;
+	size_t len;
+	int truncated;			/* longer than DNS_DATAGRAM_MAX */
+	const struct sockaddr *from;
+	socklen_t fromlen;
+};
+
+struct dns_batch *dns_batch_new(void);
+void dns_batch_free(struct dns_batch *b);
+/* Up to DNS_BATCH datagrams from a nonblocking fd: how many (0: none). */
+int dns_batch_receive(struct dns_batch *b, int fd);
+struct dns_datagram dns_batch_get(const struct dns_batch *b, int i);
 
 #endif /* DNS_WIRE_INTERNAL_H_INCLUDED_ */

@@ -105,6 +105,7 @@ struct evdns_options {
 };
 /* ⟨A resolver⟩ */
 #define REQUEST_BUCKETS 256		/* by_id: 16-bit IDs hashed by low byte */
+#define RANDOM_POOL 256
 
 struct hosts_entry;
 
@@ -127,7 +128,10 @@ struct evdns_base {
 	struct hosts_entry **hosts;	/* a hash table of names */
 	size_t hosts_buckets, nhosts;
 	struct evdns_counters counters;
-	unsigned char recvbuf[4096];
+	struct dns_batch *batch;	/* for reading replies */
+	unsigned char random[RANDOM_POOL];	/* see the IDs and case */
+	size_t random_left;
+	unsigned random_generation;
 };
 /* ⟨Functions the resolver's files share⟩ */
 /* evdns.c */

@@ -48,6 +48,7 @@ struct evdns_server_port {
 	int refcount;			/* 1 for the program, 1 per live request */
 	int closed;
 	struct server_request *unsent, **unsent_tail;
+	struct dns_batch *batch;	/* for reading queries */
 	void *lock;
 };
 

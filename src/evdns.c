@@ -94,6 +94,10 @@ evdns_base_new(struct event_base *event_base, int flags)
 		event_base = event_global_current_base_;
 	if (!event_base || !(base = mm_calloc(1, sizeof(*base))))
 		return NULL;
+	if (!(base->batch = dns_batch_new())) {
+		mm_free(base);
+		return NULL;
+	}
 	base->event_base = event_base;
 	base->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	base->quiet_when_idle = (flags & EVDNS_BASE_DISABLE_WHEN_INACTIVE) != 0;
@@ -154,6 +158,7 @@ evdns_base_free(struct evdns_base *base, int fail_requests)
 	hosts_clear(base);
 	EVDNS_UNLOCK(base);
 	evthread_lock_free(base->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	dns_batch_free(base->batch);
 	mm_free(base);
 }
 /* ⟨Describe a DNS error⟩ */

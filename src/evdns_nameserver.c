@@ -185,32 +185,32 @@ nameserver_ready(evutil_socket_t fd, short what, void *arg)
 {
 	struct nameserver *ns = arg;
 	struct evdns_base *base = ns->base;
-	int n;
+	int rounds;
 
 	EVDNS_LOCK(base);
 	if ((what & EV_WRITE) && !requests_resend_unsent(ns))
 		watch(ns, EV_READ);	/* everything is out */
-	for (n = 0; (what & EV_READ) && n < 64; n++) {
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof(from);
-		ssize_t len = recvfrom(fd, base->recvbuf, sizeof(base->recvbuf),
-		    MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
-		struct evdns_request *req;
-		struct dns_reader r;
-		struct dns_header h;
+	for (rounds = 0; (what & EV_READ) && rounds < 4; rounds++) {
+		int n = dns_batch_receive(base->batch, fd), i;
 
-		if (len < 0)
-			break;
-		if ((size_t)len > sizeof(base->recvbuf)) {
-			base->counters.dropped_malformed++;
-			continue;
+		for (i = 0; i < n; i++) {
+			struct dns_datagram d = dns_batch_get(base->batch, i);
+			struct evdns_request *req;
+			struct dns_reader r;
+			struct dns_header h;
+
+			if (d.truncated) {
+				base->counters.dropped_malformed++;
+				continue;
+			}
+			req = match_reply(ns, d.bytes, d.len, d.from, d.fromlen, &r, &h);
+			if (!req)
+				continue;
+			nameserver_answered(ns);
+			request_got_reply(req, &r, &h, 0);
 		}
-		req = match_reply(ns, base->recvbuf, (size_t)len,
-		    (struct sockaddr *)&from, fromlen, &r, &h);
-		if (!req)
-			continue;
-		nameserver_answered(ns);
-		request_got_reply(req, &r, &h, 0);
+		if (n < DNS_BATCH)
+			break;		/* the socket is empty */
 	}
 	EVDNS_UNLOCK(base);
 }

@@ -7,6 +7,7 @@
 
 #include <event2/util.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,6 +102,39 @@ done_add(struct evdns_request *req)
 		base->done->prev = req;
 	base->done = req;
 }
+/* ⟨Draw random bytes from a pool⟩ */
+static unsigned fork_generation;
+
+static void
+count_fork(void)
+{
+	__atomic_add_fetch(&fork_generation, 1, __ATOMIC_RELAXED);
+}
+
+static void
+watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, count_fork);
+}
+
+/* n bytes (n <= RANDOM_POOL) from the kernel's generator, via the pool. */
+static void
+random_bytes(struct evdns_base *base, unsigned char *out, size_t n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	unsigned gen;
+
+	pthread_once(&once, watch_forks);
+	gen = __atomic_load_n(&fork_generation, __ATOMIC_RELAXED);
+	if (base->random_left < n || base->random_generation != gen) {
+		evutil_secure_rng_get_bytes(base->random, RANDOM_POOL);
+		base->random_left = RANDOM_POOL;
+		base->random_generation = gen;
+	}
+	memcpy(out, base->random + RANDOM_POOL - base->random_left, n);
+	memset(base->random + RANDOM_POOL - base->random_left, 0, n);
+	base->random_left -= n;
+}
 /* ⟨Choose an ID and the case of the letters⟩ */
 static int
 is_letter(char c)
@@ -118,7 +152,7 @@ choose_id_and_case(struct evdns_request *req)
 	size_t nbytes = base->opt.randomize_case ? (len + 7) / 8 : 0;
 
 	do {
-		evutil_secure_rng_get_bytes(bits, 2 + nbytes);
+		random_bytes(base, bits, 2 + nbytes);
 		req->id = (uint16_t)(bits[0] << 8 | bits[1]);
 	} while (request_with_id(base, req->id));
 	for (i = 0; nbytes && i < len; i++)

@@ -91,6 +91,7 @@ static void
 port_free(struct evdns_server_port *port)
 {
 	evthread_lock_free(port->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	dns_batch_free(port->batch);
 	mm_free(port);
 }
 
@@ -252,7 +253,7 @@ send_queued(struct evdns_server_port *port)
 /* ⟨Receive one query⟩ */
 static void
 receive_one(struct evdns_server_port *port, const unsigned char *buf,
-    size_t len, const struct sockaddr_storage *from, socklen_t fromlen)
+    size_t len, const struct sockaddr *from, socklen_t fromlen)
 {
 	struct server_request *req = mm_calloc(1, sizeof(*req));
 	unsigned char reply[DNS_HEADER_LEN];
@@ -288,23 +289,23 @@ static void
 port_ready(evutil_socket_t fd, short what, void *arg)
 {
 	struct evdns_server_port *port = arg;
-	unsigned char buf[4096];
-	int n;
+	int rounds;
 
 	PORT_LOCK(port);
 	port->refcount++;		/* a callback may close the port */
 	if (what & EV_WRITE)
 		send_queued(port);
-	for (n = 0; (what & EV_READ) && !port->closed && n < 64; n++) {
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof(from);
-		ssize_t len = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC,
-		    (struct sockaddr *)&from, &fromlen);
+	for (rounds = 0; (what & EV_READ) && !port->closed && rounds < 4; rounds++) {
+		int n = dns_batch_receive(port->batch, fd), i;
 
-		if (len < 0)
+		for (i = 0; i < n && !port->closed; i++) {
+			struct dns_datagram d = dns_batch_get(port->batch, i);
+
+			if (!d.truncated)
+				receive_one(port, d.bytes, d.len, d.from, d.fromlen);
+		}
+		if (n < DNS_BATCH)
 			break;
-		if ((size_t)len <= sizeof(buf))
-			receive_one(port, buf, (size_t)len, &from, fromlen);
 	}
 	port_unlock_or_free(port, port_unref(port));
 }
@@ -333,6 +334,10 @@ evdns_add_server_port_with_base(struct event_base *base, evutil_socket_t fd,
 	if (!base || fd < 0 || !cb || evutil_make_socket_nonblocking(fd) < 0 ||
 	    !(port = mm_calloc(1, sizeof(*port))))
 		return NULL;
+	if (!(port->batch = dns_batch_new())) {
+		mm_free(port);
+		return NULL;
+	}
 	port->base = base;
 	port->fd = fd;
 	port->cb = cb;

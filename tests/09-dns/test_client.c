@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -236,6 +237,47 @@ test_transaction_ids_are_distinct_and_unpredictable(void **state)
 	assert_int_equal(same, 0);	/* unique while in flight */
 	assert_true(ascending < 3);	/* not a counter */
 	evdns_base_free(dns, 0);	/* discarded: record_lookup never runs */
+	raw_responder_stop(&r);
+}
+
+/* The pool of random bytes must not be shared with a child: the child's
+ * next ID and case are not the parent's. */
+static void
+test_a_forked_child_does_not_repeat_the_parents_random_bytes(void **state)
+{
+	struct raw_responder r;
+	struct evdns_base *dns;
+	struct evdns_request *req;
+	int p[2], status;
+	char child[DNS_NAME_SIZE + 8];
+	pid_t pid;
+
+	(void)state;
+	raw_responder_start(&r, base, NULL, NULL);
+	dns = resolver_for(base, r.port, 0, NULL);
+	evdns_base_resolve_ipv4(dns, "first.example", 0, record_lookup, NULL);
+	assert_int_equal(pipe(p), 0);
+	memset(child, 0, sizeof(child));
+	if ((pid = fork()) == 0) {	/* the pool is filled: draw from it */
+		req = evdns_base_resolve_ipv4(dns, "abcdefghijklmnopqrstuvwx.example",
+		    0, record_lookup, NULL);
+		snprintf(child, sizeof(child), "%04x%s", req->id, req->asked);
+		_exit(write(p[1], child, sizeof(child)) == sizeof(child) ? 0 : 1);
+	}
+	req = evdns_base_resolve_ipv4(dns, "abcdefghijklmnopqrstuvwx.example", 0,
+	    record_lookup, NULL);
+	assert_int_equal(read(p[0], child, sizeof(child)), (ssize_t)sizeof(child));
+	waitpid(pid, &status, 0);
+	assert_int_equal(status, 0);
+	{
+		char parent[DNS_NAME_SIZE + 8];
+
+		snprintf(parent, sizeof(parent), "%04x%s", req->id, req->asked);
+		assert_string_not_equal(parent, child);	/* 2^-40 to fail by chance */
+	}
+	close(p[0]);
+	close(p[1]);
+	evdns_base_free(dns, 0);
 	raw_responder_stop(&r);
 }
 
@@ -1164,6 +1206,7 @@ main(void)
 		T(test_names_the_wire_cannot_carry_are_refused),
 		T(test_letters_go_out_in_random_case_unless_told_not_to),
 		T(test_transaction_ids_are_distinct_and_unpredictable),
+		T(test_a_forked_child_does_not_repeat_the_parents_random_bytes),
 		T(test_reply_with_wrong_id_is_dropped_and_counted),
 		T(test_reply_from_wrong_port_is_dropped_and_counted),
 		T(test_reply_with_wrong_case_is_dropped_and_counted),
