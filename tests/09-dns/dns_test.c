@@ -136,6 +136,21 @@ run_until(struct event_base *base, const int *done, int limit_ms)
 }
 
 void
+run_until_at_least(struct event_base *base, const int *value, int n,
+    int limit_ms)
+{
+	struct timeval tv = { limit_ms / 1000, (limit_ms % 1000) * 1000 };
+	int expired = 0;
+	struct event *guard = evtimer_new(base, set_flag, &expired);
+
+	evtimer_add(guard, &tv);
+	while (*value < n && !expired)
+		event_base_loop(base, EVLOOP_ONCE);
+	event_free(guard);
+	assert_true(*value >= n);
+}
+
+void
 run_for(struct event_base *base, int ms)
 {
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };

@@ -40,6 +40,9 @@ int dns_teardown(void **state);
 /* ---- The loop ---- */
 /* Run base until *done becomes nonzero, or fail after limit_ms. */
 void run_until(struct event_base *base, const int *done, int limit_ms);
+/* Run base until *value >= n, or fail after limit_ms. */
+void run_until_at_least(struct event_base *base, const int *value, int n,
+    int limit_ms);
 /* Run the loop for ms milliseconds of real time. */
 void run_for(struct event_base *base, int ms);
 
