@@ -17,14 +17,16 @@ TEST_DIRS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard tests/[0-9][0-9]-*
 LIT := build/tools/lit
 PREFIX ?= /usr/local
 
-# A sanitizer build lives in its own tree so it never mixes with the plain one.
+# A sanitizer build lives in its own tree so it never mixes with the plain one
+# (ThreadSanitizer's in build/tsan: it cannot share objects with ASan's).
 SANITIZE ?=
 export SANITIZE
-B := $(if $(SANITIZE),build/sanitize,build)
+B := $(if $(SANITIZE),$(if $(filter thread,$(SANITIZE)),build/tsan,build/sanitize),build)
 LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
 
 .PHONY: all help deps tools tangle starters check-tangle lib test valgrind prefix \
-	examples book exercises exercise watch install uninstall bench check clean
+	examples book exercises exercise watch install uninstall bench check clean \
+	fuzz fuzz-merge tsan
 
 all: deps tangle lib examples book
 	@echo
@@ -36,6 +38,7 @@ help:
 	@echo "make test CH=NN-slug | make valgrind CH=NN-slug | make prefix CH=NN-slug"
 	@echo "make exercises | make exercise EX=N.M | make watch EX=N.M | make starters"
 	@echo "make install PREFIX=/usr/local [DESTDIR=…] | make uninstall PREFIX=… | make bench | make clean | SANITIZE=address,undefined make check"
+	@echo "make fuzz [FUZZ_SECONDS=60] | make fuzz-merge | make tsan"
 
 deps:
 	@tools/deps.sh
@@ -115,6 +118,20 @@ bench: lib
 
 check: deps $(LIT)
 	@tools/check.sh
+
+# libFuzzer (clang) on every target in tests/fuzz/, FUZZ_SECONDS each; the
+# corpora they start from are replayed by make check without clang.
+fuzz: $(LIT)
+	@tools/fuzz.sh run
+
+# Fold what make fuzz found into the committed corpora, minimized.
+fuzz-merge: $(LIT)
+	@tools/fuzz.sh merge
+
+# Every test, the thread stress test among them, built with ThreadSanitizer
+# (SANITIZE=thread; valgrind, which cannot run with it, is not used).
+tsan: $(LIT)
+	@tools/tsan.sh
 
 clean:
 	rm -rf build

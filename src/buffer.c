@@ -30,11 +30,10 @@
 #include "util-internal.h"
 
 #define MIN_SIZE(a, b) ((a) < (b) ? (a) : (b))
-
 /* ⟨Sizes of chains⟩ */
 #define CHAIN_MIN_ALLOC 1024		/* smallest block, header included */
 #define CHAIN_MAX_AUTO (16 * 1024)	/* appends stop doubling here */
-/* ⟨Make and release chains⟩ */
+/* ⟨Make a chain that owns its block⟩ */
 /* A chain owning a block of at least datlen bytes, or NULL. */
 static struct evbuffer_chain *
 chain_new(size_t datlen)
@@ -61,7 +60,7 @@ chain_new(size_t datlen)
 	ch->refcnt = 1;
 	return ch;
 }
-
+/* ⟨Make a chain for borrowed memory⟩ */
 /* A bare header for memory that belongs to someone else. */
 static struct evbuffer_chain *
 chain_new_borrowed(unsigned kind)
@@ -74,18 +73,7 @@ chain_new_borrowed(unsigned kind)
 	ch->refcnt = 1;
 	return ch;
 }
-
-/* How big a chain to add when need more bytes do not fit. */
-static size_t
-chain_grow_size(const struct evbuffer *buf, size_t need)
-{
-	size_t size = 0;
-
-	if (buf->last && !(buf->last->flags & EVBUFFER_CHAIN_IMMUTABLE))
-		size = MIN_SIZE(buf->last->buffer_len * 2, (size_t)CHAIN_MAX_AUTO);
-	return need > size ? need : size;
-}
-
+/* ⟨Release a chain⟩ */
 static void
 chain_release(struct evbuffer_chain *ch)
 {
@@ -96,12 +84,12 @@ chain_release(struct evbuffer_chain *ch)
 			ch->u.ref.fn(ch->buffer, ch->buffer_len, ch->u.ref.arg);
 	} else if (ch->flags & EVBUFFER_CHAIN_FILESEGMENT) {
 		evbuffer_file_segment_free(ch->u.segment);
-	} else if (ch->flags & EVBUFFER_CHAIN_MULTICAST) {
+	} else if (ch->flags & EVBUFFER_CHAIN_VIEW) {
 		chain_release(ch->u.source);
 	}
 	mm_free(ch);
 }
-/* ⟨Link and unlink chains⟩ */
+/* ⟨Link a chain at the end⟩ */
 static struct evbuffer_chain **
 append_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
 {
@@ -114,7 +102,7 @@ append_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
 		buf->n_unmaterialized++;
 	return link;
 }
-
+/* ⟨Unlink a chain⟩ */
 static void
 unlink_chain(struct evbuffer *buf, struct evbuffer_chain **link)
 {
@@ -130,7 +118,7 @@ unlink_chain(struct evbuffer *buf, struct evbuffer_chain **link)
 		buf->n_unmaterialized--;
 	chain_release(ch);
 }
-
+/* ⟨Drop the spare chains⟩ */
 static void
 drop_chains_after(struct evbuffer *buf, struct evbuffer_chain **link)
 {
@@ -146,58 +134,7 @@ drop_spare_chains(struct evbuffer *buf)
 	drop_chains_after(buf, buf->total_len ? &(*buf->last_with_datap)->next :
 	    &buf->first);
 }
-
-/* Append a chain that holds data (a borrowed one) as the new last chain. */
-static void
-append_data_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
-{
-	drop_spare_chains(buf);
-	buf->last_with_datap = append_chain(buf, ch);
-	buf->total_len += ch->off;
-	buf->n_add_for_cb += ch->off;
-}
-/* ⟨Check the invariants of an evbuffer⟩ */
-void
-evbuffer_check_invariants_(struct evbuffer *buf)
-{
-	struct evbuffer_chain *ch, **link, **last_data = &buf->first;
-	size_t total = 0, unread = 0;
-	int seen_empty = 0, past_tail = 0;
-
-	EVBUFFER_LOCK(buf);
-	EVUTIL_ASSERT((buf->first == NULL) == (buf->last == NULL));
-	for (link = &buf->first; (ch = *link) != NULL; link = &ch->next) {
-		if (link == buf->last_with_datap)
-			past_tail = 1;
-		EVUTIL_ASSERT(ch->refcnt >= 1);
-		EVUTIL_ASSERT(ch->misalign <= ch->buffer_len);
-		EVUTIL_ASSERT(ch->off <= ch->buffer_len - ch->misalign);
-		if (ch->flags & (EVBUFFER_CHAIN_REFERENCE |
-		    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_MULTICAST))
-			EVUTIL_ASSERT(ch->flags & EVBUFFER_CHAIN_IMMUTABLE);
-		if (ch->flags & EVBUFFER_CHAIN_IMMUTABLE)
-			EVUTIL_ASSERT(ch->off > 0);
-		if (ch->flags & EVBUFFER_CHAIN_PINNED)
-			EVUTIL_ASSERT(buf->reserved && past_tail);
-		if (CHAIN_UNREAD(ch))
-			unread++;
-		if (ch->off > 0) {
-			EVUTIL_ASSERT(!seen_empty);
-			last_data = link;
-		} else {
-			seen_empty = 1;
-		}
-		total += ch->off;
-		if (ch->next == NULL)
-			EVUTIL_ASSERT(buf->last == ch);
-	}
-	EVUTIL_ASSERT(total == buf->total_len);
-	EVUTIL_ASSERT(total <= (size_t)EV_SSIZE_MAX);
-	EVUTIL_ASSERT(unread == buf->n_unmaterialized);
-	EVUTIL_ASSERT(buf->last_with_datap == last_data);
-	EVBUFFER_UNLOCK(buf);
-}
-/* ⟨Make and free an evbuffer⟩ */
+/* ⟨Make an evbuffer⟩ */
 struct evbuffer *
 evbuffer_new(void)
 {
@@ -211,7 +148,7 @@ evbuffer_new(void)
 	buf->refcnt = 1;
 	return buf;
 }
-
+/* ⟨Drop a hold on an evbuffer⟩ */
 /* Drop one hold on buf, whose lock the caller holds; the last one frees it. */
 static void
 decref_and_unlock(struct evbuffer *buf)
@@ -236,19 +173,19 @@ decref_and_unlock(struct evbuffer *buf)
 		evthread_lock_free(buf->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 	mm_free(buf);
 }
-
+/* ⟨Free an evbuffer⟩ */
 void
 evbuffer_free(struct evbuffer *buf)
 {
 	if (buf == NULL)
 		return;
 	EVBUFFER_LOCK(buf);
-	/* ⟨Cancel the deferred callbacks of a dying evbuffer⟩ */
-		if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
-			buf->refcnt--;
+	/* ⟨Take a queued report off the loop⟩ */
+	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
+		buf->refcnt--;
 	decref_and_unlock(buf);
 }
-/* ⟨Lock and measure an evbuffer⟩ */
+/* ⟨Give an evbuffer a lock⟩ */
 int
 evbuffer_enable_locking(struct evbuffer *buf, void *lock)
 {
@@ -269,7 +206,7 @@ evbuffer_enable_locking(struct evbuffer *buf, void *lock)
 	buf->lock = lock;
 	return 0;
 }
-
+/* ⟨Lock an evbuffer across several calls⟩ */
 void
 evbuffer_lock(struct evbuffer *buf)
 {
@@ -281,7 +218,7 @@ evbuffer_unlock(struct evbuffer *buf)
 {
 	EVBUFFER_UNLOCK(buf);
 }
-
+/* ⟨Set and clear the flags of an evbuffer⟩ */
 int
 evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags)
 {
@@ -309,7 +246,7 @@ evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags)
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
-
+/* ⟨Measure an evbuffer⟩ */
 size_t
 evbuffer_get_length(const struct evbuffer *buf)
 {
@@ -330,6 +267,137 @@ evbuffer_get_contiguous_space(const struct evbuffer *buf)
 	n = buf->first ? buf->first->off : 0;
 	EVBUFFER_UNLOCK(buf);
 	return n;
+}
+/* ⟨Add an entry to the callback list⟩ */
+static struct evbuffer_cb_entry *
+add_callback(struct evbuffer *buf, evbuffer_cb_func fn, evbuffer_cb old_fn,
+    void *arg)
+{
+	struct evbuffer_cb_entry *e = mm_calloc(1, sizeof(*e));
+
+	if (e == NULL) {
+		event_warnx("%s: out of memory", __func__);
+		return NULL;
+	}
+	if (old_fn) {
+		e->cb.cb_obsolete = old_fn;
+		e->flags = EVBUFFER_CB_ENABLED | EVBUFFER_CB_OBSOLETE;
+	} else {
+		e->cb.cb_func = fn;
+		e->flags = EVBUFFER_CB_ENABLED;
+	}
+	e->cbarg = arg;
+	e->next = buf->callbacks;
+	buf->callbacks = e;
+	return e;
+}
+/* ⟨Register a callback⟩ */
+struct evbuffer_cb_entry *
+evbuffer_add_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
+{
+	struct evbuffer_cb_entry *e;
+
+	if (cb == NULL) {
+		event_warnx("%s: NULL callback", __func__);
+		return NULL;
+	}
+	EVBUFFER_LOCK(buf);
+	e = add_callback(buf, cb, NULL, cbarg);
+	EVBUFFER_UNLOCK(buf);
+	return e;
+}
+/* ⟨Remove a callback by its handle⟩ */
+/* Unlink and free the entry that *link leads to. */
+static void
+drop_callback(struct evbuffer_cb_entry **link)
+{
+	struct evbuffer_cb_entry *e = *link;
+
+	*link = e->next;
+	mm_free(e);
+}
+
+int
+evbuffer_remove_cb_entry(struct evbuffer *buf, struct evbuffer_cb_entry *ent)
+{
+	struct evbuffer_cb_entry **link;
+	int r = -1;
+
+	EVBUFFER_LOCK(buf);
+	for (link = &buf->callbacks; *link != NULL; link = &(*link)->next) {
+		if (*link == ent) {
+			drop_callback(link);
+			r = 0;
+			break;
+		}
+	}
+	EVBUFFER_UNLOCK(buf);
+	return r;
+}
+/* ⟨Remove a callback by function and argument⟩ */
+int
+evbuffer_remove_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
+{
+	struct evbuffer_cb_entry **link, *e;
+	int r = -1;
+
+	EVBUFFER_LOCK(buf);
+	for (link = &buf->callbacks; (e = *link) != NULL; link = &e->next) {
+		if (!(e->flags & EVBUFFER_CB_OBSOLETE) && e->cb.cb_func == cb &&
+		    e->cbarg == cbarg) {
+			drop_callback(link);
+			r = 0;
+			break;
+		}
+	}
+	EVBUFFER_UNLOCK(buf);
+	return r;
+}
+/* ⟨Enable and disable a callback⟩ */
+static int
+change_cb_flags(struct evbuffer *buf, struct evbuffer_cb_entry *ent,
+    ev_uint32_t flags, int set, const char *fn)
+{
+	if (ent == NULL || (flags & ~(ev_uint32_t)EVBUFFER_CB_USER_FLAGS)) {
+		event_warnx("%s: bad callback handle or flags %#x", fn,
+		    (unsigned)flags);
+		return -1;
+	}
+	EVBUFFER_LOCK(buf);
+	if (set)
+		ent->flags |= flags;
+	else
+		ent->flags &= ~flags;
+	EVBUFFER_UNLOCK(buf);
+	return 0;
+}
+
+int
+evbuffer_cb_set_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
+    ev_uint32_t flags)
+{
+	return change_cb_flags(buf, cb, flags, 1, __func__);
+}
+
+int
+evbuffer_cb_clear_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
+    ev_uint32_t flags)
+{
+	return change_cb_flags(buf, cb, flags, 0, __func__);
+}
+/* ⟨Replace the callbacks with one old-style callback⟩ */
+int
+evbuffer_setcb(struct evbuffer *buf, evbuffer_cb cb, void *cbarg)
+{
+	int r = 0;
+
+	EVBUFFER_LOCK(buf);
+	while (buf->callbacks != NULL)
+		drop_callback(&buf->callbacks);
+	if (cb && add_callback(buf, NULL, cb, cbarg) == NULL)
+		r = -1;
+	EVBUFFER_UNLOCK(buf);
+	return r;
 }
 /* ⟨Run the callbacks of an evbuffer⟩ */
 static void
@@ -356,7 +424,7 @@ run_callbacks(struct evbuffer *buf)
 			e->cb.cb_func(buf, &info, e->cbarg);
 	}
 }
-
+/* ⟨Report changes to the callbacks⟩ */
 void
 evbuffer_invoke_callbacks_(struct evbuffer *buf)
 {
@@ -365,12 +433,40 @@ evbuffer_invoke_callbacks_(struct evbuffer *buf)
 		return;
 	}
 	/* ⟨Hand the callbacks to the loop when they are deferred⟩ */
-		if (buf->cb_base) {
-			if (event_callback_activate_(buf->cb_base, &buf->deferred))
-				buf->refcnt++;
-			return;
-		}
+	if (buf->cb_base) {
+		if (event_callback_activate_(buf->cb_base, &buf->deferred))
+			buf->refcnt++;
+		return;
+	}
 	run_callbacks(buf);
+}
+/* ⟨Run the callbacks from the loop⟩ */
+static void
+run_deferred_callbacks(struct event_callback *cb, void *arg)
+{
+	struct evbuffer *buf = arg;
+
+	(void)cb;
+	EVBUFFER_LOCK(buf);
+	run_callbacks(buf);
+	decref_and_unlock(buf);
+}
+/* ⟨Defer the callbacks of an evbuffer⟩ */
+int
+evbuffer_defer_callbacks(struct evbuffer *buf, struct event_base *base)
+{
+	if (base == NULL) {
+		event_warnx("%s: NULL event_base", __func__);
+		return -1;
+	}
+	EVBUFFER_LOCK(buf);
+	/* ⟨Take a queued report off the loop⟩ */
+	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
+		buf->refcnt--;
+	buf->cb_base = base;
+	event_callback_init_(base, &buf->deferred, -1, run_deferred_callbacks, buf);
+	EVBUFFER_UNLOCK(buf);
+	return 0;
 }
 /* ⟨Freeze and thaw an evbuffer⟩ */
 int
@@ -378,9 +474,9 @@ evbuffer_freeze(struct evbuffer *buf, int at_front)
 {
 	EVBUFFER_LOCK(buf);
 	if (at_front)
-		buf->freeze_start = 1;
+		buf->front_frozen = 1;
 	else
-		buf->freeze_end = 1;
+		buf->back_frozen = 1;
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
@@ -390,18 +486,18 @@ evbuffer_unfreeze(struct evbuffer *buf, int at_front)
 {
 	EVBUFFER_LOCK(buf);
 	if (at_front)
-		buf->freeze_start = 0;
+		buf->front_frozen = 0;
 	else
-		buf->freeze_end = 0;
+		buf->back_frozen = 0;
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
-
+/* ⟨Refuse a change at a frozen end⟩ */
 /* Refuse, with a warning, a call that changes a frozen end. */
 static int
 frozen(const struct evbuffer *buf, int at_front, const char *fn)
 {
-	if (at_front ? buf->freeze_start : buf->freeze_end) {
+	if (at_front ? buf->front_frozen : buf->back_frozen) {
 		event_warnx("%s: the %s of the evbuffer is frozen", fn,
 		    at_front ? "front" : "back");
 		return 1;
@@ -414,36 +510,50 @@ end_reservation(struct evbuffer *buf)
 {
 	struct evbuffer_chain *ch;
 
-	if (!buf->reserved)
+	if (!buf->reservation_open)
 		return;
 	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next)
 		ch->flags &= ~EVBUFFER_CHAIN_PINNED;
-	buf->reserved = 0;
+	buf->reservation_open = 0;
 }
-/* ⟨Bring segment chains into memory⟩ */
-static int segment_load(struct evbuffer_file_segment *seg);
-
-static int
-chain_load(struct evbuffer *buf, struct evbuffer_chain *ch)
+/* ⟨Choose the size of the next chain⟩ */
+/* How big a chain to add when need more bytes do not fit. */
+static size_t
+chain_grow_size(const struct evbuffer *buf, size_t need)
 {
-	if (!CHAIN_UNREAD(ch))
-		return 0;
-	if (segment_load(ch->u.segment) < 0)
-		return -1;
-	ch->buffer = ch->u.segment->contents;
-	buf->n_unmaterialized--;
-	return 0;
-}
+	size_t size = 0;
 
-static int
-materialize(struct evbuffer *buf)
+	if (buf->last && !(buf->last->flags & EVBUFFER_CHAIN_IMMUTABLE))
+		size = MIN_SIZE(buf->last->buffer_len * 2, (size_t)CHAIN_MAX_AUTO);
+	return need > size ? need : size;
+}
+/* ⟨Slide a drained tail back to the start of its block⟩ */
+static void
+slide_tail_back(struct evbuffer *buf, size_t datlen)
+{
+	struct evbuffer_chain *ch = *buf->last_with_datap;
+
+	if (ch && ch->off && CHAIN_MOVABLE(ch) && CHAIN_SPACE_LEN(ch) < datlen &&
+	    ch->off <= 2048 && ch->off <= ch->buffer_len / 2 &&
+	    datlen <= ch->buffer_len - ch->off) {
+		memmove(ch->buffer, CHAIN_DATA(ch), ch->off);
+		ch->misalign = 0;
+	}
+}
+/* ⟨Count the room at the end⟩ */
+/* The free space of the last chain with data and of every spare after it. */
+static size_t
+room_at_end(struct evbuffer *buf)
 {
 	struct evbuffer_chain *ch;
+	size_t room = 0;
 
-	for (ch = buf->first; ch && buf->n_unmaterialized > 0; ch = ch->next)
-		if (chain_load(buf, ch) < 0)
-			return -1;
-	return 0;
+	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next) {
+		if (ch->off == 0 && CHAIN_MOVABLE(ch))
+			ch->misalign = 0;
+		room += CHAIN_SPACE_LEN(ch);
+	}
+	return room;
 }
 /* ⟨Copy bytes into the space at the end⟩ */
 static int
@@ -451,21 +561,11 @@ add_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 {
 	const unsigned char *src = data;
 	struct evbuffer_chain **link = buf->last_with_datap, *ch, *fresh = NULL;
-	size_t room = 0, n;
+	size_t room, n;
 
 	end_reservation(buf);
-	ch = *link;
-	if (ch && ch->off && CHAIN_MOVABLE(ch) && CHAIN_SPACE_LEN(ch) < datlen &&
-	    ch->off <= 2048 && ch->off <= ch->buffer_len / 2 &&
-	    datlen <= ch->buffer_len - ch->off) {
-		memmove(ch->buffer, CHAIN_DATA(ch), ch->off);
-		ch->misalign = 0;
-	}
-	for (; ch != NULL; ch = ch->next) {
-		if (ch->off == 0 && CHAIN_MOVABLE(ch))
-			ch->misalign = 0;
-		room += CHAIN_SPACE_LEN(ch);
-	}
+	slide_tail_back(buf, datlen);
+	room = room_at_end(buf);
 	if (room < datlen) {
 		fresh = chain_new(chain_grow_size(buf, datlen - room));
 		if (fresh == NULL) {
@@ -495,10 +595,10 @@ add_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 	EVUTIL_ASSERT(fresh == NULL);
 	return 0;
 }
-/* ⟨Append bytes to an evbuffer⟩ */
+/* ⟨Check that a buffer may grow by a length⟩ */
 /* Can len more bytes be added to buf?  Warns when not. */
 static int
-fits(const struct evbuffer *buf, size_t len, const char *fn)
+can_grow_by(const struct evbuffer *buf, size_t len, const char *fn)
 {
 	if (len > (size_t)EV_SSIZE_MAX - buf->total_len) {
 		event_warnx("%s: adding %zu bytes would overflow the evbuffer",
@@ -507,7 +607,7 @@ fits(const struct evbuffer *buf, size_t len, const char *fn)
 	}
 	return 1;
 }
-
+/* ⟨Check what evbuffer_add and evbuffer_prepend are given⟩ */
 /* The checks evbuffer_add() and evbuffer_prepend() share: 1 when the bytes
  * may go in, 0 when there is nothing to add, -1 (with a warning) when the
  * end they would go to is frozen or the arguments are refused. */
@@ -523,9 +623,9 @@ may_add_bytes(const struct evbuffer *buf, const void *data, size_t datlen,
 		event_warnx("%s: NULL data with length %zu", fn, datlen);
 		return -1;
 	}
-	return fits(buf, datlen, fn) ? 1 : -1;
+	return can_grow_by(buf, datlen, fn) ? 1 : -1;
 }
-
+/* ⟨Append bytes to an evbuffer⟩ */
 int
 evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 {
@@ -540,7 +640,7 @@ evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-
+/* ⟨Append a vector of byte runs⟩ */
 size_t
 evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
 {
@@ -553,7 +653,8 @@ evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
 	for (i = 0; i < n_vec; i++) {
 		if (vec[i].iov_len == 0)
 			continue;
-		if (vec[i].iov_base == NULL || !fits(buf, vec[i].iov_len, __func__) ||
+		if (vec[i].iov_base == NULL ||
+		    !can_grow_by(buf, vec[i].iov_len, __func__) ||
 		    add_bytes(buf, vec[i].iov_base, vec[i].iov_len) < 0)
 			break;
 		added += vec[i].iov_len;
@@ -584,7 +685,7 @@ find_room(struct evbuffer *buf, size_t size)
 	drop_spare_chains(buf);
 	return append_chain(buf, fresh);
 }
-
+/* ⟨Make bytes written in place part of the buffer⟩ */
 /* Make n bytes written at the end of the chain at link part of buf. */
 static void
 commit_in_chain(struct evbuffer *buf, struct evbuffer_chain **link, size_t n)
@@ -596,14 +697,55 @@ commit_in_chain(struct evbuffer *buf, struct evbuffer_chain **link, size_t n)
 	buf->total_len += n;
 	buf->n_add_for_cb += n;
 }
+/* ⟨Format into the free space of the tail⟩ */
+/* Format into the last chain with data; the length, or -1 if it did not fit. */
+static int
+format_in_tail(struct evbuffer *buf, const char *fmt, va_list ap,
+    const char *fn)
+{
+	struct evbuffer_chain *tail = *buf->last_with_datap;
+	size_t room = tail ? CHAIN_SPACE_LEN(tail) : 0;
+	va_list aq;
+	int n;
+
+	if (room == 0)
+		return -1;
+	va_copy(aq, ap);
+	n = vsnprintf((char *)CHAIN_SPACE_PTR(tail), room, fmt, aq);
+	va_end(aq);
+	if (n < 0 || (size_t)n >= room || !can_grow_by(buf, (size_t)n, fn))
+		return -1;
+	commit_in_chain(buf, buf->last_with_datap, (size_t)n);
+	return n;
+}
+/* ⟨Format into room made for the text⟩ */
+/* Measure the text, find or make room for it, format there; -1 on failure. */
+static int
+format_in_new_room(struct evbuffer *buf, const char *fmt, va_list ap,
+    const char *fn)
+{
+	struct evbuffer_chain **link;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || !can_grow_by(buf, (size_t)n + 1, fn))
+		return -1;
+	if ((link = find_room(buf, (size_t)n + 1)) == NULL)
+		return -1;
+	va_copy(aq, ap);
+	vsnprintf((char *)CHAIN_SPACE_PTR(*link), (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	commit_in_chain(buf, link, (size_t)n);
+	return n;
+}
 /* ⟨Format into an evbuffer⟩ */
 int
 evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 {
-	struct evbuffer_chain **link, *tail;
-	va_list aq;
-	int n, r = -1;
-	size_t room;
+	int r = -1;
 
 	EVBUFFER_LOCK(buf);
 	if (frozen(buf, 0, __func__))
@@ -613,37 +755,16 @@ evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 		goto done;
 	}
 	end_reservation(buf);
-	tail = *buf->last_with_datap;
-	room = tail ? CHAIN_SPACE_LEN(tail) : 0;
-	if (room > 0) {
-		va_copy(aq, ap);
-		n = vsnprintf((char *)CHAIN_SPACE_PTR(tail), room, fmt, aq);
-		va_end(aq);
-		if (n >= 0 && (size_t)n < room && fits(buf, (size_t)n, __func__)) {
-			commit_in_chain(buf, buf->last_with_datap, (size_t)n);
-			r = n;
-			goto report;
-		}
-	}
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0 || !fits(buf, (size_t)n + 1, __func__))
-		goto done;
-	if ((link = find_room(buf, (size_t)n + 1)) == NULL)
-		goto done;
-	va_copy(aq, ap);
-	vsnprintf((char *)CHAIN_SPACE_PTR(*link), (size_t)n + 1, fmt, aq);
-	va_end(aq);
-	commit_in_chain(buf, link, (size_t)n);
-	r = n;
-report:
-	evbuffer_invoke_callbacks_(buf);
+	r = format_in_tail(buf, fmt, ap, __func__);
+	if (r < 0)
+		r = format_in_new_room(buf, fmt, ap, __func__);
+	if (r >= 0)
+		evbuffer_invoke_callbacks_(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-
+/* ⟨Format into an evbuffer from variable arguments⟩ */
 int
 evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
 {
@@ -655,7 +776,7 @@ evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
-/* ⟨Prepend bytes to an evbuffer⟩ */
+/* ⟨Copy bytes in front of the data⟩ */
 static int
 prepend_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 {
@@ -688,7 +809,7 @@ prepend_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 	buf->n_add_for_cb += datlen;
 	return 0;
 }
-
+/* ⟨Prepend bytes to an evbuffer⟩ */
 int
 evbuffer_prepend(struct evbuffer *buf, const void *data, size_t datlen)
 {
@@ -707,19 +828,15 @@ evbuffer_prepend(struct evbuffer *buf, const void *data, size_t datlen)
 int
 evbuffer_expand(struct evbuffer *buf, size_t datlen)
 {
-	struct evbuffer_chain *ch, *fresh;
-	size_t room = 0;
+	struct evbuffer_chain *fresh;
+	size_t room;
 	int r = -1;
 
 	EVBUFFER_LOCK(buf);
-	if (!fits(buf, datlen, __func__))
+	if (!can_grow_by(buf, datlen, __func__))
 		goto done;
 	end_reservation(buf);
-	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next) {
-		if (ch->off == 0 && CHAIN_MOVABLE(ch))
-			ch->misalign = 0;
-		room += CHAIN_SPACE_LEN(ch);
-	}
+	room = room_at_end(buf);
 	if (room < datlen && buf->total_len == 0) {
 		drop_spare_chains(buf);
 		room = 0;
@@ -767,7 +884,7 @@ drain_bytes(struct evbuffer *buf, size_t len)
 	if (buf->total_len == 0)
 		buf->last_with_datap = &buf->first;
 }
-
+/* ⟨Drain an evbuffer on request⟩ */
 int
 evbuffer_drain(struct evbuffer *buf, size_t len)
 {
@@ -782,7 +899,32 @@ evbuffer_drain(struct evbuffer *buf, size_t len)
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Copy bytes out from a position⟩ */
+/* ⟨Bring segment chains into memory⟩ */
+static int segment_load(struct evbuffer_file_segment *seg);
+
+static int
+chain_load(struct evbuffer *buf, struct evbuffer_chain *ch)
+{
+	if (!CHAIN_UNREAD(ch))
+		return 0;
+	if (segment_load(ch->u.segment) < 0)
+		return -1;
+	ch->buffer = ch->u.segment->contents;
+	buf->n_unmaterialized--;
+	return 0;
+}
+
+static int
+materialize(struct evbuffer *buf)
+{
+	struct evbuffer_chain *ch;
+
+	for (ch = buf->first; ch && buf->n_unmaterialized > 0; ch = ch->next)
+		if (chain_load(buf, ch) < 0)
+			return -1;
+	return 0;
+}
+/* ⟨Copy bytes from a chain onward⟩ */
 static size_t
 copy_out(struct evbuffer_chain *ch, size_t pos_in_chain, void *out, size_t datlen)
 {
@@ -798,7 +940,7 @@ copy_out(struct evbuffer_chain *ch, size_t pos_in_chain, void *out, size_t datle
 	}
 	return done;
 }
-
+/* ⟨Check a position the caller passes⟩ */
 /* Is pos usable as a starting point in buf?  Warns when not. */
 static int
 ptr_valid(const struct evbuffer *buf, const struct evbuffer_ptr *pos,
@@ -811,7 +953,7 @@ ptr_valid(const struct evbuffer *buf, const struct evbuffer_ptr *pos,
 	}
 	return 1;
 }
-
+/* ⟨Copy bytes out from a position⟩ */
 ev_ssize_t
 evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr *pos,
     void *data_out, size_t datlen)
@@ -867,7 +1009,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Move all of one evbuffer into another⟩ */
+/* ⟨Lock two evbuffers in address order⟩ */
 static void
 lock_two(struct evbuffer *a, struct evbuffer *b)
 {
@@ -886,7 +1028,7 @@ unlock_two(struct evbuffer *a, struct evbuffer *b)
 	EVBUFFER_UNLOCK(a);
 	EVBUFFER_UNLOCK(b);
 }
-
+/* ⟨Hand the counts of moved chains to their new buffer⟩ */
 /* src's chains now belong to another buffer: make src empty. */
 static void
 forget_moved_chains(struct evbuffer *src)
@@ -908,7 +1050,7 @@ take_over_counts(struct evbuffer *dst, struct evbuffer *src)
 	dst->n_unmaterialized += src->n_unmaterialized;
 	forget_moved_chains(src);
 }
-
+/* ⟨Move all of one evbuffer into another⟩ */
 /* Move every byte of src, which holds some, to the end of dst. */
 static void
 move_all(struct evbuffer *dst, struct evbuffer *src)
@@ -926,7 +1068,7 @@ move_all(struct evbuffer *dst, struct evbuffer *src)
 	dst->last = src->last;
 	take_over_counts(dst, src);
 }
-
+/* ⟨Check a move between two evbuffers⟩ */
 /* The checks evbuffer_add_buffer() and evbuffer_prepend_buffer() share,
  * made with both buffers locked: 1 when src's bytes may move to that end
  * of dst, 0 when src is empty, -1 (with a warning) when an end the move
@@ -939,9 +1081,9 @@ may_move_buffer(const struct evbuffer *dst, const struct evbuffer *src,
 		return -1;
 	if (src->total_len == 0)
 		return 0;
-	return fits(dst, src->total_len, fn) ? 1 : -1;
+	return can_grow_by(dst, src->total_len, fn) ? 1 : -1;
 }
-
+/* ⟨Append one evbuffer to another⟩ */
 int
 evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 {
@@ -962,13 +1104,38 @@ evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 	unlock_two(outbuf, inbuf);
 	return r;
 }
+/* ⟨Relink the whole chains at the front⟩ */
+/* Move src's chains up to the one *to_last leads to, holding whole bytes
+ * of which unread are unread chains, to the end of dst. */
+static void
+move_front_chains(struct evbuffer *dst, struct evbuffer *src,
+    struct evbuffer_chain **to_last, size_t whole, size_t unread)
+{
+	struct evbuffer_chain *last_moved = *to_last, **link;
+
+	end_reservation(dst);
+	drop_spare_chains(dst);
+	link = dst->last ? &dst->last->next : &dst->first;
+	*link = src->first;
+	dst->last_with_datap = to_last == &src->first ? link : to_last;
+	dst->last = last_moved;
+	if (src->last_with_datap == &last_moved->next)
+		src->last_with_datap = &src->first;
+	src->first = last_moved->next;
+	last_moved->next = NULL;
+	src->total_len -= whole;
+	src->n_del_for_cb += whole;
+	src->n_unmaterialized -= unread;
+	dst->total_len += whole;
+	dst->n_add_for_cb += whole;
+	dst->n_unmaterialized += unread;
+}
 /* ⟨Move part of one evbuffer into another⟩ */
 /* Move the first datlen bytes of src, fewer than it holds, to dst. */
 static size_t
 move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 {
-	struct evbuffer_chain **cur = &src->first, **to_last = NULL, **link;
-	struct evbuffer_chain *last_moved, *ch;
+	struct evbuffer_chain **cur = &src->first, **to_last = NULL, *ch;
 	size_t whole = 0, unread = 0, part;
 
 	while ((*cur)->off <= datlen - whole) {
@@ -978,25 +1145,8 @@ move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 		cur = &(*cur)->next;
 	}
 	ch = *cur;
-	if (whole > 0) {
-		last_moved = *to_last;
-		end_reservation(dst);
-		drop_spare_chains(dst);
-		link = dst->last ? &dst->last->next : &dst->first;
-		*link = src->first;
-		dst->last_with_datap = to_last == &src->first ? link : to_last;
-		dst->last = last_moved;
-		if (src->last_with_datap == &last_moved->next)
-			src->last_with_datap = &src->first;
-		src->first = ch;
-		last_moved->next = NULL;
-		src->total_len -= whole;
-		src->n_del_for_cb += whole;
-		src->n_unmaterialized -= unread;
-		dst->total_len += whole;
-		dst->n_add_for_cb += whole;
-		dst->n_unmaterialized += unread;
-	}
+	if (whole > 0)
+		move_front_chains(dst, src, to_last, whole, unread);
 	part = datlen - whole;
 	if (part > 0 && chain_load(src, ch) == 0 &&
 	    add_bytes(dst, CHAIN_DATA(ch), part) == 0) {
@@ -1005,7 +1155,7 @@ move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 	}
 	return whole;
 }
-
+/* ⟨Move bytes between evbuffers on request⟩ */
 int
 evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
     size_t datlen)
@@ -1021,12 +1171,12 @@ evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
 	if (frozen(src, 1, __func__) || frozen(dst, 0, __func__))
 		goto done;
 	datlen = MIN_SIZE(MIN_SIZE(datlen, (size_t)INT_MAX), src->total_len);
-	if (!fits(dst, datlen, __func__))
+	if (!can_grow_by(dst, datlen, __func__))
 		goto done;
 	if (datlen == src->total_len && datlen > 0)
 		move_all(dst, src);
-	else if (datlen > 0)
-		datlen = move_some(dst, src, datlen);
+	else if (datlen > 0 && (datlen = move_some(dst, src, datlen)) == 0)
+		goto done;	/* out of memory before a single byte moved */
 	n = datlen;
 	evbuffer_invoke_callbacks_(src);
 	evbuffer_invoke_callbacks_(dst);
@@ -1068,26 +1218,39 @@ done:
 	unlock_two(dst, src);
 	return r;
 }
-/* ⟨Make the front contiguous⟩ */
-static unsigned char *
-make_contiguous(struct evbuffer *buf, size_t size)
+/* ⟨Choose the chain to gather into⟩ */
+/* The first chain, made ready to hold the first size bytes: the old first
+ * chain when its block may be rearranged and is big enough, else a new
+ * chain put in front of it.  NULL when memory runs out. */
+static struct evbuffer_chain *
+chain_to_gather_into(struct evbuffer *buf, size_t size)
 {
-	struct evbuffer_chain *dst = buf->first, *ch;
-	size_t need;
+	struct evbuffer_chain *dst = buf->first;
 
 	if (CHAIN_MOVABLE(dst) && dst->buffer_len >= size) {
 		if (dst->buffer_len - dst->misalign < size) {
 			memmove(dst->buffer, CHAIN_DATA(dst), dst->off);
 			dst->misalign = 0;
 		}
-	} else {
-		if ((dst = chain_new(size)) == NULL)
-			return NULL;
-		dst->next = buf->first;
-		buf->first = dst;
-		if (buf->last_with_datap == &buf->first)
-			buf->last_with_datap = &dst->next;
+		return dst;
 	}
+	if ((dst = chain_new(size)) == NULL)
+		return NULL;
+	dst->next = buf->first;
+	buf->first = dst;
+	if (buf->last_with_datap == &buf->first)
+		buf->last_with_datap = &dst->next;
+	return dst;
+}
+/* ⟨Make the front contiguous⟩ */
+static unsigned char *
+make_contiguous(struct evbuffer *buf, size_t size)
+{
+	struct evbuffer_chain *dst, *ch;
+	size_t need;
+
+	if ((dst = chain_to_gather_into(buf, size)) == NULL)
+		return NULL;
 	while (dst->off < size) {
 		ch = dst->next;
 		need = size - dst->off;
@@ -1130,7 +1293,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Set and advance a position⟩ */
+/* ⟨Step a position forward⟩ */
 static void
 ptr_step(struct evbuffer_ptr *pos, size_t n)
 {
@@ -1145,7 +1308,7 @@ ptr_step(struct evbuffer_ptr *pos, size_t n)
 	pos->internal_.chain = ch;
 	pos->internal_.pos_in_chain = ch ? at : 0;
 }
-
+/* ⟨Set and advance a position⟩ */
 static int
 ptr_move(struct evbuffer *buf, struct evbuffer_ptr *pos, size_t position,
     enum evbuffer_ptr_how how)
@@ -1178,7 +1341,7 @@ ptr_move(struct evbuffer *buf, struct evbuffer_ptr *pos, size_t position,
 	pos->internal_.pos_in_chain = 0;
 	return -1;
 }
-
+/* ⟨Set a position on request⟩ */
 int
 evbuffer_ptr_set(struct evbuffer *buf, struct evbuffer_ptr *pos,
     size_t position, enum evbuffer_ptr_how how)
@@ -1277,7 +1440,7 @@ evbuffer_search(struct evbuffer *buf, const char *what, size_t len,
 {
 	return evbuffer_search_range(buf, what, len, start, NULL);
 }
-/* ⟨Find one of two bytes⟩ */
+/* ⟨Read the byte at a position⟩ */
 /* The byte at pos, or -1 at the end. */
 static int
 byte_at(const struct evbuffer_ptr *pos)
@@ -1288,7 +1451,7 @@ byte_at(const struct evbuffer_ptr *pos)
 		return -1;
 	return CHAIN_DATA(ch)[pos->internal_.pos_in_chain];
 }
-
+/* ⟨Find one of two bytes⟩ */
 /* Move pos to the first byte at or after it that is a or b.  0 if found. */
 static int
 find_first_of(struct evbuffer_ptr *pos, int a, int b)
@@ -1337,7 +1500,7 @@ find_crlf(struct evbuffer_ptr *pos, size_t *eol_len)
 	}
 	return -1;
 }
-/* ⟨Find an end of line of any style⟩ */
+/* ⟨Find a strict CRLF end of line⟩ */
 static int
 find_crlf_strict(struct evbuffer_ptr *pos, size_t *eol_len)
 {
@@ -1354,7 +1517,7 @@ find_crlf_strict(struct evbuffer_ptr *pos, size_t *eol_len)
 	}
 	return -1;
 }
-
+/* ⟨Find a run of CR and LF bytes⟩ */
 static int
 find_any_eol(struct evbuffer_ptr *pos, size_t *eol_len)
 {
@@ -1371,7 +1534,7 @@ find_any_eol(struct evbuffer_ptr *pos, size_t *eol_len)
 	}
 	return 0;
 }
-
+/* ⟨Find an end of line of any style⟩ */
 static int
 find_eol(struct evbuffer_ptr *pos, size_t *eol_len,
     enum evbuffer_eol_style style)
@@ -1488,7 +1651,6 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return idx;
 }
-/* ⟨Hand out free space at the end⟩ */
 /* ⟨Add a chain for what the spares lack⟩ */
 static int
 add_chain_for_rest(struct evbuffer *buf, size_t size,
@@ -1516,7 +1678,7 @@ add_chain_for_rest(struct evbuffer *buf, size_t size,
 	vec[n].iov_len = CHAIN_SPACE_LEN(fresh);
 	return n + 1;
 }
-
+/* ⟨Hand out free space at the end⟩ */
 /* Point vec at room for at least size bytes at the end of buf, in at most
  * max extents, one per chain in chain order; *firstp is set to the link of
  * the first extent's chain.  Returns the number of extents, or -1 when
@@ -1558,7 +1720,7 @@ evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
 		    (ssize_t)size, n_vec);
 		goto done;
 	}
-	if (frozen(buf, 0, __func__) || !fits(buf, (size_t)size, __func__))
+	if (frozen(buf, 0, __func__) || !can_grow_by(buf, (size_t)size, __func__))
 		goto done;
 	end_reservation(buf);
 	n = space_at_end(buf, (size_t)size, vec, n_vec, &link);
@@ -1568,18 +1730,48 @@ evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
 	}
 	for (i = 0; i < n; i++, link = &(*link)->next)
 		(*link)->flags |= EVBUFFER_CHAIN_PINNED;
-	buf->reserved = 1;
+	buf->reservation_open = 1;
 done:
 	EVBUFFER_UNLOCK(buf);
 	return n;
+}
+/* ⟨Match extents against the open reservation⟩ */
+/* The link to the chain of vec's first extent when all n_vecs extents
+ * match the open reservation, with *added the bytes they hold; else NULL,
+ * with a warning. */
+static struct evbuffer_chain **
+match_reservation(struct evbuffer *buf, const struct evbuffer_iovec *vec,
+    int n_vecs, size_t *added, const char *fn)
+{
+	struct evbuffer_chain **link = buf->last_with_datap, *ch;
+	int i;
+
+	*added = 0;
+	if (!buf->reservation_open) {
+		event_warnx("%s: no reservation is open", fn);
+		return NULL;
+	}
+	if (*link && (*link)->off > 0 && vec[0].iov_base != CHAIN_SPACE_PTR(*link))
+		link = &(*link)->next;
+	for (i = 0, ch = *link; i < n_vecs; i++, ch = ch->next) {
+		if (ch == NULL || !(ch->flags & EVBUFFER_CHAIN_PINNED) ||
+		    vec[i].iov_base != CHAIN_SPACE_PTR(ch) ||
+		    vec[i].iov_len > CHAIN_SPACE_LEN(ch)) {
+			event_warnx("%s: extent %d does not match the reservation",
+			    fn, i);
+			return NULL;
+		}
+		*added += vec[i].iov_len;
+	}
+	return link;
 }
 /* ⟨Commit reserved space⟩ */
 int
 evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
     int n_vecs)
 {
-	struct evbuffer_chain **link, *ch;
-	size_t added = 0;
+	struct evbuffer_chain **link;
+	size_t added;
 	int i, r = -1;
 
 	EVBUFFER_LOCK(buf);
@@ -1594,24 +1786,8 @@ evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
 		r = 0;
 		goto done;
 	}
-	if (!buf->reserved) {
-		event_warnx("%s: no reservation is open", __func__);
-		goto done;
-	}
-	link = buf->last_with_datap;
-	if (*link && (*link)->off > 0 && vec[0].iov_base != CHAIN_SPACE_PTR(*link))
-		link = &(*link)->next;
-	for (i = 0, ch = *link; i < n_vecs; i++, ch = ch->next) {
-		if (ch == NULL || !(ch->flags & EVBUFFER_CHAIN_PINNED) ||
-		    vec[i].iov_base != CHAIN_SPACE_PTR(ch) ||
-		    vec[i].iov_len > CHAIN_SPACE_LEN(ch)) {
-			event_warnx("%s: extent %d does not match the reservation",
-			    __func__, i);
-			goto done;
-		}
-		added += vec[i].iov_len;
-	}
-	if (!fits(buf, added, __func__))
+	link = match_reservation(buf, vec, n_vecs, &added, __func__);
+	if (link == NULL || !can_grow_by(buf, added, __func__))
 		goto done;
 	while (n_vecs > 0 && vec[n_vecs - 1].iov_len == 0)
 		n_vecs--;
@@ -1630,7 +1806,7 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Read from a descriptor⟩ */
+/* ⟨Choose how much to read⟩ */
 #define READ_DEFAULT 4096
 #define READ_MAX (64 * 1024)
 
@@ -1645,13 +1821,30 @@ read_size(evutil_socket_t fd, int howmuch)
 		avail = READ_DEFAULT;
 	return MIN_SIZE((size_t)avail, (size_t)READ_MAX);
 }
+/* ⟨Make what a read filled part of the buffer⟩ */
+/* Commit the got bytes readv(2) put into the n extents of vec, the first
+ * of them in the chain that link leads to. */
+static void
+commit_read(struct evbuffer *buf, struct evbuffer_chain **link,
+    const struct evbuffer_iovec *vec, int n, size_t got)
+{
+	size_t k;
+	int i;
 
+	for (i = 0; i < n && got > 0; i++) {
+		k = MIN_SIZE(vec[i].iov_len, got);
+		commit_in_chain(buf, link, k);
+		got -= k;
+		link = &(*link)->next;
+	}
+}
+/* ⟨Read from a descriptor⟩ */
 int
 evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 {
 	struct evbuffer_iovec vec[2];
 	struct evbuffer_chain **link;
-	size_t want, left, k;
+	size_t want, left;
 	ssize_t got;
 	int i, n, r = -1;
 
@@ -1659,7 +1852,7 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 	if (frozen(buf, 0, __func__))
 		goto done;
 	want = read_size(fd, howmuch);
-	if (!fits(buf, want, __func__))
+	if (!can_grow_by(buf, want, __func__))
 		goto done;
 	end_reservation(buf);
 	if ((n = space_at_end(buf, want, vec, 2, &link)) < 0) {
@@ -1675,21 +1868,14 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 		r = (int)got;
 		goto done;
 	}
-	for (i = 0, left = (size_t)got; i < n && left > 0; i++) {
-		k = MIN_SIZE(vec[i].iov_len, left);
-		commit_in_chain(buf, link, k);
-		left -= k;
-		link = &(*link)->next;
-	}
+	commit_read(buf, link, vec, n, (size_t)got);
 	evbuffer_invoke_callbacks_(buf);
 	r = (int)got;
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Write to a descriptor⟩ */
-#define WRITE_IOV_MAX 128
-
+/* ⟨Decide whether a chain goes by sendfile⟩ */
 /* Does ch go out by sendfile(2) to fd?  *to_socket caches the answer. */
 static int
 goes_by_sendfile(const struct evbuffer_chain *ch, evutil_socket_t fd,
@@ -1704,7 +1890,7 @@ goes_by_sendfile(const struct evbuffer_chain *ch, evutil_socket_t fd,
 		*to_socket = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 	return *to_socket;
 }
-
+/* ⟨Send a segment chain with sendfile⟩ */
 static ev_ssize_t
 send_segment(const struct evbuffer_chain *ch, evutil_socket_t fd, size_t howmuch)
 {
@@ -1712,6 +1898,8 @@ send_segment(const struct evbuffer_chain *ch, evutil_socket_t fd, size_t howmuch
 
 	return sendfile(fd, ch->u.segment->fd, &offset, MIN_SIZE(ch->off, howmuch));
 }
+/* ⟨Gather the front chains into one writev⟩ */
+#define WRITE_IOV_MAX 128
 
 static ev_ssize_t
 write_chains(struct evbuffer *buf, evutil_socket_t fd, size_t howmuch,
@@ -1737,7 +1925,7 @@ write_chains(struct evbuffer *buf, evutil_socket_t fd, size_t howmuch,
 	}
 	return writev(fd, iov, n);
 }
-
+/* ⟨Write to a descriptor⟩ */
 int
 evbuffer_write_atmost(struct evbuffer *buf, evutil_socket_t fd,
     ev_ssize_t howmuch)
@@ -1774,6 +1962,16 @@ evbuffer_write(struct evbuffer *buf, evutil_socket_t fd)
 {
 	return evbuffer_write_atmost(buf, fd, -1);
 }
+/* ⟨Append a chain that holds data⟩ */
+/* Append a chain that holds data (a borrowed one) as the new last chain. */
+static void
+append_data_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
+{
+	drop_spare_chains(buf);
+	buf->last_with_datap = append_chain(buf, ch);
+	buf->total_len += ch->off;
+	buf->n_add_for_cb += ch->off;
+}
 /* ⟨Add memory by reference⟩ */
 int
 evbuffer_add_reference(struct evbuffer *buf, const void *data, size_t datlen,
@@ -1789,7 +1987,7 @@ evbuffer_add_reference(struct evbuffer *buf, const void *data, size_t datlen,
 		event_warnx("%s: NULL data with length %zu", __func__, datlen);
 		goto done;
 	}
-	if (!fits(buf, datlen, __func__))
+	if (!can_grow_by(buf, datlen, __func__))
 		goto done;
 	r = 0;
 	if (datlen == 0) {
@@ -1813,37 +2011,33 @@ done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Share another evbuffer's chains⟩ */
-int
-evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
+/* ⟨Find whether a buffer holds views⟩ */
+/* Does buf hold views of another buffer's chains? */
+static int
+holds_views(const struct evbuffer *buf)
+{
+	const struct evbuffer_chain *ch;
+
+	for (ch = buf->first; ch != NULL; ch = ch->next)
+		if (ch->flags & EVBUFFER_CHAIN_VIEW)
+			return 1;
+	return 0;
+}
+/* ⟨Make views of a buffer's chains⟩ */
+/* Put on *listp one view of each chain of src that holds data;
+ * -1, with nothing made, when memory runs out. */
+static int
+make_views(struct evbuffer *src, struct evbuffer_chain **listp)
 {
 	struct evbuffer_chain *ch, *m, *list = NULL, **tailp = &list;
-	int r = -1;
 
-	if (outbuf == inbuf) {
-		event_warnx("%s: cannot share an evbuffer with itself", __func__);
-		return -1;
-	}
-	lock_two(outbuf, inbuf);
-	if (frozen(outbuf, 0, __func__))
-		goto done;
-	for (ch = inbuf->first; ch != NULL; ch = ch->next) {
-		if (ch->flags & EVBUFFER_CHAIN_MULTICAST) {
-			event_warnx("%s: the source holds shared bytes itself",
-			    __func__);
-			goto done;
-		}
-	}
-	if (!fits(outbuf, inbuf->total_len, __func__) || materialize(inbuf) < 0)
-		goto done;
-	for (ch = inbuf->first; ch != NULL && ch->off > 0; ch = ch->next) {
-		if ((m = chain_new_borrowed(EVBUFFER_CHAIN_MULTICAST)) == NULL) {
-			event_warnx("%s: out of memory", __func__);
+	for (ch = src->first; ch != NULL && ch->off > 0; ch = ch->next) {
+		if ((m = chain_new_borrowed(EVBUFFER_CHAIN_VIEW)) == NULL) {
 			while ((m = list) != NULL) {
 				list = m->next;
 				chain_release(m);
 			}
-			goto done;
+			return -1;
 		}
 		m->buffer = ch->buffer;
 		m->buffer_len = ch->buffer_len;
@@ -1853,6 +2047,34 @@ evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
 		__atomic_add_fetch(&ch->refcnt, 1, __ATOMIC_ACQ_REL);
 		*tailp = m;
 		tailp = &m->next;
+	}
+	*listp = list;
+	return 0;
+}
+/* ⟨Share another evbuffer's chains⟩ */
+int
+evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
+{
+	struct evbuffer_chain *m, *list;
+	int r = -1;
+
+	if (outbuf == inbuf) {
+		event_warnx("%s: cannot share an evbuffer with itself", __func__);
+		return -1;
+	}
+	lock_two(outbuf, inbuf);
+	if (frozen(outbuf, 0, __func__))
+		goto done;
+	if (holds_views(inbuf)) {
+		event_warnx("%s: the source holds shared bytes itself", __func__);
+		goto done;
+	}
+	if (!can_grow_by(outbuf, inbuf->total_len, __func__) ||
+	    materialize(inbuf) < 0)
+		goto done;
+	if (make_views(inbuf, &list) < 0) {
+		event_warnx("%s: out of memory", __func__);
+		goto done;
 	}
 	end_reservation(outbuf);
 	while ((m = list) != NULL) {
@@ -1865,7 +2087,7 @@ done:
 	unlock_two(outbuf, inbuf);
 	return r;
 }
-/* ⟨Make and free file segments⟩ */
+/* ⟨Map a segment's pages⟩ */
 static int
 segment_map(struct evbuffer_file_segment *seg)
 {
@@ -1886,7 +2108,7 @@ segment_map(struct evbuffer_file_segment *seg)
 	seg->contents = (unsigned char *)m + lead;
 	return 0;
 }
-
+/* ⟨Read a segment into memory⟩ */
 static int
 segment_read(struct evbuffer_file_segment *seg)
 {
@@ -1917,7 +2139,7 @@ segment_read(struct evbuffer_file_segment *seg)
 	seg->contents = mem;
 	return 0;
 }
-
+/* ⟨Load a segment's contents once⟩ */
 static int
 segment_load(struct evbuffer_file_segment *seg)
 {
@@ -1931,35 +2153,46 @@ segment_load(struct evbuffer_file_segment *seg)
 	evthread_unlock(seg->lock, 0);
 	return r;
 }
+/* ⟨Work out the length of a new segment⟩ */
+/* The length of the segment that offset and length (-1: to the end of the
+ * file) describe in fd, or -1 with a warning when they describe none. */
+static ev_off_t
+segment_length(int fd, ev_off_t offset, ev_off_t length, const char *fn)
+{
+	struct stat st;
 
+	if (fd < 0 || offset < 0 || length < -1) {
+		event_warnx("%s: bad segment: fd %d offset %lld length %lld",
+		    fn, fd, (long long)offset, (long long)length);
+		return -1;
+	}
+	if (length == -1) {
+		if (fstat(fd, &st) < 0) {
+			event_warn("%s: fstat", fn);
+			return -1;
+		}
+		if (st.st_size < offset) {
+			event_warnx("%s: offset %lld is past the end of the file",
+			    fn, (long long)offset);
+			return -1;
+		}
+		length = st.st_size - offset;
+	}
+	if ((ev_uint64_t)length > (ev_uint64_t)EV_SSIZE_MAX) {
+		event_warnx("%s: segment too long", fn);
+		return -1;
+	}
+	return length;
+}
+/* ⟨Make a file segment⟩ */
 struct evbuffer_file_segment *
 evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length,
     unsigned flags)
 {
 	struct evbuffer_file_segment *seg;
-	struct stat st;
 
-	if (fd < 0 || offset < 0 || length < -1) {
-		event_warnx("%s: bad segment: fd %d offset %lld length %lld",
-		    __func__, fd, (long long)offset, (long long)length);
+	if ((length = segment_length(fd, offset, length, __func__)) < 0)
 		return NULL;
-	}
-	if (length == -1) {
-		if (fstat(fd, &st) < 0) {
-			event_warn("%s: fstat", __func__);
-			return NULL;
-		}
-		if (st.st_size < offset) {
-			event_warnx("%s: offset %lld is past the end of the file",
-			    __func__, (long long)offset);
-			return NULL;
-		}
-		length = st.st_size - offset;
-	}
-	if ((ev_uint64_t)length > (ev_uint64_t)EV_SSIZE_MAX) {
-		event_warnx("%s: segment too long", __func__);
-		return NULL;
-	}
 	if ((seg = mm_calloc(1, sizeof(*seg))) == NULL) {
 		event_warnx("%s: out of memory", __func__);
 		return NULL;
@@ -1983,7 +2216,7 @@ fail:
 	evbuffer_file_segment_free(seg);
 	return NULL;
 }
-
+/* ⟨Set the cleanup callback of a segment⟩ */
 void
 evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment *seg,
     evbuffer_file_segment_cleanup_cb cb, void *arg)
@@ -1993,7 +2226,7 @@ evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment *seg,
 	seg->cleanup_arg = arg;
 	evthread_unlock(seg->lock, 0);
 }
-
+/* ⟨Free a file segment⟩ */
 void
 evbuffer_file_segment_free(struct evbuffer_file_segment *seg)
 {
@@ -2012,6 +2245,21 @@ evbuffer_file_segment_free(struct evbuffer_file_segment *seg)
 		evthread_lock_free(seg->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 	mm_free(seg);
 }
+/* ⟨Check a range of a segment⟩ */
+/* Does [offset, offset + length) lie in seg (length -1: to its end)?
+ * Warns when not. */
+static int
+range_in_segment(const struct evbuffer_file_segment *seg, ev_off_t offset,
+    ev_off_t length, const char *fn)
+{
+	if (seg == NULL || offset < 0 || length < -1 ||
+	    (ev_uint64_t)offset > seg->length ||
+	    (length >= 0 && (ev_uint64_t)length > seg->length - (size_t)offset)) {
+		event_warnx("%s: range outside the segment", fn);
+		return 0;
+	}
+	return 1;
+}
 /* ⟨Add a file segment⟩ */
 int
 evbuffer_add_file_segment(struct evbuffer *buf,
@@ -2021,17 +2269,12 @@ evbuffer_add_file_segment(struct evbuffer *buf,
 	int r = -1;
 
 	EVBUFFER_LOCK(buf);
-	if (frozen(buf, 0, __func__))
+	if (frozen(buf, 0, __func__) ||
+	    !range_in_segment(seg, offset, length, __func__))
 		goto done;
-	if (seg == NULL || offset < 0 || length < -1 ||
-	    (ev_uint64_t)offset > seg->length ||
-	    (length >= 0 && (ev_uint64_t)length > seg->length - (size_t)offset)) {
-		event_warnx("%s: range outside the segment", __func__);
-		goto done;
-	}
 	if (length == -1)
 		length = (ev_off_t)(seg->length - (size_t)offset);
-	if (!fits(buf, (size_t)length, __func__))
+	if (!can_grow_by(buf, (size_t)length, __func__))
 		goto done;
 	r = 0;
 	if (length == 0)
@@ -2073,142 +2316,11 @@ evbuffer_add_file(struct evbuffer *buf, int fd, ev_off_t offset,
 	evbuffer_file_segment_free(seg);
 	return r;
 }
-/* ⟨Manage evbuffer callbacks⟩ */
-static struct evbuffer_cb_entry *
-add_callback(struct evbuffer *buf, evbuffer_cb_func fn, evbuffer_cb old_fn,
-    void *arg)
-{
-	struct evbuffer_cb_entry *e = mm_calloc(1, sizeof(*e));
-
-	if (e == NULL) {
-		event_warnx("%s: out of memory", __func__);
-		return NULL;
-	}
-	if (old_fn) {
-		e->cb.cb_obsolete = old_fn;
-		e->flags = EVBUFFER_CB_ENABLED | EVBUFFER_CB_OBSOLETE;
-	} else {
-		e->cb.cb_func = fn;
-		e->flags = EVBUFFER_CB_ENABLED;
-	}
-	e->cbarg = arg;
-	e->next = buf->callbacks;
-	buf->callbacks = e;
-	return e;
-}
-
-struct evbuffer_cb_entry *
-evbuffer_add_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
-{
-	struct evbuffer_cb_entry *e;
-
-	if (cb == NULL) {
-		event_warnx("%s: NULL callback", __func__);
-		return NULL;
-	}
-	EVBUFFER_LOCK(buf);
-	e = add_callback(buf, cb, NULL, cbarg);
-	EVBUFFER_UNLOCK(buf);
-	return e;
-}
-
-/* Unlink and free the entry that *link leads to. */
-static void
-drop_callback(struct evbuffer_cb_entry **link)
-{
-	struct evbuffer_cb_entry *e = *link;
-
-	*link = e->next;
-	mm_free(e);
-}
-
-int
-evbuffer_remove_cb_entry(struct evbuffer *buf, struct evbuffer_cb_entry *ent)
-{
-	struct evbuffer_cb_entry **link;
-	int r = -1;
-
-	EVBUFFER_LOCK(buf);
-	for (link = &buf->callbacks; *link != NULL; link = &(*link)->next) {
-		if (*link == ent) {
-			drop_callback(link);
-			r = 0;
-			break;
-		}
-	}
-	EVBUFFER_UNLOCK(buf);
-	return r;
-}
-
-int
-evbuffer_remove_cb(struct evbuffer *buf, evbuffer_cb_func cb, void *cbarg)
-{
-	struct evbuffer_cb_entry **link, *e;
-	int r = -1;
-
-	EVBUFFER_LOCK(buf);
-	for (link = &buf->callbacks; (e = *link) != NULL; link = &e->next) {
-		if (!(e->flags & EVBUFFER_CB_OBSOLETE) && e->cb.cb_func == cb &&
-		    e->cbarg == cbarg) {
-			drop_callback(link);
-			r = 0;
-			break;
-		}
-	}
-	EVBUFFER_UNLOCK(buf);
-	return r;
-}
-
-static int
-change_cb_flags(struct evbuffer *buf, struct evbuffer_cb_entry *ent,
-    ev_uint32_t flags, int set, const char *fn)
-{
-	if (ent == NULL || (flags & ~(ev_uint32_t)EVBUFFER_CB_USER_FLAGS)) {
-		event_warnx("%s: bad callback handle or flags %#x", fn,
-		    (unsigned)flags);
-		return -1;
-	}
-	EVBUFFER_LOCK(buf);
-	if (set)
-		ent->flags |= flags;
-	else
-		ent->flags &= ~flags;
-	EVBUFFER_UNLOCK(buf);
-	return 0;
-}
-
-int
-evbuffer_cb_set_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
-    ev_uint32_t flags)
-{
-	return change_cb_flags(buf, cb, flags, 1, __func__);
-}
-
-int
-evbuffer_cb_clear_flags(struct evbuffer *buf, struct evbuffer_cb_entry *cb,
-    ev_uint32_t flags)
-{
-	return change_cb_flags(buf, cb, flags, 0, __func__);
-}
 /* ⟨The obsolete evbuffer calls⟩ */
 char *
 evbuffer_readline(struct evbuffer *buf)
 {
 	return evbuffer_readln(buf, NULL, EVBUFFER_EOL_ANY);
-}
-
-int
-evbuffer_setcb(struct evbuffer *buf, evbuffer_cb cb, void *cbarg)
-{
-	int r = 0;
-
-	EVBUFFER_LOCK(buf);
-	while (buf->callbacks != NULL)
-		drop_callback(&buf->callbacks);
-	if (cb && add_callback(buf, NULL, cb, cbarg) == NULL)
-		r = -1;
-	EVBUFFER_UNLOCK(buf);
-	return r;
 }
 
 unsigned char *
@@ -2225,30 +2337,51 @@ evbuffer_find(struct evbuffer *buf, const unsigned char *what, size_t len)
 	EVBUFFER_UNLOCK(buf);
 	return r;
 }
-/* ⟨Defer the callbacks of an evbuffer⟩ */
+/* ⟨Check one chain of an evbuffer⟩ */
 static void
-run_deferred_callbacks(struct event_callback *cb, void *arg)
+check_chain(const struct evbuffer *buf, const struct evbuffer_chain *ch,
+    int past_tail)
 {
-	struct evbuffer *buf = arg;
-
-	(void)cb;
-	EVBUFFER_LOCK(buf);
-	run_callbacks(buf);
-	decref_and_unlock(buf);
+	EVUTIL_ASSERT(ch->refcnt >= 1);
+	EVUTIL_ASSERT(ch->misalign <= ch->buffer_len);
+	EVUTIL_ASSERT(ch->off <= ch->buffer_len - ch->misalign);
+	if (ch->flags & (EVBUFFER_CHAIN_REFERENCE |
+	    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_VIEW))
+		EVUTIL_ASSERT(ch->flags & EVBUFFER_CHAIN_IMMUTABLE);
+	if (ch->flags & EVBUFFER_CHAIN_IMMUTABLE)
+		EVUTIL_ASSERT(ch->off > 0);
+	if (ch->flags & EVBUFFER_CHAIN_PINNED)
+		EVUTIL_ASSERT(buf->reservation_open && past_tail);
 }
-
-int
-evbuffer_defer_callbacks(struct evbuffer *buf, struct event_base *base)
+/* ⟨Check the invariants of an evbuffer⟩ */
+void
+evbuffer_check_invariants_(struct evbuffer *buf)
 {
-	if (base == NULL) {
-		event_warnx("%s: NULL event_base", __func__);
-		return -1;
-	}
+	struct evbuffer_chain *ch, **link, **last_data = &buf->first;
+	size_t total = 0, unread = 0;
+	int seen_empty = 0, past_tail = 0;
+
 	EVBUFFER_LOCK(buf);
-	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
-		buf->refcnt--;
-	buf->cb_base = base;
-	event_callback_init_(base, &buf->deferred, -1, run_deferred_callbacks, buf);
+	EVUTIL_ASSERT((buf->first == NULL) == (buf->last == NULL));
+	for (link = &buf->first; (ch = *link) != NULL; link = &ch->next) {
+		if (link == buf->last_with_datap)
+			past_tail = 1;
+		check_chain(buf, ch, past_tail);
+		if (CHAIN_UNREAD(ch))
+			unread++;
+		if (ch->off > 0) {
+			EVUTIL_ASSERT(!seen_empty);
+			last_data = link;
+		} else {
+			seen_empty = 1;
+		}
+		total += ch->off;
+		if (ch->next == NULL)
+			EVUTIL_ASSERT(buf->last == ch);
+	}
+	EVUTIL_ASSERT(total == buf->total_len);
+	EVUTIL_ASSERT(total <= (size_t)EV_SSIZE_MAX);
+	EVUTIL_ASSERT(unread == buf->n_unmaterialized);
+	EVUTIL_ASSERT(buf->last_with_datap == last_data);
 	EVBUFFER_UNLOCK(buf);
-	return 0;
 }

@@ -48,6 +48,25 @@ epoll_refused_find(struct epollop *ep, int fd)
 	return -1;
 }
 
+/* Make room for n entries in the list. */
+static int
+epoll_refused_reserve(struct epollop *ep, int n)
+{
+	int size = ep->refused_size ? ep->refused_size : 8;
+	struct epoll_refused *r;
+
+	if (n <= ep->refused_size)
+		return 0;
+	while (size < n)
+		size *= 2;
+	r = mm_realloc(ep->refused, (size_t)size * sizeof(*r));
+	if (r == NULL)
+		return -1;
+	ep->refused = r;
+	ep->refused_size = size;
+	return 0;
+}
+
 static int
 epoll_refused_set(struct epollop *ep, int fd, short want)
 {
@@ -60,15 +79,8 @@ epoll_refused_set(struct epollop *ep, int fd, short want)
 		return 0;
 	}
 	if (i < 0) {
-		if (ep->nrefused == ep->refused_size) {
-			int size = ep->refused_size ? ep->refused_size * 2 : 8;
-			struct epoll_refused *r = mm_realloc(ep->refused,
-			    (size_t)size * sizeof(*r));
-			if (r == NULL)
-				return -1;
-			ep->refused = r;
-			ep->refused_size = size;
-		}
+		if (epoll_refused_reserve(ep, ep->nrefused + 1) < 0)
+			return -1;
 		i = ep->nrefused++;
 		ep->refused[i].fd = fd;
 	}
@@ -165,6 +177,18 @@ epoll_apply_changes(struct event_base *base)
 		(void)epoll_apply(base, ch->fd, ch->old, ch->want, ch->lapsed);
 	}
 	event_changelist_clear_(base);
+}
+/* ⟨Record an addition for the next dispatch⟩ */
+static int
+epoll_record_add(struct event_base *base, evutil_socket_t fd, short old,
+    short events, void *fdinfo)
+{
+	struct epollop *ep = base->evbase;
+
+	if (epoll_refused_reserve(ep,
+	    ep->nrefused + base->changelist.n_changes + 1) < 0)
+		return -1;
+	return event_changelist_add_(base, fd, old, events, fdinfo);
 }
 /* ⟨Create and destroy an epoll backend⟩ */
 static void epoll_dealloc(struct event_base *base);
@@ -318,7 +342,7 @@ const struct eventop epollops = {
 };
 
 const struct eventop epollops_changelist = {
-	"epoll (with changelist)", epoll_init, event_changelist_add_,
+	"epoll (with changelist)", epoll_init, epoll_record_add,
 	event_changelist_del_, epoll_dispatch, epoll_dealloc,
 	1, EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE,
 	sizeof(struct event_changelist_fdinfo)

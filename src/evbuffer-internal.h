@@ -18,7 +18,7 @@
 /* ⟨What kind of memory a chain holds⟩ */
 #define EVBUFFER_CHAIN_REFERENCE	0x01	/* the caller's memory */
 #define EVBUFFER_CHAIN_FILESEGMENT	0x02	/* bytes of a file segment */
-#define EVBUFFER_CHAIN_MULTICAST	0x04	/* another buffer's chain */
+#define EVBUFFER_CHAIN_VIEW		0x04	/* a view of another buffer's chain */
 #define EVBUFFER_CHAIN_IMMUTABLE	0x08	/* never write into buffer */
 #define EVBUFFER_CHAIN_PINNED		0x10	/* reserved: do not move or free */
 /* ⟨A chain of an evbuffer⟩ */
@@ -36,7 +36,7 @@ struct evbuffer_chain {
 			void *arg;
 		} ref;					/* REFERENCE */
 		struct evbuffer_file_segment *segment;	/* FILESEGMENT */
-		struct evbuffer_chain *source;		/* MULTICAST */
+		struct evbuffer_chain *source;		/* VIEW */
 	} u;
 };
 
@@ -90,15 +90,15 @@ struct evbuffer {
 	size_t n_unmaterialized;	/* file-segment chains not read yet */
 	void *lock;			/* NULL until evbuffer_enable_locking */
 	unsigned own_lock : 1;		/* we allocated lock */
-	unsigned freeze_start : 1;
-	unsigned freeze_end : 1;
-	unsigned reserved : 1;		/* some chains are pinned */
+	unsigned front_frozen : 1;
+	unsigned back_frozen : 1;
+	unsigned reservation_open : 1;	/* some chains are pinned */
 	ev_uint64_t flags;		/* EVBUFFER_FLAG_* */
 	struct evbuffer_cb_entry *callbacks;
 	int refcnt;			/* the owner, plus a queued deferred run */
 	/* ⟨Fields of an evbuffer⟩ */
-		struct event_base *cb_base;	/* where callbacks run; NULL: at once */
-		struct event_callback deferred;	/* the queued run */
+	struct event_base *cb_base;	/* where callbacks run; NULL: at once */
+	struct event_callback deferred;	/* the queued run */
 };
 /* ⟨Locking an evbuffer⟩ */
 #define EVBUFFER_LOCK(buf) ((void)evthread_lock((buf)->lock, 0))
@@ -106,6 +106,7 @@ struct evbuffer {
 /* ⟨Internal calls on evbuffers⟩ */
 /* Report accumulated changes to the callbacks (now, or deferred). */
 void evbuffer_invoke_callbacks_(struct evbuffer *buf);
+/* ⟨Internal calls on evbuffers⟩ */
 /* Assert every invariant of the chain list; for tests and debugging. */
 void evbuffer_check_invariants_(struct evbuffer *buf);
 

@@ -54,7 +54,7 @@ struct evcb_queue {
 	struct event_callback **lastp;
 };
 /* ⟨A queue of active callbacks⟩ */
-#include "minheap-internal.h"	/* chapter 05: the base embeds a timer heap */
+#include "minheap-internal.h"	/* chapter 5: the base embeds a timer heap */
 /* ⟨Fields of an event_config in a struct⟩ */
 struct event_config_avoid {
 	struct event_config_avoid *next;
@@ -67,7 +67,7 @@ struct event_config {
 	int flags;
 	int n_cpus_hint;
 	/* ⟨Fields of an event_config⟩ */
-		/* The loop (chapter 04) appends its dispatch limits here. */
+		/* The loop (chapter 4) appends its dispatch limits here. */
 	/* ⟨Fields of an event_config⟩ */
 		struct timeval max_dispatch_interval;	/* tv_sec < 0: none */
 		int max_dispatch_callbacks;
@@ -88,9 +88,9 @@ struct event_base {
 	int event_count_active;		/* active callbacks, internal ones excluded */
 	void *th_base_lock;		/* NULL when the base is not locked */
 	/* ⟨Fields of an event_base⟩ */
-		/* The loop (chapter 04) and the events (chapter 05) append fields here. */
+		/* The loop (chapter 4) and the events (chapter 5) append fields here. */
 	/* ⟨Fields of an event_base⟩ */
-		/* Running and stopping the loop (chapter 04). */
+		/* Running and stopping the loop (chapter 4). */
 		int running_loop;		/* inside event_base_loop() */
 		int event_gotterm;		/* loopexit fell due: stop after this round */
 		int event_break;		/* loopbreak: stop after this callback */
@@ -118,7 +118,7 @@ struct event_base {
 		int event_count_active_max;
 		int event_count_max;
 	/* ⟨Fields of an event_base⟩ */
-		/* Events (chapter 05). */
+		/* Events (chapter 5). */
 		struct min_heap timeheap;	/* timers, earliest first */
 		struct common_timeout_list **common_timeout_queues;
 		int n_common_timeouts;

@@ -28,7 +28,7 @@ struct debug_entry {
 	struct debug_entry *next;
 };
 
-int event_debug_created_events_;
+int event_debug_created_events_;	/* set (atomically) by event_assign */
 static struct debug_entry *debug_table[DEBUG_BUCKETS];
 static void *debug_lock;
 
@@ -87,13 +87,14 @@ event_debug_assert_not_added(const struct event *ev)
 		    " before assigning or freeing it", __func__, (const void *)ev);
 }
 
-static void
+/* 0, or -1 when a new entry could not be allocated. */
+static int
 debug_set(const struct event *ev, int added)
 {
 	struct debug_entry **p;
 
 	if (!event_debug_mode_enabled())
-		return;
+		return 0;
 	debug_lock_table();
 	p = debug_find(ev);
 	if (*p == NULL && (*p = mm_calloc(1, sizeof(**p))) != NULL)
@@ -101,24 +102,26 @@ debug_set(const struct event *ev, int added)
 	if (*p)
 		(*p)->added = added;
 	debug_unlock_table();
+	return *p ? 0 : -1;
 }
 
-static void
+static int
 event_debug_note_setup(const struct event *ev)
 {
-	debug_set(ev, 0);
+	return debug_set(ev, 0);
 }
 
+/* An added or deleted event passed the set-up check: its entry exists. */
 static void
 event_debug_note_add(const struct event *ev)
 {
-	debug_set(ev, 1);
+	(void)debug_set(ev, 1);
 }
 
 static void
 event_debug_note_del(const struct event *ev)
 {
-	debug_set(ev, 0);
+	(void)debug_set(ev, 0);
 }
 
 void
@@ -331,7 +334,7 @@ event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 		return -1;
 	}
 	event_debug_assert_not_added(ev);
-	event_debug_created_events_ = 1;
+	__atomic_store_n(&event_debug_created_events_, 1, __ATOMIC_RELAXED);
 	memset(ev, 0, sizeof(*ev));
 	ev->ev_base = base;
 	ev->ev_fd = fd;
@@ -347,7 +350,11 @@ event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	else
 		ev->ev_closure = EV_CLOSURE_EVENT;
 	ev->ev_pri = base ? (ev_uint8_t)(base->nactivequeues / 2) : 0;
-	event_debug_note_setup(ev);
+	if (event_debug_note_setup(ev) < 0) {
+		ev->ev_flags = 0;	/* debug mode could not record it */
+		event_warnx("%s: out of memory", __func__);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1011,7 +1018,10 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 		return -1;
 	eo->cb = cb;
 	eo->arg = arg;
-	event_assign(&eo->ev, base, io ? fd : -1, io, event_once_run, eo);
+	if (event_assign(&eo->ev, base, io ? fd : -1, io, event_once_run, eo) < 0) {
+		mm_free(eo);
+		return -1;
+	}
 	EVBASE_ACQUIRE_LOCK(base);
 	if (!io && tv == NULL)
 		event_active_nolock_(&eo->ev, EV_TIMEOUT, 1);

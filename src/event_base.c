@@ -44,7 +44,7 @@ event_config_new(void)
 	if (cfg == NULL)
 		return NULL;
 	/* ⟨Set the defaults of a new event_config⟩ */
-		/* Chapter 04 sets its dispatch limits to "no limit" here. */
+		/* Chapter 4 sets its dispatch limits to "no limit" here. */
 	/* ⟨Set the defaults of a new event_config⟩ */
 		cfg->max_dispatch_interval.tv_sec = -1;
 		cfg->max_dispatch_callbacks = INT_MAX;
@@ -209,7 +209,7 @@ event_base_new_with_config(const struct event_config *cfg)
 	    getenv("EVENT_SHOW_METHOD"))
 		event_msgx("libevent using: %s", base->evsel->name);
 	/* ⟨Finish setting up a new base⟩ */
-		/* Chapters 04 and 05 finish the base here (time, lock, timers). */
+		/* Chapters 4 and 5 finish the base here (time, lock, timers). */
 	/* ⟨Finish setting up a new base⟩ */
 		if (event_base_loop_setup_(base, cfg) < 0)
 			goto fail;
@@ -230,14 +230,14 @@ event_base_free_(struct event_base *base, int run_finalizers)
 {
 	(void)run_finalizers;
 	/* ⟨Choose the base event_base_free releases⟩ */
-		/* Chapter 04: a NULL base means the current base of event_init(). */
+		/* Chapter 4: a NULL base means the current base of event_init(). */
 	/* ⟨Choose the base event_base_free releases⟩ */
 		if (base == NULL)
 			base = event_global_current_base_;
 	if (base == NULL)
 		return;
 	/* ⟨Release what later chapters attached to a base⟩ */
-		/* Chapters 04 and 05 release their parts of the base here. */
+		/* Chapters 4 and 5 release their parts of the base here. */
 	/* ⟨Release what later chapters attached to a base⟩ */
 		event_base_loop_release_(base);
 	/* ⟨Release what later chapters attached to a base⟩ */
@@ -250,7 +250,7 @@ event_base_free_(struct event_base *base, int run_finalizers)
 	event_changelist_freemem_(&base->changelist);
 	mm_free(base->activequeues);
 	/* ⟨Release the lock of a base⟩ */
-		/* Chapter 04 frees the base lock here. */
+		/* Chapter 4 frees the base lock here. */
 	/* ⟨Release the lock of a base⟩ */
 		if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
 			evthread_lock_free(base->th_base_lock,
@@ -277,13 +277,16 @@ event_base_reinit_backend_(struct event_base *base)
 	const struct eventop *op = base->evsel;
 
 	if (op->need_reinit) {
-		op->dealloc(base);
-		base->evbase = op->init(base);
-		if (base->evbase == NULL) {
+		void *old = base->evbase, *fresh = op->init(base);
+
+		base->evbase = old;	/* init may have stored its own */
+		if (fresh == NULL) {
 			event_warnx("%s: could not restart the %s backend",
 			    __func__, op->name);
 			return -1;
 		}
+		op->dealloc(base);
+		base->evbase = fresh;
 		if (evmap_reinit_(base) < 0)
 			return -1;
 	}
@@ -337,7 +340,7 @@ event_callback_activate_nolock_(struct event_base *base,
 	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 		base->event_count_active++;
 	/* ⟨Notice work of a higher priority⟩ */
-		/* Chapter 04 notes here when work outranks the running callback. */
+		/* Chapter 4 notes here when work outranks the running callback. */
 	/* ⟨Notice work of a higher priority⟩ */
 		if (base->event_running_priority >= 0 &&
 		    evcb->evcb_pri < base->event_running_priority)

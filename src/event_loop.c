@@ -104,6 +104,7 @@ event_base_update_cache_time(struct event_base *base)
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
+/* ⟨Read the loop's monotonic clock⟩ */
 /* The loop's own clock, for programs that compare with deadlines. */
 int
 event_gettime_monotonic(struct event_base *base, struct timeval *tv)
@@ -215,6 +216,8 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 	if (base->th_base_lock == NULL)
 		return evthread_is_enabled() ? -1 : 0;
 	base->current_event_cond = evthread_cond_alloc(0);
+	if (base->current_event_cond == NULL && evthread_cond_is_enabled())
+		return -1;
 	return evthread_make_base_notifiable(base);
 }
 /* ⟨Release the loop's part of a base⟩ */
@@ -376,7 +379,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		ev = event_callback_to_event(evcb);
 		if (!(ev->ev_events & EV_PERSIST)) {
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-						/* Chapter 05 deletes the event from every list here. */
+						/* Chapter 5 deletes the event from every list here. */
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
 						event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
 		}
@@ -388,7 +391,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		break;
 	case EV_CLOSURE_EVENT_PERSIST:
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				/* Chapter 05 re-arms the timeout of a persistent event here. */
+				/* Chapter 5 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
 				event_restart_persistent_timeout_(base, ev);
 		event_run_event_closure(base, ev);
@@ -401,7 +404,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		evcb->evcb_cb_union.evcb_selfcb(evcb, evcb->evcb_arg);
 		break;
 	/* ⟨Run a finalizer⟩ */
-		/* Chapter 05 adds the finalizer closures here. */
+		/* Chapter 5 adds the finalizer closures here. */
 	/* ⟨Run a finalizer⟩ */
 		case EV_CLOSURE_EVENT_FINALIZE:
 		case EV_CLOSURE_EVENT_FINALIZE_FREE:
@@ -499,7 +502,7 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 		have = 1;
 	}
 	/* ⟨Find the earliest deadline⟩ */
-		/* Chapter 05 compares the earliest timer with the deadline here. */
+		/* Chapter 5 compares the earliest timer with the deadline here. */
 	/* ⟨Find the earliest deadline⟩ */
 		if (base->timeheap.n > 0) {
 			const struct event *top = min_heap_top_(&base->timeheap);
@@ -568,7 +571,7 @@ event_base_loop(struct event_base *base, int flags)
 		}
 		event_base_reset_time_cache(base);
 		/* ⟨Activate what the clock has made due⟩ */
-				/* Chapter 05 moves the expired timers to the active queues here. */
+				/* Chapter 5 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
 				event_activate_due_timers_(base);
 		event_base_check_exit(base);
@@ -708,7 +711,7 @@ event_base_foreach_event_nolock_(struct event_base *base,
 	if ((r = evmap_foreach_event_(base, event_visit_public, &ctx)) != 0)
 		return r;
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-		/* Chapter 05 visits the timers here. */
+		/* Chapter 5 visits the timers here. */
 	/* ⟨Visit the events that wait only for a timeout⟩ */
 		if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
 			return r;

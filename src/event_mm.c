@@ -54,7 +54,18 @@ mm_calloc(size_t count, size_t size)
 		memset(p, 0, count * size);
 	return p;
 }
-/* ⟨Resize and free through the hooks⟩ */
+/* ⟨Free through the hooks⟩ */
+void
+mm_free(void *ptr)
+{
+	if (!ptr)
+		return;
+	if (free_hook)
+		free_hook(ptr);
+	else
+		free(ptr);
+}
+/* ⟨Resize through the hooks⟩ */
 void *
 mm_realloc(void *ptr, size_t size)
 {
@@ -65,17 +76,6 @@ mm_realloc(void *ptr, size_t size)
 	if (!ptr)
 		return mm_malloc(size);
 	return realloc_hook ? realloc_hook(ptr, size) : realloc(ptr, size);
-}
-
-void
-mm_free(void *ptr)
-{
-	if (!ptr)
-		return;
-	if (free_hook)
-		free_hook(ptr);
-	else
-		free(ptr);
 }
 /* ⟨Copy a string through the hooks⟩ */
 char *

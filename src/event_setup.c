@@ -37,7 +37,7 @@ event_enable_debug_mode(void)
 		{
 			extern int event_debug_created_events_;
 
-			if (event_debug_created_events_) {
+			if (__atomic_load_n(&event_debug_created_events_, __ATOMIC_RELAXED)) {
 				event_warnx("%s: events already exist; switch debug mode"
 				    " on before creating any", __func__);
 				return;
@@ -45,7 +45,7 @@ event_enable_debug_mode(void)
 		}
 	debug_mode_on = 1;
 }
-
+/* ⟨Ask whether debug mode is on⟩ */
 int
 event_debug_mode_enabled(void)
 {

@@ -10,43 +10,47 @@
 
 struct timeval;
 
+/* ⟨Declarations of evthread-internal.h⟩ */
 /* NULL while threading is off.  Ask even then (do not test
  * evthread_is_enabled() first): the NULL answer is how the threading trap
  * learns that an unlocked object exists.  Call evthread_lock_free() for
  * every evthread_lock_alloc(), even when it returned NULL. */
 void *evthread_lock_alloc(unsigned locktype);
 void evthread_lock_free(void *lock, unsigned locktype);
-
-/* The out-of-line halves of evthread_lock()/evthread_unlock(). */
-int evthread_lock_nonnull_(void *lock, unsigned mode);
-int evthread_unlock_nonnull_(void *lock, unsigned mode);
+/* ⟨Declarations of evthread-internal.h⟩ */
+/* The out-of-line halves of evthread_lock()/evthread_unlock(): a real lock,
+ * taken through the installed callbacks (or the lock debugger). */
+int evthread_lock_through_callbacks(void *lock, unsigned mode);
+int evthread_unlock_through_callbacks(void *lock, unsigned mode);
 
 /* mode is 0, or EVTHREAD_READ/EVTHREAD_WRITE, maybe with EVTHREAD_TRY.
  * A NULL lock costs one compare and no call; 0 means success. */
 static inline int
 evthread_lock(void *lock, unsigned mode)
 {
-	return lock ? evthread_lock_nonnull_(lock, mode) : 0;
+	return lock ? evthread_lock_through_callbacks(lock, mode) : 0;
 }
 
 static inline int
 evthread_unlock(void *lock, unsigned mode)
 {
-	return lock ? evthread_unlock_nonnull_(lock, mode) : 0;
+	return lock ? evthread_unlock_through_callbacks(lock, mode) : 0;
 }
-
-/* Conditions: NULL while threading (or the condition callbacks) is off;
- * every call on a NULL condition does nothing and returns 0.
- * evthread_cond_wait() returns 0 when signalled, 1 on timeout, -1 on error. */
-void *evthread_cond_alloc(unsigned condtype);
-void evthread_cond_free(void *cond);
-int evthread_cond_signal(void *cond);
-int evthread_cond_broadcast(void *cond);
-int evthread_cond_wait(void *cond, void *lock, const struct timeval *tv);
-
+/* ⟨Declarations of evthread-internal.h⟩ */
 /* The calling thread's ID (1 when no ID callback is installed), and
  * whether lock callbacks are installed. */
 unsigned long evthread_get_id(void);
 int evthread_is_enabled(void);
+/* ⟨Declarations of evthread-internal.h⟩ */
+/* Conditions: NULL while threading (or the condition callbacks) is off;
+ * every call on a NULL condition does nothing and returns 0.
+ * evthread_cond_wait() returns 0 when signalled, 1 on timeout, -1 on error. */
+void *evthread_cond_alloc(unsigned condtype);
+/* Would evthread_cond_alloc() make a condition (so NULL means no memory)? */
+int evthread_cond_is_enabled(void);
+void evthread_cond_free(void *cond);
+int evthread_cond_signal(void *cond);
+int evthread_cond_broadcast(void *cond);
+int evthread_cond_wait(void *cond, void *lock, const struct timeval *tv);
 
 #endif /* EVTHREAD_INTERNAL_H_INCLUDED_ */

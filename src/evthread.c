@@ -11,7 +11,48 @@
 #include "log-internal.h"
 #include "mm-internal.h"
 #include "util-internal.h"
+/* ⟨The two counts⟩ */
+/* Live objects holding a NULL lock because threading was off when they
+ * were made, and live locks the callbacks made. */
+static int unlocked_objects;
+static int live_locks;
 
+static void
+add_to_count(int *counter, int delta)
+{
+	__atomic_add_fetch(counter, delta, __ATOMIC_RELAXED);
+}
+
+static int
+read_count(int *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+/* ⟨Refuse while objects without a lock exist⟩ */
+static int
+refuse_if_objects_are_unlocked(const char *caller)
+{
+	int n = read_count(&unlocked_objects);
+
+	if (n == 0)
+		return 0;
+	event_warnx("%s: %d object(s) (an event_base, a bufferevent, ...) were "
+	    "created before threading was enabled and have no lock; enable "
+	    "threading before creating them, or free them first", caller, n);
+	return -1;
+}
+/* ⟨Refuse while locks exist⟩ */
+static int
+refuse_if_locks_exist(const char *caller)
+{
+	int n = read_count(&live_locks);
+
+	if (n == 0)
+		return 0;
+	event_warnx("%s: %d lock(s) exist already, made by the callbacks in "
+	    "place; this change must come before the first event_base", caller, n);
+	return -1;
+}
 /* ⟨The installed threading callbacks⟩ */
 static struct evthread_lock_callbacks lock_fns;
 static struct evthread_condition_callbacks cond_fns;
@@ -23,7 +64,7 @@ evthread_is_enabled(void)
 {
 	return lock_fns.alloc != NULL;
 }
-
+/* ⟨The calling thread's ID⟩ */
 unsigned long
 evthread_get_id(void)
 {
@@ -35,49 +76,7 @@ evthread_set_id_callback(unsigned long (*fn)(void))
 {
 	id_fn = fn;
 }
-/* ⟨Count the objects that asked for a lock⟩ */
-/* Live objects holding a NULL lock because threading was off when they
- * were made, and live locks the callbacks made. */
-static int unlocked_objects;
-static int live_locks;
-
-static void
-count(int *counter, int delta)
-{
-	__atomic_add_fetch(counter, delta, __ATOMIC_RELAXED);
-}
-
-static int
-counted(int *counter)
-{
-	return __atomic_load_n(counter, __ATOMIC_RELAXED);
-}
-
-static int
-refuse_if_objects_are_unlocked(const char *caller)
-{
-	int n = counted(&unlocked_objects);
-
-	if (n == 0)
-		return 0;
-	event_warnx("%s: %d object(s) (an event_base, a bufferevent, ...) were "
-	    "created before threading was enabled and have no lock; enable "
-	    "threading before creating them, or free them first", caller, n);
-	return -1;
-}
-
-static int
-refuse_if_locks_exist(const char *caller)
-{
-	int n = counted(&live_locks);
-
-	if (n == 0)
-		return 0;
-	event_warnx("%s: %d lock(s) exist already, made by the callbacks in "
-	    "place; this change must come before the first event_base", caller, n);
-	return -1;
-}
-/* ⟨Install lock callbacks⟩ */
+/* ⟨Check a set of lock callbacks⟩ */
 static int
 lock_callbacks_are_valid(const struct evthread_lock_callbacks *cbs)
 {
@@ -98,7 +97,7 @@ lock_callbacks_are_valid(const struct evthread_lock_callbacks *cbs)
 	}
 	return 1;
 }
-
+/* ⟨Uninstall the lock callbacks⟩ */
 static int
 uninstall_lock_callbacks(void)
 {
@@ -107,7 +106,7 @@ uninstall_lock_callbacks(void)
 	memset(&lock_fns, 0, sizeof(lock_fns));
 	return 0;
 }
-
+/* ⟨Install lock callbacks⟩ */
 int
 evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs)
 {
@@ -156,6 +155,105 @@ evthread_set_condition_callbacks(const struct evthread_condition_callbacks *cbs)
 	cond_fns = *cbs;
 	return 0;
 }
+/* ⟨The lock debugger's entry points⟩ */
+/* Defined with the debugging lock, below. */
+static void *wrap_debug_lock(void *real, unsigned locktype);
+static void free_debug_lock(void *lock, unsigned locktype);
+static int take_debug_lock(void *lock, unsigned mode);
+static int release_debug_lock(void *lock, unsigned mode);
+static int wait_with_debug_lock(void *cond, void *lock,
+    const struct timeval *tv);
+/* ⟨Allocate a lock⟩ */
+void *
+evthread_lock_alloc(unsigned locktype)
+{
+	void *lock;
+
+	if (!lock_fns.alloc) {
+		add_to_count(&unlocked_objects, 1);
+		return NULL;
+	}
+	lock = lock_fns.alloc(locktype);
+	if (lock && lock_debugging)
+		lock = wrap_debug_lock(lock, locktype);
+	if (lock)
+		add_to_count(&live_locks, 1);
+	return lock;
+}
+/* ⟨Free a lock⟩ */
+void
+evthread_lock_free(void *lock, unsigned locktype)
+{
+	if (!lock) {
+		if (!lock_fns.alloc && read_count(&unlocked_objects) > 0)
+			add_to_count(&unlocked_objects, -1);
+		return;
+	}
+	add_to_count(&live_locks, -1);
+	if (lock_debugging)
+		free_debug_lock(lock, locktype);
+	else
+		lock_fns.free(lock, locktype);
+}
+/* ⟨Take and release a lock⟩ */
+int
+evthread_lock_through_callbacks(void *lock, unsigned mode)
+{
+	if (lock_debugging)
+		return take_debug_lock(lock, mode);
+	return lock_fns.lock(mode, lock);
+}
+
+int
+evthread_unlock_through_callbacks(void *lock, unsigned mode)
+{
+	if (lock_debugging)
+		return release_debug_lock(lock, mode);
+	return lock_fns.unlock(mode, lock);
+}
+/* ⟨Allocate and free a condition⟩ */
+int
+evthread_cond_is_enabled(void)
+{
+	return lock_fns.alloc && cond_fns.alloc_condition;
+}
+
+void *
+evthread_cond_alloc(unsigned condtype)
+{
+	if (!evthread_cond_is_enabled())
+		return NULL;
+	return cond_fns.alloc_condition(condtype);
+}
+
+void
+evthread_cond_free(void *cond)
+{
+	if (cond)
+		cond_fns.free_condition(cond);
+}
+/* ⟨Signal a condition⟩ */
+int
+evthread_cond_signal(void *cond)
+{
+	return cond ? cond_fns.signal_condition(cond, 0) : 0;
+}
+
+int
+evthread_cond_broadcast(void *cond)
+{
+	return cond ? cond_fns.signal_condition(cond, 1) : 0;
+}
+/* ⟨Wait on a condition⟩ */
+int
+evthread_cond_wait(void *cond, void *lock, const struct timeval *tv)
+{
+	if (!cond)
+		return 0;
+	if (lock_debugging)
+		return wait_with_debug_lock(cond, lock, tv);
+	return cond_fns.wait_condition(cond, lock, tv);
+}
 /* ⟨The debugging lock⟩ */
 #define DEBUG_LOCK_SIGNATURE 0x4c4f434bu	/* "LOCK" */
 
@@ -166,22 +264,7 @@ struct debug_lock {
 	const void *holder;	/* this_thread() of the exclusive holder */
 	int count;		/* exclusive holds by holder; 0 when free */
 };
-
-static const void *
-this_thread(void)
-{
-	static __thread char marker;
-
-	return &marker;
-}
-
-static void EV_NORETURN
-lock_misuse(const char *what, const struct debug_lock *lock)
-{
-	event_errx(EVENT_ERR_ABORT_, "lock debugging: %s (lock %p, thread %lu)",
-	    what, (const void *)lock, evthread_get_id());
-}
-
+/* ⟨Check that a lock is a debugging lock⟩ */
 static struct debug_lock *
 checked_debug_lock(void *lock)
 {
@@ -190,21 +273,36 @@ checked_debug_lock(void *lock)
 	EVUTIL_ASSERT(dl->signature == DEBUG_LOCK_SIGNATURE);
 	return dl;
 }
+/* ⟨Name the calling thread⟩ */
+static const void *
+this_thread(void)
+{
+	static __thread char marker;
 
+	return &marker;
+}
+/* ⟨Report a misuse of a lock⟩ */
+static void EV_NORETURN
+lock_misuse(const char *what, const struct debug_lock *lock)
+{
+	event_errx(EVENT_ERR_ABORT_, "lock debugging: %s (lock %p, thread %lu)",
+	    what, (const void *)lock, evthread_get_id());
+}
+/* ⟨Ask whether this thread holds a lock⟩ */
 static int
 held_by_me(const struct debug_lock *dl)
 {
 	return __atomic_load_n(&dl->count, __ATOMIC_ACQUIRE) > 0 &&
 	    __atomic_load_n(&dl->holder, __ATOMIC_RELAXED) == this_thread();
 }
-
+/* ⟨Recognize a shared read⟩ */
 static int
 is_shared_read(const struct debug_lock *dl, unsigned mode)
 {
 	return (dl->locktype & EVTHREAD_LOCKTYPE_READWRITE) &&
 	    (mode & EVTHREAD_READ);
 }
-/* ⟨Wrap and free a debugging lock⟩ */
+/* ⟨Wrap a lock for debugging⟩ */
 static void *
 wrap_debug_lock(void *real, unsigned locktype)
 {
@@ -219,7 +317,7 @@ wrap_debug_lock(void *real, unsigned locktype)
 	dl->real = real;
 	return dl;
 }
-
+/* ⟨Free a debugging lock⟩ */
 static void
 free_debug_lock(void *lock, unsigned locktype)
 {
@@ -232,14 +330,14 @@ free_debug_lock(void *lock, unsigned locktype)
 	dl->signature = 0;
 	mm_free(dl);
 }
-/* ⟨Take a debugging lock⟩ */
+/* ⟨Record a change of holds⟩ */
 static void
 mark_held(struct debug_lock *dl, int delta)
 {
 	__atomic_store_n(&dl->holder, this_thread(), __ATOMIC_RELAXED);
 	__atomic_store_n(&dl->count, dl->count + delta, __ATOMIC_RELEASE);
 }
-
+/* ⟨Take a debugging lock⟩ */
 static int
 take_debug_lock(void *lock, unsigned mode)
 {
@@ -298,89 +396,4 @@ void
 evthread_enable_lock_debuging(void)
 {
 	evthread_enable_lock_debugging();
-}
-/* ⟨Allocate and free a lock⟩ */
-void *
-evthread_lock_alloc(unsigned locktype)
-{
-	void *lock;
-
-	if (!lock_fns.alloc) {
-		count(&unlocked_objects, 1);
-		return NULL;
-	}
-	lock = lock_fns.alloc(locktype);
-	if (lock && lock_debugging)
-		lock = wrap_debug_lock(lock, locktype);
-	if (lock)
-		count(&live_locks, 1);
-	return lock;
-}
-
-void
-evthread_lock_free(void *lock, unsigned locktype)
-{
-	if (!lock) {
-		if (!lock_fns.alloc && counted(&unlocked_objects) > 0)
-			count(&unlocked_objects, -1);
-		return;
-	}
-	count(&live_locks, -1);
-	if (lock_debugging)
-		free_debug_lock(lock, locktype);
-	else
-		lock_fns.free(lock, locktype);
-}
-/* ⟨Take and release a lock⟩ */
-int
-evthread_lock_nonnull_(void *lock, unsigned mode)
-{
-	if (lock_debugging)
-		return take_debug_lock(lock, mode);
-	return lock_fns.lock(mode, lock);
-}
-
-int
-evthread_unlock_nonnull_(void *lock, unsigned mode)
-{
-	if (lock_debugging)
-		return release_debug_lock(lock, mode);
-	return lock_fns.unlock(mode, lock);
-}
-/* ⟨Allocate and use a condition⟩ */
-void *
-evthread_cond_alloc(unsigned condtype)
-{
-	if (!lock_fns.alloc || !cond_fns.alloc_condition)
-		return NULL;
-	return cond_fns.alloc_condition(condtype);
-}
-
-void
-evthread_cond_free(void *cond)
-{
-	if (cond)
-		cond_fns.free_condition(cond);
-}
-
-int
-evthread_cond_signal(void *cond)
-{
-	return cond ? cond_fns.signal_condition(cond, 0) : 0;
-}
-
-int
-evthread_cond_broadcast(void *cond)
-{
-	return cond ? cond_fns.signal_condition(cond, 1) : 0;
-}
-
-int
-evthread_cond_wait(void *cond, void *lock, const struct timeval *tv)
-{
-	if (!cond)
-		return 0;
-	if (lock_debugging)
-		return wait_with_debug_lock(cond, lock, tv);
-	return cond_fns.wait_condition(cond, lock, tv);
 }

@@ -12,9 +12,9 @@
 
 #include "mm-internal.h"
 
-/* ⟨Make pthread locks⟩ */
+/* ⟨Make and free a pthread mutex⟩ */
 static void *
-pthread_lock_alloc(unsigned locktype)
+mutex_alloc(unsigned locktype)
 {
 	pthread_mutexattr_t attr;
 	pthread_mutex_t *mutex = mm_malloc(sizeof(*mutex));
@@ -33,15 +33,15 @@ pthread_lock_alloc(unsigned locktype)
 }
 
 static void
-pthread_lock_free(void *lock, unsigned locktype)
+mutex_free(void *lock, unsigned locktype)
 {
 	(void)locktype;
 	pthread_mutex_destroy(lock);
 	mm_free(lock);
 }
-
+/* ⟨Take and release a pthread mutex⟩ */
 static int
-pthread_lock_take(unsigned mode, void *lock)
+mutex_take(unsigned mode, void *lock)
 {
 	if (mode & EVTHREAD_TRY)
 		return pthread_mutex_trylock(lock);
@@ -49,14 +49,14 @@ pthread_lock_take(unsigned mode, void *lock)
 }
 
 static int
-pthread_lock_release(unsigned mode, void *lock)
+mutex_release(unsigned mode, void *lock)
 {
 	(void)mode;
 	return pthread_mutex_unlock(lock);
 }
-/* ⟨Make pthread conditions⟩ */
+/* ⟨Make and free a pthread condition⟩ */
 static void *
-pthread_cond_alloc(unsigned condtype)
+condvar_alloc(unsigned condtype)
 {
 	pthread_condattr_t attr;
 	pthread_cond_t *cond = mm_malloc(sizeof(*cond));
@@ -75,22 +75,22 @@ pthread_cond_alloc(unsigned condtype)
 }
 
 static void
-pthread_cond_release(void *cond)
+condvar_free(void *cond)
 {
 	pthread_cond_destroy(cond);
 	mm_free(cond);
 }
-
+/* ⟨Wake the waiters of a pthread condition⟩ */
 static int
-pthread_cond_wake(void *cond, int broadcast)
+condvar_wake(void *cond, int broadcast)
 {
 	if (broadcast)
 		return pthread_cond_broadcast(cond);
 	return pthread_cond_signal(cond);
 }
-
+/* ⟨Wait on a pthread condition⟩ */
 static int
-pthread_cond_sleep(void *cond, void *lock, const struct timeval *tv)
+condvar_wait(void *cond, void *lock, const struct timeval *tv)
 {
 	struct timespec deadline;
 	int r;
@@ -111,7 +111,7 @@ pthread_cond_sleep(void *cond, void *lock, const struct timeval *tv)
 }
 /* ⟨Install the pthreads callbacks⟩ */
 static unsigned long
-pthread_thread_id(void)
+current_thread_id(void)
 {
 	return (unsigned long)pthread_self();
 }
@@ -121,18 +121,18 @@ evthread_use_pthreads(void)
 {
 	static const struct evthread_lock_callbacks locks = {
 		EVTHREAD_LOCK_API_VERSION, EVTHREAD_LOCKTYPE_RECURSIVE,
-		pthread_lock_alloc, pthread_lock_free,
-		pthread_lock_take, pthread_lock_release
+		mutex_alloc, mutex_free,
+		mutex_take, mutex_release
 	};
 	static const struct evthread_condition_callbacks conds = {
-		EVTHREAD_CONDITION_API_VERSION, pthread_cond_alloc,
-		pthread_cond_release, pthread_cond_wake, pthread_cond_sleep
+		EVTHREAD_CONDITION_API_VERSION, condvar_alloc,
+		condvar_free, condvar_wake, condvar_wait
 	};
 
 	if (evthread_set_lock_callbacks(&locks) < 0)
 		return -1;
 	if (evthread_set_condition_callbacks(&conds) < 0)
 		return -1;
-	evthread_set_id_callback(pthread_thread_id);
+	evthread_set_id_callback(current_thread_id);
 	return 0;
 }

@@ -17,7 +17,7 @@ evutil_socketpair(int family, int type, int protocol, evutil_socket_t sv[2])
 {
 	return socketpair(family, type, protocol, sv);
 }
-/* ⟨Set and clear file flags⟩ */
+/* ⟨Turn on a descriptor flag⟩ */
 static int
 add_fd_flag(evutil_socket_t fd, int get_cmd, int set_cmd, int flag)
 {
@@ -33,7 +33,7 @@ add_fd_flag(evutil_socket_t fd, int get_cmd, int set_cmd, int flag)
 	}
 	return 0;
 }
-
+/* ⟨Make a socket nonblocking or close-on-exec⟩ */
 int
 evutil_make_socket_nonblocking(evutil_socket_t fd)
 {
@@ -56,7 +56,7 @@ set_socket_option(evutil_socket_t sock, int level, int option, int value,
 	}
 	return 0;
 }
-
+/* ⟨Options for listening sockets⟩ */
 int
 evutil_make_listen_socket_reuseable(evutil_socket_t sock)
 {

@@ -11,7 +11,6 @@
 
 #include "log-internal.h"
 #include "mm-internal.h"
-
 /* ⟨Convert addresses between text and binary⟩ */
 const char *
 evutil_inet_ntop(int af, const void *src, char *dst, size_t len)
@@ -82,14 +81,14 @@ evutil_inet_pton_scope(int af, const char *src, void *dst, unsigned *indexp)
 		*indexp = index;
 	return 1;
 }
-/* ⟨Split an address string into host and port⟩ */
+/* ⟨The parts of an address string⟩ */
 struct address_parts {
 	const char *host;       /* NUL-terminated: str itself, or copy */
 	char copy[128];         /* a host cut out before ']' or a port */
 	const char *port;       /* the digits after the colon, or NULL */
 	int is_ipv6;
 };
-
+/* ⟨Split an address string into host and port⟩ */
 static int
 split_host_and_port(const char *str, struct address_parts *parts)
 {
@@ -142,7 +141,7 @@ parse_port_number(const char *text)
 	}
 	return value;
 }
-/* ⟨Store a parsed address⟩ */
+/* ⟨Copy a finished address out⟩ */
 static int
 copy_address_out(const void *sa, size_t len, struct sockaddr *out, int *outlen)
 {
@@ -152,7 +151,7 @@ copy_address_out(const void *sa, size_t len, struct sockaddr *out, int *outlen)
 	*outlen = (int)len;
 	return 0;
 }
-
+/* ⟨Store an IPv4 address⟩ */
 static int
 store_ipv4(const char *host, int port, struct sockaddr *out, int *outlen)
 {
@@ -165,7 +164,7 @@ store_ipv4(const char *host, int port, struct sockaddr *out, int *outlen)
 		return -1;
 	return copy_address_out(&sin, sizeof(sin), out, outlen);
 }
-
+/* ⟨Store an IPv6 address⟩ */
 static int
 store_ipv6(const char *host, int port, struct sockaddr *out, int *outlen)
 {
@@ -197,7 +196,7 @@ evutil_parse_sockaddr_port(const char *str, struct sockaddr *out, int *outlen)
 		return store_ipv6(parts.host, port, out, outlen);
 	return store_ipv4(parts.host, port, out, outlen);
 }
-/* ⟨Compare two socket addresses⟩ */
+/* ⟨Compare two ports⟩ */
 static int
 compare_ports(in_port_t a, in_port_t b)
 {
@@ -205,7 +204,7 @@ compare_ports(in_port_t a, in_port_t b)
 
 	return pa < pb ? -1 : pa > pb;
 }
-
+/* ⟨Compare two socket addresses⟩ */
 int
 evutil_sockaddr_cmp(const struct sockaddr *sa1, const struct sockaddr *sa2,
     int include_port)
@@ -232,13 +231,12 @@ evutil_sockaddr_cmp(const struct sockaddr *sa1, const struct sockaddr *sa2,
 	}
 	return 1;
 }
-/* ⟨Resolve names into addresses⟩ */
 /* ⟨Check our copies of glibc's error codes⟩ */
 _Static_assert(EVUTIL_EAI_ADDRFAMILY == EAI_ADDRFAMILY,
     "EVUTIL_EAI_ADDRFAMILY must be glibc's EAI_ADDRFAMILY");
 _Static_assert(EVUTIL_EAI_NODATA == EAI_NODATA,
     "EVUTIL_EAI_NODATA must be glibc's EAI_NODATA");
-/* ⟨Resolver results live on our heap⟩ */
+/* ⟨Make a result node⟩ */
 static struct evutil_addrinfo *
 new_addrinfo(const struct sockaddr *sa, socklen_t len, int socktype,
     int protocol)
@@ -255,7 +253,7 @@ new_addrinfo(const struct sockaddr *sa, socklen_t len, int socktype,
 	memcpy(ai->ai_addr, sa, len);
 	return ai;
 }
-
+/* ⟨Free a list of results⟩ */
 void
 evutil_freeaddrinfo(struct evutil_addrinfo *ai)
 {
@@ -267,7 +265,7 @@ evutil_freeaddrinfo(struct evutil_addrinfo *ai)
 		ai = next;
 	}
 }
-
+/* ⟨Copy the system's list onto our heap⟩ */
 static struct evutil_addrinfo *
 copy_system_list(const struct addrinfo *sys)
 {
@@ -292,8 +290,9 @@ copy_system_list(const struct addrinfo *sys)
 	}
 	return head;
 }
-/* ⟨Recognize a request that needs no lookup⟩ */
-#define STANDARD_AI_FLAGS						\
+/* ⟨What a numeric request holds⟩ */
+/* The flags of the hints that a numeric answer can honour. */
+#define NUMERIC_ANSWER_FLAGS						\
 	(EVUTIL_AI_PASSIVE | EVUTIL_AI_CANONNAME | EVUTIL_AI_NUMERICHOST |	\
 	    EVUTIL_AI_NUMERICSERV | EVUTIL_AI_ADDRCONFIG)
 
@@ -309,7 +308,7 @@ struct numeric_request {
 	struct socket_kind kinds[2];
 	int nkinds;
 };
-
+/* ⟨The socket kinds a numeric answer lists⟩ */
 static int
 numeric_socket_kinds(const struct evutil_addrinfo *hints,
     struct socket_kind kinds[2])
@@ -322,7 +321,7 @@ numeric_socket_kinds(const struct evutil_addrinfo *hints,
 		kinds[n++] = (struct socket_kind){ SOCK_DGRAM, IPPROTO_UDP };
 	return n;
 }
-
+/* ⟨Recognize a request that needs no lookup⟩ */
 /* 1: numeric, *req filled; 0: ask the system; < 0: an EVUTIL_EAI_ code. */
 static int
 classify_request(const char *node, const char *serv,
@@ -341,7 +340,8 @@ classify_request(const char *node, const char *serv,
 		req->family = AF_INET6;
 	else
 		return (flags & EVUTIL_AI_NUMERICHOST) ? EVUTIL_EAI_NONAME : 0;
-	if ((flags & ~STANDARD_AI_FLAGS) || (!node && (flags & EVUTIL_AI_CANONNAME)))
+	if ((flags & ~NUMERIC_ANSWER_FLAGS) ||
+	    (!node && (flags & EVUTIL_AI_CANONNAME)))
 		return 0;
 	req->nkinds = numeric_socket_kinds(hints, req->kinds);
 	return req->nkinds > 0;
@@ -366,7 +366,7 @@ narrow_to_configured_families(struct evutil_addrinfo *hints)
 	if (have4 != have6)
 		hints->ai_family = have4 ? AF_INET : AF_INET6;
 }
-/* ⟨Answer a numeric request⟩ */
+/* ⟨Add one node per socket kind⟩ */
 static int
 append_nodes(const struct sockaddr *sa, socklen_t len,
     const struct numeric_request *req, struct evutil_addrinfo ***tail)
@@ -384,7 +384,7 @@ append_nodes(const struct sockaddr *sa, socklen_t len,
 	}
 	return 0;
 }
-
+/* ⟨The IPv4 nodes of a numeric answer⟩ */
 static int
 append_ipv4(const struct numeric_request *req, int passive,
     struct evutil_addrinfo ***tail)
@@ -400,7 +400,7 @@ append_ipv4(const struct numeric_request *req, int passive,
 		sin.sin_addr.s_addr = htonl(passive ? INADDR_ANY : INADDR_LOOPBACK);
 	return append_nodes((struct sockaddr *)&sin, sizeof(sin), req, tail);
 }
-
+/* ⟨The IPv6 nodes of a numeric answer⟩ */
 static int
 append_ipv6(const struct numeric_request *req, int passive,
     struct evutil_addrinfo ***tail)
@@ -416,7 +416,7 @@ append_ipv6(const struct numeric_request *req, int passive,
 		sin6.sin6_addr = passive ? in6addr_any : in6addr_loopback;
 	return append_nodes((struct sockaddr *)&sin6, sizeof(sin6), req, tail);
 }
-
+/* ⟨Answer a numeric request⟩ */
 static int
 answer_numeric(const struct numeric_request *req, const char *node,
     const struct evutil_addrinfo *hints, struct evutil_addrinfo **res)

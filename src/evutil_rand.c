@@ -56,7 +56,7 @@ fill_random(void *out, size_t n)
 	}
 	return 0;
 }
-/* ⟨The secure random number calls⟩ */
+/* ⟨Check that random bytes can be had⟩ */
 int
 evutil_secure_rng_init(void)
 {
@@ -68,7 +68,7 @@ evutil_secure_rng_init(void)
 	}
 	return 0;
 }
-
+/* ⟨Name the fallback random device⟩ */
 int
 evutil_secure_rng_set_urandom_device_file(char *fname)
 {
@@ -79,14 +79,14 @@ evutil_secure_rng_set_urandom_device_file(char *fname)
 	strcpy(urandom_device, fname);
 	return 0;
 }
-
+/* ⟨Draw secure random bytes⟩ */
 void
 evutil_secure_rng_get_bytes(void *buf, size_t n)
 {
 	if (fill_random(buf, n) < 0)
 		event_err(1, "%s: cannot read random bytes", __func__);
 }
-
+/* ⟨Accept bytes for a generator we do not have⟩ */
 void
 evutil_secure_rng_add_bytes(const char *dat, size_t datlen)
 {

@@ -32,13 +32,12 @@ evutil_snprintf(char *buf, size_t buflen, const char *format, ...)
 	va_end(ap);
 	return r;
 }
-/* ⟨Compare strings ignoring ASCII case⟩ */
+/* ⟨Fold one byte to lower case⟩ */
 static int
 ascii_lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
-
 /* ⟨Compare at most n bytes ignoring ASCII case⟩ */
 int
 evutil_ascii_strncasecmp(const char *str1, const char *str2, size_t n)
@@ -56,7 +55,7 @@ evutil_ascii_strncasecmp(const char *str1, const char *str2, size_t n)
 	}
 	return 0;
 }
-
+/* ⟨Compare strings ignoring ASCII case⟩ */
 int
 evutil_ascii_strcasecmp(const char *str1, const char *str2)
 {

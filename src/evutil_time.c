@@ -10,7 +10,6 @@
 
 #include "mm-internal.h"
 #include "util-internal.h"
-
 /* ⟨Read the wall clock⟩ */
 /* The parentheses keep the macro of the same name from rewriting this. */
 int
@@ -41,11 +40,11 @@ evutil_monotonic_now_(struct timeval *tv, int precise)
 /* ⟨The monotonic timer object⟩ */
 struct evutil_monotonic_timer {
 	int precise;		/* EV_MONOT_PRECISE: CLOCK_MONOTONIC */
-	int fallback;		/* EV_MONOT_FALLBACK: the wall clock, held back */
+	int fallback;		/* EV_MONOT_FALLBACK: the wall clock, never back */
 	struct timeval offset;	/* fallback: added to the wall clock, >= 0 */
 	struct timeval last;	/* fallback: the last reading returned */
 };
-/* ⟨Make, configure and free a monotonic timer⟩ */
+/* ⟨Make and free a monotonic timer⟩ */
 struct evutil_monotonic_timer *
 evutil_monotonic_timer_new(void)
 {
@@ -57,7 +56,7 @@ evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer)
 {
 	mm_free(timer);
 }
-
+/* ⟨Choose the clock of a monotonic timer⟩ */
 int
 evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer,
     int flags)
@@ -75,9 +74,9 @@ evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer,
 	timer->fallback = (flags & EV_MONOT_FALLBACK) != 0;
 	return 0;
 }
-/* ⟨Hold a fallback clock back⟩ */
+/* ⟨Keep a fallback clock from going back⟩ */
 void
-evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
+evutil_adjust_fallback_reading(struct evutil_monotonic_timer *timer,
     struct timeval *tv)
 {
 	struct timeval adjusted;
@@ -108,10 +107,10 @@ evutil_gettime_monotonic(struct evutil_monotonic_timer *timer,
 		return evutil_monotonic_now_(tp, timer->precise);
 	if (evutil_gettimeofday(tp, NULL) < 0)
 		return -1;
-	evutil_monotonic_hold_back_(timer, tp);
+	evutil_adjust_fallback_reading(timer, tp);
 	return 0;
 }
-/* ⟨Format a date as RFC 1123 says⟩ */
+/* ⟨English names of days and months⟩ */
 static const char *const day_names[7] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 };
@@ -119,7 +118,7 @@ static const char *const month_names[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 };
-
+/* ⟨Format a date as RFC 1123 says⟩ */
 int
 evutil_date_rfc1123(char *date, const size_t datelen, const struct tm *tm)
 {

@@ -87,7 +87,7 @@ end_process(int errcode)
 		abort();
 	exit(errcode);
 }
-/* ⟨The internal log calls⟩ */
+/* ⟨Log through a va_list⟩ */
 #define LOG_WITH(severity, errnum, fmt)					\
 	do {								\
 		va_list ap;						\
@@ -95,7 +95,7 @@ end_process(int errcode)
 		log_formatted((severity), (errnum), (fmt), ap);		\
 		va_end(ap);						\
 	} while (0)
-
+/* ⟨Log a fatal error⟩ */
 void
 event_err(int eval, const char *fmt, ...)
 {
@@ -120,7 +120,7 @@ event_sock_err(int eval, evutil_socket_t sock, const char *fmt, ...)
 	LOG_WITH(EVENT_LOG_ERR, saved, fmt);
 	end_process(eval);
 }
-
+/* ⟨Log a warning⟩ */
 void
 event_warn(const char *fmt, ...)
 {
@@ -142,7 +142,7 @@ event_warnx(const char *fmt, ...)
 {
 	LOG_WITH(EVENT_LOG_WARN, NO_ERRNO, fmt);
 }
-
+/* ⟨Log a message or a debugging note⟩ */
 void
 event_msgx(const char *fmt, ...)
 {

@@ -10,6 +10,7 @@
 
 #include "log-internal.h"
 
+/* ⟨Stop on a broken invariant⟩ */
 #define EVUTIL_ASSERT(cond)						\
 	do {								\
 		if (__builtin_expect(!(cond), 0))			\
@@ -17,18 +18,7 @@
 			    "%s:%d: Assertion %s failed in %s",		\
 			    __FILE__, __LINE__, #cond, __func__);	\
 	} while (0)
-
-/* CLOCK_MONOTONIC when precise, else the coarse clock; 0 or -1. */
-int evutil_monotonic_now_(struct timeval *tv, int precise);
-
-/* Hands out *tv (a wall-clock reading) held back so that it never runs
- * behind the timer's last reading; for EV_MONOT_FALLBACK timers. */
-void evutil_monotonic_hold_back_(struct evutil_monotonic_timer *timer,
-    struct timeval *tv);
-
-/* Nonzero once event_enable_debug_mode() has been called. */
-int event_debug_mode_enabled(void);
-
+/* ⟨Errors after which a call may succeed⟩ */
 /* Errors after which the same call may succeed later (EWOULDBLOCK is
  * EAGAIN on Linux). */
 #define EVUTIL_ERR_RW_RETRIABLE(e) ((e) == EINTR || (e) == EAGAIN)
@@ -36,9 +26,20 @@ int event_debug_mode_enabled(void);
 #define EVUTIL_ERR_ACCEPT_RETRIABLE(e)					\
 	((e) == EINTR || (e) == EAGAIN || (e) == ECONNABORTED)
 #define EVUTIL_ERR_CONNECT_REFUSED(e) ((e) == ECONNREFUSED)
-
+/* ⟨Recover a structure from one of its members⟩ */
 /* The structure of type "type" whose member "field" is at "ptr". */
 #define EVUTIL_UPCAST(ptr, type, field)					\
 	((type *)(((char *)(ptr)) - evutil_offsetof(type, field)))
+/* ⟨Internal calls of util-internal.h⟩ */
+/* CLOCK_MONOTONIC when precise, else the coarse clock; 0 or -1. */
+int evutil_monotonic_now_(struct timeval *tv, int precise);
+/* ⟨Internal calls of util-internal.h⟩ */
+/* Adjusts *tv, a wall-clock reading, by the timer's offset so that it is
+ * never earlier than the timer's last reading; for EV_MONOT_FALLBACK. */
+void evutil_adjust_fallback_reading(struct evutil_monotonic_timer *timer,
+    struct timeval *tv);
+/* ⟨Internal calls of util-internal.h⟩ */
+/* Nonzero once event_enable_debug_mode() has been called. */
+int event_debug_mode_enabled(void);
 
 #endif /* UTIL_INTERNAL_H_INCLUDED_ */

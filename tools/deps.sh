@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages litevent needs, and only the missing ones.
+# (`tools/deps.sh fuzz`: the ones `make fuzz` needs instead.)
 # As root it runs apt-get; otherwise it prints the command to run and fails,
 # because a half-installed toolchain would only fail later and less clearly.
 set -euo pipefail
@@ -17,8 +18,13 @@ packages=(
 	graphviz                   # the figures
 	libevent-dev               # the side-by-side benchmarks only
 	inotify-tools              # make watch
-	unzip                      # the EPUB link check
+	unzip zip                  # the EPUB: links in its listings, its link check
 )
+
+# `make fuzz` alone needs clang and its libFuzzer runtime: `tools/deps.sh fuzz`.
+if [ "${1:-}" = fuzz ]; then
+	packages=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -65,9 +65,12 @@ for nn in "${prefixes[@]}"; do
 	verdict "headers: prefix $nn reads only its own include/" "${problems[@]}"
 done
 
-# Every program built from the chapters' tests, the examples and the exercises.
+# Every program built from the chapters' tests, the examples and the exercises
+# (not the libraries an exercise build makes for itself: they are litevent's
+# own shared objects, which name each other).
 mapfile -t programs < <(find "$build"/tests "$build"/examples "$build"/prefix/*/tests "$build"/ex \
-	-path "$build/tests/tools" -prune -o -type f -perm -u+x -print 2>/dev/null | sort)
+	-path "$build/tests/tools" -prune -o -path "$build/ex/*/lib" -prune -o -path "$build/ex/*/obj" -prune \
+	-o -type f -perm -u+x -print 2>/dev/null | sort)
 problems=()
 if [ ${#programs[@]} -eq 0 ]; then
 	problems+=("no test binaries under $build: nothing was checked")

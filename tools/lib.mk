@@ -14,6 +14,8 @@ TEST_CHAPTERS ?=
 WARNINGS ?= -Wall -Wextra -Werror
 OPT ?= -O2
 SANITIZE ?=
+# Read before any include changes MAKEFILE_LIST: the tests' harness, beside tools/.
+HARNESS := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../tests/harness)
 
 CFLAGS := -std=gnu11 -D_GNU_SOURCE -g $(OPT) $(WARNINGS) -fPIC -pthread
 LDFLAGS :=
@@ -84,17 +86,75 @@ LINK_LIBS := $(filter %/libevent_openssl.a %/libevent_pthreads.a,$(STATIC_LIBS))
 SYS_LIBS := -lssl -lcrypto -pthread -lm
 
 # Tests: tests/NN-slug/test_*.c, each one program; the chapter's other .c
-# files are helpers linked into each of its tests.
+# files are helpers linked into each of its tests.  Test files compile to
+# objects of their own, so a library rebuilt after a one-line change (the
+# exercise runner's loop) relinks the tests instead of compiling them again.
 TEST_SRCS := $(foreach c,$(TEST_CHAPTERS),$(sort $(wildcard tests/$(c)/test_*.c)))
+# tests/alloc and tests/fdlimit hold one file per chapter, test_*_NN.c: a
+# tree tangled up to chapter UPTO (a prefix) leaves out the later ones.
+UPTO ?=
+ifneq ($(UPTO),)
+chapter_of = $(lastword $(subst _, ,$(basename $(notdir $(1)))))
+later_than_upto = $(shell [ "$(call chapter_of,$(1))" -gt "$(UPTO)" ] 2>/dev/null && echo $(1))
+TEST_SRCS := $(filter-out $(foreach f,$(TEST_SRCS),$(call later_than_upto,$(f))),$(TEST_SRCS))
+endif
 TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 test_helpers = $(filter-out tests/$(1)/test_%.c,$(wildcard tests/$(1)/*.c))
+helper_objects = $(patsubst tests/%.c,$(OUT)/tests/%.o,$(call test_helpers,$(1)))
+
+# Fuzz targets (tests/fuzz/fuzz_NAME.c, CONTRACTS.md §4).  "fuzz" in
+# TEST_CHAPTERS builds each active target with tests/fuzz/replay.c as its
+# main, a cmocka program that replays tests/fuzz/corpus/NAME/.  `make fuzz`
+# builds the same targets with clang's libFuzzer instead (the fuzzers goal).
+FUZZ_TARGETS ?= $(shell tools/fuzz-targets.sh $(UPTO))
+ifneq ($(filter fuzz,$(TEST_CHAPTERS)),)
+TEST_BINS += $(patsubst %,$(OUT)/tests/fuzz/test_fuzz_%,$(FUZZ_TARGETS))
+endif
 
 tests: $(TEST_BINS)
 
-$(OUT)/tests/%: tests/%.c $(LINK_LIBS) $(wildcard tests/*/*.h)
+# Every test binary also gets the harness ($(HARNESS), found from this
+# file's own place so that the tangler's fixture books use it too):
+# readable_values.h is included ahead of each test, so integer assertions
+# print -1, not 0xffffffffffffffff; watchdog.c sits between main() and
+# cmocka's runner (--wrap) and gives each test a time limit when the
+# exercise runner asks.
+HARNESS_FLAGS := -include $(HARNESS)/readable_values.h
+HARNESS_OBJ := $(OUT)/harness/watchdog.o
+HARNESS_LINK := $(HARNESS_OBJ) -Wl,--wrap=_cmocka_run_group_tests
+
+$(HARNESS_OBJ): $(HARNESS)/watchdog.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(INCLUDES) -o $@ $< $(call test_helpers,$(notdir $(patsubst %/,%,$(dir $<)))) \
-		$(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(OUT)/tests/%.o: tests/%.c $(wildcard tests/*/*.h) $(HARNESS)/readable_values.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) $(HARNESS_FLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(OUT)/tests/*/*.d)
+.SECONDARY: $(patsubst tests/%.c,$(OUT)/tests/%.o,$(TEST_SRCS))
+
+define chapter_tests
+$(filter $(OUT)/tests/$(1)/%,$(TEST_BINS)): $(OUT)/tests/%: $(OUT)/tests/%.o \
+    $(call helper_objects,$(1)) $$(LINK_LIBS) $$(HARNESS_OBJ)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) -o $$@ $$< $(call helper_objects,$(1)) \
+		$$(LINK_LIBS) $$(HARNESS_LINK) -lcmocka $$(SYS_LIBS) $$(LDFLAGS)
+endef
+$(foreach c,$(filter-out fuzz,$(TEST_CHAPTERS)),$(eval $(call chapter_tests,$(c))))
+
+$(OUT)/tests/fuzz/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LINK_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -o $@ \
+		$< tests/fuzz/replay.c $(LINK_LIBS) -lcmocka $(SYS_LIBS) $(LDFLAGS)
+
+.PHONY: fuzzers
+fuzzers: $(patsubst %,$(OUT)/fuzzers/fuzz_%,$(FUZZ_TARGETS))
+
+$(OUT)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LINK_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(INCLUDES) -fsanitize=fuzzer -o $@ $< $(LINK_LIBS) \
+		$(SYS_LIBS) $(LDFLAGS)
 
 # Examples: examples/NN-slug/*.c, each one program.
 EXAMPLE_SRCS := $(sort $(wildcard examples/*/*.c))

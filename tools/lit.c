@@ -2,20 +2,29 @@
  * lit -- the literate-programming tool of litevent.
  *
  * It reads the book's chapters (AsciiDoc files whose source blocks carry a
- * `chunk` attribute) and does one of five jobs:
+ * `chunk` attribute) and does one of seven jobs:
  *
  *   lit tangle   [--out DIR] [--upto NN] [--lines] [--exercise N.M=FILE] [--list] FILES...
  *       write every root chunk (a chunk named by a path under src/) to DIR/path
  *   lit weave    --out DIR FILES...
  *       write the chapters back out as plain AsciiDoc with anchored, linked chunks,
- *       plus DIR/index.adoc (chunks and public functions) and DIR/refs.tsv
+ *       plus DIR/index.adoc (the back matter: the solutions to the exercises for
+ *       every edition but the HTML, the index of chunks and of public functions)
+ *       and DIR/refs.tsv
  *   lit starters --out DIR FILES...
  *       write the starter file of every exercise to DIR/NN-slug/N.M-function.c
  *   lit manifest FILES...
  *       print one line per exercise: id, chapter, function, chunk, section, hint, place
  *   lit fixrefs  REFS.TSV FILE...
  *       replace the reference tokens the weave left in code listings by links
- *       (run on the HTML and DocBook that asciidoctor renders from the weave)
+ *       (run on the HTML asciidoctor renders from the weave, and on the pages
+ *       of the EPUB pandoc makes from it; a link to another page names it)
+ *   lit checkhtml [--refs REFS.TSV] PAGES...
+ *       report the inline markup AsciiDoc got wrong in rendered pages (a stray
+ *       backtick, an arrow in inline code, an unlinked chunk reference)
+ *   lit long     [--over N] FILES...
+ *       list the chunk definitions longer than N lines (40): a to-do list, not
+ *       an error; a block with long="why" says in the book why it must be long
  *
  * The notation is fixed by DESIGN.md.  The tool is strict: every mistake in a
  * chapter is an error that names the file and line, and nothing is written
@@ -178,6 +187,7 @@ struct definition {
 	char *stub;
 	char *hint;
 	char *tests;
+	char *long_reason;   /* long="...": why this chunk may exceed the limit */
 	char *section;       /* the heading this definition stands under */
 	struct definition *next;    /* the next definition of the same chunk */
 };
@@ -368,7 +378,7 @@ chapter_identity(struct chapter *ch)
 struct attrs {
 	int is_source;
 	int append;
-	char *chunk, *exercise, *stub, *hint, *tests, *starter;
+	char *chunk, *exercise, *stub, *hint, *tests, *starter, *long_reason;
 };
 
 static void
@@ -380,6 +390,7 @@ attrs_clear(struct attrs *a)
 	free(a->hint);
 	free(a->tests);
 	free(a->starter);
+	free(a->long_reason);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -452,6 +463,8 @@ parse_attrs(const char *line, struct attrs *a)
 				TAKE(tests);
 			else if (strcmp(k, "starter") == 0)
 				TAKE(starter);
+			else if (strcmp(k, "long") == 0)
+				TAKE(long_reason);
 #undef TAKE
 		}
 		free(k);
@@ -567,7 +580,8 @@ add_definition(struct chapter *ch, struct attrs *a, int title_line,
 	d->stub = a->stub;
 	d->hint = a->hint;
 	d->tests = a->tests;
-	a->exercise = a->stub = a->hint = a->tests = NULL;
+	d->long_reason = a->long_reason;
+	a->exercise = a->stub = a->hint = a->tests = a->long_reason = NULL;
 	d->section = xstrdup(section);
 	if (c->last) {
 		c->last->next = d;
@@ -1124,7 +1138,8 @@ cmp_exercise_defs(const void *a, const void *b)
 	return cmp_exercise_ids(x->exercise, y->exercise);
 }
 
-/* Exercises in numeric order, each checked: id form, chapter, shape, uniqueness. */
+/* Exercises in numeric order, each checked: id form, chapter, shape, uniqueness,
+ * and numbers that rise in reading order within a chapter. */
 static struct definition **
 collect_exercises(int *count)
 {
@@ -1154,6 +1169,13 @@ collect_exercises(int *count)
 				error_at(d->chapter->path, d->attr_line,
 				    "exercise %s is already defined at %s:%d", d->exercise,
 				    ex[k]->chapter->path, ex[k]->attr_line);
+		/* A reader meets a chapter's exercises in the order of their numbers. */
+		if (n > 0 && ex[n - 1]->chapter == d->chapter &&
+		    cmp_exercise_ids(ex[n - 1]->exercise, d->exercise) > 0)
+			error_at(d->chapter->path, d->attr_line,
+			    "exercise %s comes after exercise %s (%s:%d) in the chapter: "
+			    "number a chapter's exercises in reading order", d->exercise,
+			    ex[n - 1]->exercise, ex[n - 1]->chapter->path, ex[n - 1]->attr_line);
 		ex[n++] = d;
 	}
 	for (int i = 0; i < nstarters; i++) {
@@ -1274,6 +1296,35 @@ cmd_manifest(void)
 	return 0;
 }
 
+/* ------------------------------------------------------------- long chunks */
+
+/*
+ * A chunk should be short enough to explain in a paragraph.  This lists the
+ * definitions over the limit, in book order, for `make check-tangle` to print
+ * as a to-do list; those whose block says why they must be long (long="...")
+ * are counted apart.
+ */
+static int
+cmd_long(int limit)
+{
+	int todo = 0, explained = 0;
+	for (int i = 0; i < ndefs; i++) {
+		struct definition *d = defs[i];
+		if (d->nlines <= limit)
+			continue;
+		if (d->long_reason) {
+			explained++;
+			continue;
+		}
+		printf("%s:%d: \xe2\x9f\xa8%s\xe2\x9f\xa9%s is %d lines\n", d->chapter->path,
+		    d->attr_line, d->chunk->name, d->seq > 1 ? " (continued)" : "", d->nlines);
+		todo++;
+	}
+	printf("%d chunk definition%s over %d lines to split or explain; %d explained (long=\"...\")\n",
+	    todo, todo == 1 ? "" : "s", limit, explained);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ weave */
 
 /*
@@ -1299,18 +1350,35 @@ ref_token(struct chunk *c)
 	return ++nrefslots;
 }
 
-/* Chunk names go through pass:c[], which escapes HTML and stops AsciiDoc
- * formatting; only a ']' needs a backslash there. */
+/* Text that AsciiDoc must show as written goes through pass:c[], which
+ * escapes HTML and stops formatting and replacements (a hint holds code:
+ * "<=" must not become an arrow, nor "_x_" italics); only a ']' needs a
+ * backslash there. */
+static void
+put_passthrough(struct text *t, const char *before, const char *s, const char *after)
+{
+	text_puts(t, "pass:c[");
+	text_puts(t, before);
+	for (; *s; s++) {
+		if (*s == ']')
+			text_add(t, "\\", 1);
+		text_add(t, s, 1);
+	}
+	text_puts(t, after);
+	text_puts(t, "]");
+}
+
+/* A chunk name, between its angle brackets. */
 static void
 put_name(struct text *t, const char *name)
 {
-	text_puts(t, "pass:c[\xe2\x9f\xa8");
-	for (const char *p = name; *p; p++) {
-		if (*p == ']')
-			text_add(t, "\\", 1);
-		text_add(t, p, 1);
-	}
-	text_puts(t, "\xe2\x9f\xa9]");
+	put_passthrough(t, "\xe2\x9f\xa8", name, "\xe2\x9f\xa9");
+}
+
+static void
+put_plain(struct text *t, const char *s)
+{
+	put_passthrough(t, "", s, "");
 }
 
 static void
@@ -1343,22 +1411,18 @@ put_used_in(struct text *t, struct chunk *c)
 		text_puts(t, ".");
 }
 
+/* The listing of one definition: its title, its lines with each reference
+ * a token for `lit fixrefs`, and the links to where it is used and continued.
+ * The title carries the definition's anchor unless the anchor is elsewhere
+ * (an exercise's is on the exercise, so that a link never lands inside the
+ * answer). */
 static void
-weave_definition(struct text *t, struct definition *d)
+weave_listing(struct text *t, struct definition *d, int with_anchor)
 {
 	struct chunk *c = d->chunk;
-	if (d->exercise) {
-		char *fn = exercise_function(d);
-		text_printf(t, "[.exercise]\n*Exercise %s.* Write `%s()`: edit `exercises/%s/%s-%s.c`"
-		    " and run `make exercise EX=%s`.", d->exercise, fn, d->chapter->dir,
-		    d->exercise, fn, d->exercise);
-		if (d->hint)
-			text_printf(t, " _Hint:_ %s", d->hint);
-		text_puts(t, "\n\n");
-		text_printf(t, ".Solution to exercise %s\n[%%collapsible]\n====\n", d->exercise);
-		free(fn);
-	}
-	text_printf(t, ".[[%s]]", d->anchor);
+	text_puts(t, ".");
+	if (with_anchor)
+		text_printf(t, "[[%s]]", d->anchor);
 	put_name(t, c->name);
 	text_puts(t, d->seq > 1 ? " {plus}\xe2\x89\xa1\n" : " \xe2\x89\xa1\n");
 	text_puts(t, "[source,c,role=chunk]\n----\n");
@@ -1386,8 +1450,54 @@ weave_definition(struct text *t, struct definition *d)
 		text_puts(t, ".");
 	}
 	text_puts(t, "\n");
+}
+
+/* "5.1" -> "solution-5-1" */
+static void
+put_solution_id(struct text *t, const char *exercise)
+{
+	text_puts(t, "solution-");
+	for (const char *p = exercise; *p; p++)
+		text_add(t, *p == '.' ? "-" : p, 1);
+}
+
+/*
+ * An exercise is stated where its function belongs, and the chunk's anchor
+ * is on the statement.  In the HTML the solution follows, folded; anywhere
+ * else (an e-reader, paper, which cannot fold) the statement links to the
+ * solution in an appendix (weave_solutions), so the answer is never printed
+ * under the question.
+ */
+static void
+weave_exercise(struct text *t, struct definition *d)
+{
+	char *fn = exercise_function(d);
+	text_printf(t, "[.exercise]\n[[%s]]*Exercise %s.* Write `%s()`: edit `exercises/%s/%s-%s.c`"
+	    " and run `make exercise EX=%s`.", d->anchor, d->exercise, fn, d->chapter->dir,
+	    d->exercise, fn, d->exercise);
+	if (d->hint) {
+		text_puts(t, " _Hint:_ ");
+		put_plain(t, d->hint);
+	}
+	text_puts(t, "\n\n");
+	text_printf(t, "ifdef::backend-html5[]\n.Solution to exercise %s (open it when you have tried)\n"
+	    "[%%collapsible]\n====\n", d->exercise);
+	weave_listing(t, d, 0);
+	text_puts(t, "====\nendif::[]\nifndef::backend-html5[]\nThe book's solution, ");
+	put_name(t, d->chunk->name);
+	text_puts(t, ", is in the appendix: <<");
+	put_solution_id(t, d->exercise);
+	text_printf(t, ",solution to exercise %s>>.\nendif::[]\n", d->exercise);
+	free(fn);
+}
+
+static void
+weave_definition(struct text *t, struct definition *d)
+{
 	if (d->exercise)
-		text_puts(t, "====\n");
+		weave_exercise(t, d);
+	else
+		weave_listing(t, d, 1);
 }
 
 static struct definition *
@@ -1514,10 +1624,41 @@ is_public_declaration(const char *fn, int *public_defs)
 	return 0;
 }
 
+/* The appendix of solutions, for every edition but the HTML (which folds
+ * each solution under its exercise): in numeric order, each linked back. */
+static void
+weave_solutions(struct text *t)
+{
+	int n;
+	struct definition **ex = collect_exercises(&n);
+	if (n == 0) {
+		free(ex);
+		return;
+	}
+	text_puts(t, "ifndef::backend-html5[]\n[appendix]\n[[solutions]]\n== Solutions to the exercises\n\n"
+	    "Each exercise links to its solution here, and each solution links back: "
+	    "try the exercise before you turn the page.\n\n");
+	for (int i = 0; i < n; i++) {
+		char *fn = exercise_function(ex[i]);
+		text_puts(t, "[[");
+		put_solution_id(t, ex[i]->exercise);
+		text_printf(t, "]]*Exercise %s:* `%s()`, from chapter %d, _", ex[i]->exercise, fn,
+		    ex[i]->chapter->number);
+		put_plain(t, ex[i]->section);
+		text_printf(t, "_ (<<%s,back to the exercise>>).\n\n", ex[i]->anchor);
+		weave_listing(t, ex[i], 0);
+		text_puts(t, "\n");
+		free(fn);
+	}
+	text_puts(t, "endif::[]\n\n");
+	free(ex);
+}
+
 static void
 weave_index(const char *outdir)
 {
 	struct text t = {0};
+	weave_solutions(&t);
 	struct chunk **sorted = xmalloc(sizeof(*sorted) * (size_t)(nchunks ? nchunks : 1));
 	memcpy(sorted, chunks, sizeof(*sorted) * (size_t)nchunks);
 	qsort(sorted, (size_t)nchunks, sizeof(*sorted), cmp_chunks_for_index);
@@ -1527,7 +1668,7 @@ weave_index(const char *outdir)
 		struct chunk *c = sorted[i];
 		text_puts(&t, "* ");
 		put_link(&t, c->first->anchor, c->name);
-		text_printf(&t, " -- chapter %02d", c->first->chapter->number);
+		text_printf(&t, " -- chapter %d", c->first->chapter->number);
 		int seq = 0;
 		for (struct definition *d = c->first->next; d; d = d->next) {
 			text_puts(&t, seq++ ? ", " : "; continued in ");
@@ -1590,11 +1731,55 @@ weave_index(const char *outdir)
 	free(t.buf);
 }
 
+/* The book titles a chunk's first definition with the chunk's name, so a
+ * block title written above it in the chapter must say the same (a root,
+ * named by its path, may have a title in words; a continuation says what it
+ * adds). */
+static void
+check_block_titles(void)
+{
+	for (int i = 0; i < ndefs; i++) {
+		struct definition *d = defs[i];
+		if (d->seq > 1 || is_root_name(d->chunk->name) || d->title_line == d->attr_line)
+			continue;
+		const char *title = d->chapter->lines[d->title_line - 1] + 1;
+		if (strcmp(title, d->chunk->name) != 0)
+			error_at(d->chapter->path, d->title_line,
+			    "block title '%s' does not match its chunk <<%s>>, whose name the book shows",
+			    title, d->chunk->name);
+	}
+}
+
+/* The book numbers its chapters 1, 2, 3: prose says "chapter 5", never
+ * "chapter 05" (the directory's spelling). */
+static void
+check_chapter_references(void)
+{
+	for (int c = 0; c < nchapters; c++) {
+		struct chapter *ch = &chapters[c];
+		for (int i = 0; i < ch->nlines; i++) {
+			const char *line = ch->lines[i];
+			for (const char *p = line; *p; p++) {
+				if (strncasecmp(p, "chapter", 7) != 0)
+					continue;
+				const char *q = p + 7;
+				if (*q == 's')
+					q++;
+				if (q[0] == ' ' && q[1] == '0' && isdigit((unsigned char)q[2]))
+					error_at(ch->path, i + 1, "write \"chapter %c\", as the book numbers it, "
+					    "not \"%.*s\"", q[2], (int)(q + 3 - p), p);
+			}
+		}
+	}
+}
+
 static int
 cmd_weave(const char *outdir)
 {
 	int n;
 	free(collect_exercises(&n));
+	check_block_titles();
+	check_chapter_references();
 	if (error_count)
 		return 1;
 	for (int i = 0; i < nchapters; i++)
@@ -1630,23 +1815,70 @@ put_escaped(struct text *t, const char *s)
 	}
 }
 
+/* Where each id="..." of the pages is: a link to an id on another page (an
+ * EPUB is one page per chapter) must name that page. */
+struct id_place {
+	char *id;
+	int file;
+};
+
+static struct id_place *
+collect_ids(int nfiles, char **docs, int *count)
+{
+	struct id_place *ids = NULL;
+	int n = 0;
+	for (int f = 0; f < nfiles; f++) {
+		for (const char *p = strstr(docs[f], " id=\""); p; p = strstr(p + 1, " id=\"")) {
+			const char *start = p + 5, *end = strchr(start, '"');
+			if (!end)
+				break;
+			ids = xrealloc(ids, sizeof(*ids) * (size_t)(n + 1));
+			ids[n].id = xstrndup(start, (size_t)(end - start));
+			ids[n].file = f;
+			n++;
+		}
+	}
+	*count = n;
+	return ids;
+}
+
 static int
-cmd_fixrefs(const char *refs_path, int nfiles, char **files)
+page_of(const struct id_place *ids, int nids, const char *id)
+{
+	for (int i = 0; i < nids; i++)
+		if (strcmp(ids[i].id, id) == 0)
+			return ids[i].file;
+	return -1;
+}
+
+/* The lines of refs.tsv (token, anchor, chunk name). */
+static char **
+read_refs(const char *refs_path, int *count)
 {
 	char *buf = read_file(refs_path, NULL);
 	if (!buf)
 		die("cannot read %s", refs_path);
-	int nrefs;
-	char **refs = split_lines(buf, &nrefs);
+	char **lines = split_lines(buf, count);
 	free(buf);
+	return lines;
+}
+
+static int
+cmd_fixrefs(const char *refs_path, int nfiles, char **files)
+{
+	int nrefs;
+	char **refs = read_refs(refs_path, &nrefs);
+
+	char **docs = xmalloc(sizeof(*docs) * (size_t)nfiles);
+	for (int f = 0; f < nfiles; f++)
+		if (!(docs[f] = read_file(files[f], NULL)))
+			die("cannot read %s", files[f]);
+	int nids;
+	struct id_place *ids = collect_ids(nfiles, docs, &nids);
 
 	for (int f = 0; f < nfiles; f++) {
-		int docbook = ends_with(files[f], ".xml");
-		char *doc = read_file(files[f], NULL);
-		if (!doc)
-			die("cannot read %s", files[f]);
 		struct text out = {0};
-		const char *p = doc;
+		const char *p = docs[f];
 		for (const char *hit = strstr(p, "LITREF"); hit; hit = strstr(p, "LITREF")) {
 			text_add(&out, p, (size_t)(hit - p));
 			int num = atoi(hit + 6);
@@ -1661,24 +1893,266 @@ cmd_fixrefs(const char *refs_path, int nfiles, char **files)
 			if (!tab2)
 				die("%s: malformed line %d", refs_path, num);
 			char *anchor = xstrndup(tab1 + 1, (size_t)(tab2 - tab1 - 1));
-			text_printf(&out, docbook ? "<link linkend=\"%s\">" :
-			    "<a class=\"chunkref\" href=\"#%s\">", anchor);
+			int page = page_of(ids, nids, anchor);
+			const char *base = page >= 0 && page != f ? strrchr(files[page], '/') : NULL;
+			text_printf(&out, "<a class=\"chunkref\" href=\"%s#%s\">",
+			    page >= 0 && page != f ? (base ? base + 1 : files[page]) : "", anchor);
 			text_puts(&out, "\xe2\x9f\xa8");
 			put_escaped(&out, tab2 + 1);
-			text_puts(&out, "\xe2\x9f\xa9");
-			text_puts(&out, docbook ? "</link>" : "</a>");
+			text_puts(&out, "\xe2\x9f\xa9</a>");
 			free(anchor);
 			p = hit + 12;
 		}
 		text_puts(&out, p);
 		write_if_changed(files[f], &out);
 		free(out.buf);
-		free(doc);
 	}
+	for (int i = 0; i < nids; i++)
+		free(ids[i].id);
+	free(ids);
+	for (int f = 0; f < nfiles; f++)
+		free(docs[f]);
+	free(docs);
 	for (int i = 0; i < nrefs; i++)
 		free(refs[i]);
 	free(refs);
 	return 0;
+}
+
+/* --------------------------------------------------------------- checkhtml */
+
+/*
+ * What AsciiDoc's inline markup got wrong shows only in the rendered pages,
+ * so `lit checkhtml` reads them (the HTML, the EPUB's pages) and reports:
+ *
+ *   - a backtick left in the text: a monospace span that never closed, or
+ *     one whose closing backtick met an apostrophe and became a curly quote;
+ *   - a typographic replacement inside inline code: an arrow made of "->"
+ *     or "<=", an ellipsis, a dash, a curly quote -- code must read as typed
+ *     (write it `+like this+`);
+ *   - a chunk reference in a listing that is not a link (given refs.tsv,
+ *     which names the chunks: a listing may show a made-up one);
+ *   - a chunk's anchor inside a folded <details> (a solution): a browser
+ *     unfolds it to show the target, and the answer with it;
+ *   - a reference token that `lit fixrefs` left behind.
+ */
+struct html_state {
+	const char *file;
+	int line;
+	int in_pre, in_code, in_link, in_raw;   /* depths; raw: script, style */
+	int in_details;
+	const char *last_id;                    /* the nearest id="..." before */
+	size_t last_id_len;
+	int problems;
+};
+
+/* The chunk names (from refs.tsv). */
+static char **page_chunk_names;
+static int npage_chunk_names;
+
+static void
+load_chunk_names(const char *refs_path)
+{
+	int n;
+	char **lines = read_refs(refs_path, &n);
+	for (int i = 0; i < n; i++) {
+		char *tab = strrchr(lines[i], '\t');
+		if (tab) {
+			page_chunk_names = xrealloc(page_chunk_names,
+			    sizeof(*page_chunk_names) * (size_t)(npage_chunk_names + 1));
+			page_chunk_names[npage_chunk_names++] = xstrdup(tab + 1);
+		}
+		free(lines[i]);
+	}
+	free(lines);
+}
+
+/* Is the text after a "\xe2\x9f\xa8" at p, up to its "\xe2\x9f\xa9", a chunk name?  A
+ * highlighter may have split it into spans (tags do not count) and written
+ * its quotes and ampersands as entities. */
+static int
+names_a_chunk(const char *p)
+{
+	const char *end = strstr(p + 3, "\xe2\x9f\xa9");
+	if (!end)
+		return 0;
+	struct text name = {0};
+	for (const char *q = p + 3; q < end; q++) {
+		static const char *const entities[][2] = {
+			{ "&#39;", "'" }, { "&apos;", "'" }, { "&quot;", "\"" }, { "&amp;", "&" },
+			{ "&lt;", "<" }, { "&gt;", ">" },
+		};
+		size_t k, nent = sizeof(entities) / sizeof(entities[0]);
+		if (*q == '<') {
+			q = strchr(q, '>');
+			if (!q || q > end)
+				break;
+			continue;
+		}
+		for (k = 0; k < nent; k++)
+			if (strncmp(q, entities[k][0], strlen(entities[k][0])) == 0)
+				break;
+		if (k < nent) {
+			text_puts(&name, entities[k][1]);
+			q += strlen(entities[k][0]) - 1;
+		} else {
+			text_add(&name, q, 1);
+		}
+	}
+	int found = 0;
+	for (int i = 0; i < npage_chunk_names && !found; i++)
+		found = name.buf && strcmp(page_chunk_names[i], name.buf) == 0;
+	free(name.buf);
+	return found;
+}
+
+/* Decode one character of text at p (UTF-8 or an entity); return its length. */
+static int
+html_char(const char *p, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (*p == '&') {
+		const char *semi = strchr(p, ';');
+		if (semi && semi - p < 10) {
+			static const struct { const char *name; unsigned cp; } named[] = {
+				{ "&rarr;", 0x2192 }, { "&larr;", 0x2190 }, { "&rArr;", 0x21D2 },
+				{ "&lArr;", 0x21D0 }, { "&hellip;", 0x2026 }, { "&mdash;", 0x2014 },
+				{ "&rsquo;", 0x2019 }, { "&lsquo;", 0x2018 }, { "&ldquo;", 0x201C },
+				{ "&rdquo;", 0x201D },
+			};
+			if (p[1] == '#') {
+				*cp = (unsigned)strtoul(p + 2 + (p[2] == 'x'), NULL, p[2] == 'x' ? 16 : 10);
+				return (int)(semi - p + 1);
+			}
+			for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+				if (strncmp(p, named[i].name, strlen(named[i].name)) == 0) {
+					*cp = named[i].cp;
+					return (int)(semi - p + 1);
+				}
+		}
+		*cp = '&';
+		return 1;
+	}
+	if (u[0] >= 0xE0 && u[0] < 0xF0 && u[1] && u[2]) {
+		*cp = ((unsigned)(u[0] & 0x0F) << 12) | ((unsigned)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+		return 3;
+	}
+	*cp = u[0];
+	return 1;
+}
+
+/* The text around a problem, tags dropped, on one line. */
+static void
+html_report(struct html_state *st, const char *doc, const char *at, const char *what)
+{
+	const char *from = at - 80 > doc ? at - 80 : doc, *to = at;
+	for (int n = 0; *to && n < 60; to++, n++)
+		;
+	struct text ctx = {0};
+	int in_tag = 0;
+	for (const char *q = from; q < to; q++) {
+		if (*q == '<')
+			in_tag = 1;
+		else if (*q == '>')
+			in_tag = 0;
+		else if (!in_tag)
+			text_add(&ctx, *q == '\n' ? " " : q, 1);
+	}
+	fprintf(stderr, "%s:%d: %s (after id \"%.*s\"): ...%s...\n", st->file, st->line, what,
+	    (int)st->last_id_len, st->last_id ? st->last_id : "", ctx.buf ? ctx.buf : "");
+	free(ctx.buf);
+	st->problems++;
+}
+
+/* Follow one tag: which kinds of text we are in, and the last id seen. */
+static const char *
+html_tag(struct html_state *st, const char *doc, const char *p)
+{
+	int closing = p[1] == '/';
+	const char *name = p + 1 + closing, *end = strchr(p, '>');
+	size_t len = 0;
+	while (isalnum((unsigned char)name[len]))
+		len++;
+	if (!end)
+		end = p + strlen(p) - 1;
+	for (const char *q = p; q < end; q++)
+		if (*q == '\n')
+			st->line++;
+	const char *id = strstr(p, " id=\"");
+	if (id && id < end) {
+		st->last_id = id + 5;
+		st->last_id_len = strcspn(id + 5, "\"");
+		if (st->in_details && strncmp(st->last_id, "chunk-", 6) == 0)
+			html_report(st, doc, p, "a chunk's anchor inside a folded solution "
+			    "(following a link to it would unfold the answer)");
+	}
+	int step = closing ? -1 : (end[-1] == '/' ? 0 : 1);
+#define TAG(s) (len == strlen(s) && strncasecmp(name, s, len) == 0)
+	if (TAG("pre"))
+		st->in_pre += step;
+	else if (TAG("code"))
+		st->in_code += step;
+	else if (TAG("a"))
+		st->in_link += step;
+	else if (TAG("details"))
+		st->in_details += step;
+	else if (TAG("script") || TAG("style"))
+		st->in_raw += step;
+#undef TAG
+	return end + 1;
+}
+
+static void
+check_page(const char *file, const char *doc)
+{
+	struct html_state st = { .file = file, .line = 1 };
+	const char *p = doc;
+	while (*p) {
+		if (*p == '<') {
+			p = html_tag(&st, doc, p);
+			continue;
+		}
+		if (*p == '\n')
+			st.line++;
+		unsigned cp;
+		int n = html_char(p, &cp);
+		if (st.in_raw) {
+			/* script and style are not text */
+		} else if (strncmp(p, "LITREF", 6) == 0) {
+			html_report(&st, doc, p, "a chunk reference token that lit fixrefs did not replace");
+		} else if (cp == '`' && !st.in_pre) {
+			html_report(&st, doc, p, "a stray backtick in the text (a monospace span that did not close)");
+		} else if (st.in_code && !st.in_pre &&
+		    (cp == 0x21D0 || cp == 0x21D2 || cp == 0x2192 || cp == 0x2190 || cp == 0x2026 ||
+		    cp == 0x2014 || cp == 0x2018 || cp == 0x2019 || cp == 0x201C || cp == 0x201D)) {
+			html_report(&st, doc, p, "a typographic replacement inside inline code (write the code `+like this+`)");
+		} else if (cp == 0x27E8 && st.in_pre && !st.in_link && names_a_chunk(p)) {
+			html_report(&st, doc, p, "a chunk reference in a listing that is not a link");
+		}
+		p += n;
+	}
+	if (st.problems)
+		fprintf(stderr, "%s: %d problem%s of inline markup\n", file, st.problems,
+		    st.problems == 1 ? "" : "s");
+	error_count += st.problems;
+}
+
+static int
+cmd_checkhtml(int nfiles, char **files)
+{
+	if (nfiles >= 2 && strcmp(files[0], "--refs") == 0) {
+		load_chunk_names(files[1]);
+		nfiles -= 2;
+		files += 2;
+	}
+	for (int f = 0; f < nfiles; f++) {
+		char *doc = read_file(files[f], NULL);
+		if (!doc)
+			die("cannot read %s", files[f]);
+		check_page(files[f], doc);
+		free(doc);
+	}
+	return error_count ? 1 : 0;
 }
 
 /* ------------------------------------------------------------------- main */
@@ -1691,7 +2165,9 @@ usage(void)
 	    "       lit weave --out DIR CHAPTERS...\n"
 	    "       lit starters --out DIR CHAPTERS...\n"
 	    "       lit manifest CHAPTERS...\n"
-	    "       lit fixrefs REFS.TSV FILE...\n");
+	    "       lit fixrefs REFS.TSV FILE...\n"
+	    "       lit long [--over N] CHAPTERS...\n"
+	    "       lit checkhtml [--refs REFS.TSV] PAGE...\n");
 	exit(2);
 }
 
@@ -1717,12 +2193,17 @@ main(int argc, char **argv)
 		usage();
 	const char *cmd = argv[1];
 	const char *outdir = ".";
-	int list_only = 0, i = 2;
+	int list_only = 0, i = 2, over = 40;
 
 	if (strcmp(cmd, "fixrefs") == 0) {
 		if (argc < 4)
 			usage();
 		return cmd_fixrefs(argv[2], argc - 3, argv + 3);
+	}
+	if (strcmp(cmd, "checkhtml") == 0) {
+		if (argc < 3)
+			usage();
+		return cmd_checkhtml(argc - 2, argv + 2);
 	}
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
@@ -1735,6 +2216,8 @@ main(int argc, char **argv)
 			list_only = 1;
 		else if (strcmp(argv[i], "--exercise") == 0 && i + 1 < argc)
 			load_substitution(argv[++i]);
+		else if (strcmp(argv[i], "--over") == 0 && i + 1 < argc)
+			over = atoi(argv[++i]);
 		else
 			usage();
 	}
@@ -1753,6 +2236,8 @@ main(int argc, char **argv)
 		rc = cmd_starters(outdir);
 	else if (strcmp(cmd, "manifest") == 0)
 		rc = cmd_manifest();
+	else if (strcmp(cmd, "long") == 0)
+		rc = cmd_long(over);
 	else
 		usage();
 	if (error_count && rc == 0)

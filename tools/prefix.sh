@@ -9,13 +9,20 @@ build=$1 chapter=$2
 nn=${chapter%%-*}
 out=$build/prefix/$nn
 mkdir -p "$out"
-build/tools/lit tangle --upto "$nn" --out "$out" chapters/*/*.adoc
+# With #line directives, as the exercise runner tangles: its builds of this
+# chapter's exercises start from these objects and recompile only what the
+# exercise changed.
+build/tools/lit tangle --lines --upto "$nn" --out "$out" chapters/*/*.adoc
 
 chapters=()
 for d in tests/[0-9][0-9]-*/; do
 	d=$(basename "$d")
 	[ "${d%%-*}" \> "$nn" ] || chapters+=("$d")
 done
-make --no-print-directory -f tools/lib.mk SRC="$out/src" OUT="$out" \
-	SANITIZE="${SANITIZE:-}" TEST_CHAPTERS="${chapters[*]}" lib tests
-exec tools/run-tests.sh ${QUIET:+--quiet} "$out" "${chapters[@]}"
+# The robustness suites too, with only the files of chapters up to NN
+# (UPTO): tests/alloc/test_alloc_NN.c, tests/fdlimit/test_fdlimit_NN.c, and
+# the fuzz targets whose fuzz-chapter line names one of them.
+robust=(alloc fdlimit fuzz)
+make -j"$(nproc)" --no-print-directory -f tools/lib.mk SRC="$out/src" OUT="$out" \
+	SANITIZE="${SANITIZE:-}" UPTO="$nn" TEST_CHAPTERS="${chapters[*]} ${robust[*]}" lib tests
+exec tools/run-tests.sh ${QUIET:+--quiet} "$out" "${chapters[@]}" "${robust[@]}"

@@ -86,13 +86,17 @@ test_timerclear_and_timerisset(void **state)
 static void
 test_gettimeofday_reads_the_wall_clock(void **state)
 {
+	/* Bracketed by the precise wall clock: time() reads the kernel's
+	 * coarse copy, which can still show the last second just after
+	 * gettimeofday() has seen the next one. */
 	struct timeval now;
-	time_t before = time(NULL), after;
+	struct timespec before, after;
 
 	(void)state;
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &before), 0);
 	assert_int_equal(evutil_gettimeofday(&now, NULL), 0);
-	after = time(NULL);
-	assert_true(now.tv_sec >= before && now.tv_sec <= after);
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &after), 0);
+	assert_true(now.tv_sec >= before.tv_sec && now.tv_sec <= after.tv_sec);
 	assert_true(now.tv_usec >= 0 && now.tv_usec < 1000000);
 }
 
@@ -264,12 +268,12 @@ test_fallback_timer_follows_the_wall_clock(void **state)
 }
 
 static void
-hold_back(struct evutil_monotonic_timer *timer, long sec, long usec,
+expect_adjusted(struct evutil_monotonic_timer *timer, long sec, long usec,
     long want_sec, long want_usec)
 {
 	struct timeval t = tv(sec, usec);
 
-	evutil_monotonic_hold_back_(timer, &t);
+	evutil_adjust_fallback_reading(timer, &t);
 	assert_int_equal(t.tv_sec, want_sec);
 	assert_int_equal(t.tv_usec, want_usec);
 }
@@ -282,16 +286,16 @@ test_fallback_stands_still_when_the_wall_clock_goes_back(void **state)
 	(void)state;
 	assert_non_null(timer);
 	assert_int_equal(evutil_configure_monotonic_time(timer, EV_MONOT_FALLBACK), 0);
-	hold_back(timer, 100, 500000, 100, 500000);
-	hold_back(timer, 100, 900000, 100, 900000);
-	hold_back(timer, 99, 0, 100, 900000);	/* back 1.9 s: stand still */
-	hold_back(timer, 99, 100000, 101, 0);	/* then go on from there */
-	hold_back(timer, 98, 0, 101, 0);	/* back again: offset 3.0 s */
-	hold_back(timer, 98, 500000, 101, 500000);
-	hold_back(timer, 200, 0, 203, 0);	/* forward jumps are kept */
+	expect_adjusted(timer, 100, 500000, 100, 500000);
+	expect_adjusted(timer, 100, 900000, 100, 900000);
+	expect_adjusted(timer, 99, 0, 100, 900000);	/* back 1.9 s: stand still */
+	expect_adjusted(timer, 99, 100000, 101, 0);	/* then go on from there */
+	expect_adjusted(timer, 98, 0, 101, 0);	/* back again: offset 3.0 s */
+	expect_adjusted(timer, 98, 500000, 101, 500000);
+	expect_adjusted(timer, 200, 0, 203, 0);	/* forward jumps are kept */
 	/* Configuring again forgets the offset and the last reading. */
 	assert_int_equal(evutil_configure_monotonic_time(timer, EV_MONOT_FALLBACK), 0);
-	hold_back(timer, 5, 0, 5, 0);
+	expect_adjusted(timer, 5, 0, 5, 0);
 	evutil_monotonic_timer_free(timer);
 }
 

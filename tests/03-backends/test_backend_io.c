@@ -153,6 +153,26 @@ test_removed_direction_is_no_longer_reported(void **state)
 	close(pair[1]);
 }
 
+/* An endless wait must last until a child writes, 0.2 s from now, to
+ * writer_fd the byte the reader rd wants, and then report rd alone. */
+static void
+expect_wait_until_child_writes(struct event_base *base, struct event *rd, int writer_fd)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(writer_fd, "x", 1) == 1 ? 0 : 1);
+	}
+	assert_int_equal(dispatch_once(base, -1), 0);
+	assert_true(is_active(rd));
+	assert_int_equal(clear_active(base), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* A removed direction must not wake the backend: with the writer gone, an
  * endless wait on an always-writable socket sleeps until the byte that the
  * reader wants arrives from a child. */
@@ -161,8 +181,7 @@ test_removed_direction_does_not_wake_the_wait(void **state)
 {
 	struct event_base *base = *state;
 	struct event rd, wr;
-	int pair[2], status;
-	pid_t pid;
+	int pair[2];
 
 	make_pair(pair);
 	init_event(&rd, base, pair[0], EV_READ);
@@ -170,20 +189,36 @@ test_removed_direction_does_not_wake_the_wait(void **state)
 	assert_int_equal(watch(&rd), 0);
 	assert_int_equal(watch(&wr), 0);
 	assert_int_equal(unwatch(&wr), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		usleep(200000);
-		_exit(write(pair[1], "x", 1) == 1 ? 0 : 1);
-	}
-	assert_int_equal(dispatch_once(base, -1), 0);
-	assert_true(is_active(&rd));
-	assert_int_equal(clear_active(base), 1);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	expect_wait_until_child_writes(base, &rd, pair[1]);
 	assert_int_equal(unwatch(&rd), 0);
 	close(pair[0]);
 	close(pair[1]);
+}
+
+/* A descriptor whose last event is gone must leave the backend's set (the
+ * poll backend's array too): an always-writable socket whose writer was
+ * removed must not end an endless wait, which lasts until a child writes
+ * the byte the reader on another socket wants. */
+static void
+test_descriptor_with_no_events_left_does_not_wake_the_wait(void **state)
+{
+	struct event_base *base = *state;
+	struct event rd, wr;
+	int readable[2], writable[2];
+
+	make_pair(readable);
+	make_pair(writable);
+	init_event(&rd, base, readable[0], EV_READ);
+	init_event(&wr, base, writable[0], EV_WRITE);
+	assert_int_equal(watch(&wr), 0);
+	assert_int_equal(watch(&rd), 0);
+	assert_int_equal(unwatch(&wr), 0);
+	expect_wait_until_child_writes(base, &rd, readable[1]);
+	assert_int_equal(unwatch(&rd), 0);
+	close(readable[0]);
+	close(readable[1]);
+	close(writable[0]);
+	close(writable[1]);
 }
 
 /* Descriptors deleted from the front and the back of the backend's set
@@ -801,6 +836,7 @@ main(void)
 		T(test_reader_and_writer_each_get_their_direction),
 		T(test_removed_direction_is_no_longer_reported),
 		T(test_removed_direction_does_not_wake_the_wait),
+		T(test_descriptor_with_no_events_left_does_not_wake_the_wait),
 		T(test_deleting_some_fds_keeps_the_others_watched),
 		T(test_two_readers_on_one_fd_both_wake_and_one_can_leave),
 		T(test_eof_makes_reader_active),

@@ -158,8 +158,9 @@ test_event_deleted_by_another_thread_stops_the_loop_waiting(void **state)
 	event_base_free(base);
 }
 
-/* event_del() from another thread waits for a running callback. */
-static volatile int in_callback, callback_done, deleted_while_running;
+/* event_del() from another thread waits for a running callback.  The
+ * flags cross threads outside the base's lock, so they are atomic. */
+static int in_callback, callback_done, deleted_while_running;
 
 static void
 slow_cb(evutil_socket_t fd, short what, void *arg)
@@ -167,9 +168,9 @@ slow_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	in_callback = 1;
+	__atomic_store_n(&in_callback, 1, __ATOMIC_RELEASE);
 	usleep(100000);
-	callback_done = 1;
+	__atomic_store_n(&callback_done, 1, __ATOMIC_RELEASE);
 }
 
 static void *
@@ -179,10 +180,11 @@ delete_during_callback(void *arg)
 
 	int tries;
 
-	for (tries = 0; !in_callback && tries < 3000; tries++)
+	for (tries = 0; !__atomic_load_n(&in_callback, __ATOMIC_ACQUIRE) &&
+	    tries < 3000; tries++)
 		usleep(1000);
 	event_del(j->ev);
-	deleted_while_running = !callback_done;
+	deleted_while_running = !__atomic_load_n(&callback_done, __ATOMIC_ACQUIRE);
 	return NULL;
 }
 
@@ -257,7 +259,7 @@ race_reader_cb(evutil_socket_t fd, short what, void *arg)
 	if (r->runs > 1)
 		return;
 	race_note(r, CB_START);
-	r->entered = 1;
+	__atomic_store_n(&r->entered, 1, __ATOMIC_RELEASE);	/* read by the deleter */
 	/* Return only once the deleter waits for us (bounded, so that a
 	 * deleter that never comes fails the test instead of hanging it). */
 	for (tries = 0; !deleter_is_waiting(r->base) && tries < 5000; tries++)
@@ -288,7 +290,8 @@ race_deleter(void *arg)
 	struct del_race *r = arg;
 	int tries;
 
-	for (tries = 0; !r->entered && tries < 5000; tries++)
+	for (tries = 0; !__atomic_load_n(&r->entered, __ATOMIC_ACQUIRE) &&
+	    tries < 5000; tries++)
 		usleep(1000);
 	race_note(r, DEL_CALL);
 	event_del(r->reader);

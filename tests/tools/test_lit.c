@@ -209,6 +209,59 @@ test_exercise_must_be_one_function(void **state)
 	assert_non_null(strstr(out, "exactly one function"));
 }
 
+static void
+test_exercises_out_of_reading_order_are_refused(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_file(s->dir, "chapters/01-demo/01-demo.adoc",
+	    "== Demo\n\n" BLOCK("Root", "chunk=\"src/a.c\"", "<<Second>>\n<<First>>\n")
+	    BLOCK("Second", "chunk=\"Second\",exercise=\"1.2\"", "int\ntwo(void)\n{\n\treturn 2;\n}\n")
+	    BLOCK("First", "chunk=\"First\",exercise=\"1.1\"", "int\none(void)\n{\n\treturn 1;\n}\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "%s manifest chapters/*/*.adoc", lit);
+	assert_int_not_equal(rc, 0);
+	if (!strstr(out, "chapters/01-demo/01-demo.adoc:21:") ||
+	    !strstr(out, "exercise 1.1 comes after exercise 1.2") || !strstr(out, "reading order"))
+		fail_msg("expected the out-of-order exercise named at its line:\n%s", out);
+}
+
+/* The book titles a chunk with its name: a different title above the block,
+ * or a chapter called "chapter 01", is a mistake the weave names. */
+static void
+test_weave_refuses_a_wrong_title_and_a_zero_padded_chapter(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_file(s->dir, "chapters/01-demo/01-demo.adoc",
+	    "== Demo\n\nAs chapter 02 will show.\n\n" BLOCK("Root", "chunk=\"src/a.c\"", "<<Body>>\n")
+	    BLOCK("Something else", "chunk=\"Body\"", "int a;\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "%s weave --out w chapters/*/*.adoc", lit);
+	if (rc == 0 || !strstr(out, "chapters/01-demo/01-demo.adoc:3: error: write \"chapter 2\"") ||
+	    !strstr(out, "chapters/01-demo/01-demo.adoc:11: error: block title 'Something else' "
+	    "does not match its chunk <<Body>>"))
+		fail_msg("weave said (rc %d):\n%s", rc, out);
+}
+
+/* Chunks over the limit are listed, not refused; long="why" takes one off the list. */
+static void
+test_long_chunks_are_a_to_do_list(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_file(s->dir, "chapters/01-demo/01-demo.adoc",
+	    "== Demo\n\n" BLOCK("Root", "chunk=\"src/a.c\"", "<<Three lines>>\n<<Four lines>>\n<<Also four>>\n")
+	    BLOCK("Three lines", "chunk=\"Three lines\"", "int a;\nint b;\nint c;\n")
+	    BLOCK("Four lines", "chunk=\"Four lines\"", "int d;\nint e;\nint f;\nint g;\n")
+	    BLOCK("Also four", "chunk=\"Also four\",long=\"a table reads best whole\"",
+		"int h;\nint i;\nint j;\nint k;\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "%s long --over 3 chapters/*/*.adoc", lit);
+	assert_int_equal(rc, 0);
+	if (!strstr(out, "chapters/01-demo/01-demo.adoc:20: \xe2\x9f\xa8" "Four lines\xe2\x9f\xa9 is 4 lines\n") ||
+	    strstr(out, "Three lines") || strstr(out, "Also four") ||
+	    !strstr(out, "1 chunk definition over 3 lines to split or explain; 1 explained"))
+		fail_msg("lit long said:\n%s", out);
+}
+
 /* ----------------------------------------------------------------- modes */
 
 static const char *two_chapters_first =
@@ -296,7 +349,7 @@ test_weave_anchors_links_and_index(void **state)
 	    "%s weave --out w chapters/*/*.adoc", lit), 0);
 	const char *w = read_back(s->dir, "w/01-first/01-first.adoc");
 	assert_non_null(w);
-	assert_non_null(strstr(w, ".[[chunk-say-hello]]pass:c[\xe2\x9f\xa8Say hello\xe2\x9f\xa9] \xe2\x89\xa1"));
+	assert_non_null(strstr(w, ".[[chunk-print-the-greeting]]pass:c[\xe2\x9f\xa8Print the greeting\xe2\x9f\xa9] \xe2\x89\xa1"));
 	assert_non_null(strstr(w, "Used in <<chunk-say-hello,"));
 	assert_non_null(strstr(w, "Continued in <<chunk-print-the-greeting-2,"));
 	assert_non_null(strstr(w, "[%collapsible]"));
@@ -315,15 +368,78 @@ test_fixrefs_turns_tokens_into_links(void **state)
 	struct sandbox *s = *state;
 	char out[8192];
 	write_two_chapters(s->dir);
-	write_file(s->dir, "page.html", "<pre><span class=\"n\">LITREF000001</span></pre>\n");
-	write_file(s->dir, "page.xml", "<programlisting>LITREF000001</programlisting>\n");
+	write_file(s->dir, "page.html", "<pre><span class=\"n\">LITREF000001</span></pre>\n"
+	    "<p id=\"chunk-say-hello\">here</p>\n");
+	/* An EPUB is a page per chapter: a link to another page names it. */
+	write_file(s->dir, "epub/ch1.xhtml", "<pre><code>LITREF000001</code></pre>\n");
+	write_file(s->dir, "epub/ch2.xhtml", "<p><span id=\"chunk-say-hello\"></span>hello</p>\n");
 	assert_int_equal(run_in(s->dir, out, sizeof(out),
-	    "%s weave --out w chapters/*/*.adoc && %s fixrefs w/refs.tsv page.html page.xml",
-	    lit, lit), 0);
+	    "%s weave --out w chapters/*/*.adoc && %s fixrefs w/refs.tsv page.html && "
+	    "%s fixrefs w/refs.tsv epub/ch1.xhtml epub/ch2.xhtml", lit, lit, lit), 0);
 	assert_non_null(strstr(read_back(s->dir, "page.html"),
 	    "<a class=\"chunkref\" href=\"#chunk-say-hello\">\xe2\x9f\xa8Say hello\xe2\x9f\xa9</a>"));
-	assert_non_null(strstr(read_back(s->dir, "page.xml"),
-	    "<link linkend=\"chunk-say-hello\">"));
+	assert_non_null(strstr(read_back(s->dir, "epub/ch1.xhtml"),
+	    "<a class=\"chunkref\" href=\"ch2.xhtml#chunk-say-hello\">\xe2\x9f\xa8Say hello\xe2\x9f\xa9</a>"));
+}
+
+/* An exercise's anchor is on its statement, never inside the folded answer;
+ * outside the HTML the answer moves to an appendix that links back. */
+static void
+test_weave_keeps_solutions_away_from_questions(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_two_chapters(s->dir);
+	assert_int_equal(run_in(s->dir, out, sizeof(out),
+	    "%s weave --out w chapters/*/*.adoc", lit), 0);
+	const char *w = read_back(s->dir, "w/01-first/01-first.adoc");
+	const char *statement = strstr(w, "[[chunk-say-hello]]*Exercise 1.1.*");
+	const char *html_only = strstr(w, "ifdef::backend-html5[]\n.Solution to exercise 1.1");
+	const char *listing = strstr(w, ".pass:c[\xe2\x9f\xa8Say hello\xe2\x9f\xa9] \xe2\x89\xa1");
+	const char *elsewhere = strstr(w, "ifndef::backend-html5[]\nThe book's solution");
+	if (!statement || !html_only || !listing || !elsewhere ||
+	    !(statement < html_only && html_only < listing && listing < elsewhere) ||
+	    !strstr(w, "<<solution-1-1,solution to exercise 1.1>>") || strstr(w, "Print it.\n"))
+		fail_msg("weave of an exercise:\n%s", w);
+	assert_non_null(strstr(w, "_Hint:_ pass:c[Print it.]"));
+	const char *idx = read_back(s->dir, "w/index.adoc");
+	const char *appendix = strstr(idx, "ifndef::backend-html5[]\n[appendix]\n[[solutions]]");
+	const char *answer = strstr(idx, "[[solution-1-1]]*Exercise 1.1:* `hello()`, from chapter 1");
+	if (!appendix || !answer || !strstr(answer, "<<chunk-say-hello,back to the exercise>>") ||
+	    !strstr(answer, "hello(void)\n{\n\tLITREF"))
+		fail_msg("solutions appendix:\n%s", idx);
+}
+
+/* The rendered pages: each mistake of inline markup is named by line. */
+static void
+test_checkhtml_finds_what_inline_markup_got_wrong(void **state)
+{
+	struct sandbox *s = *state;
+	char out[8192];
+	write_two_chapters(s->dir);
+	write_file(s->dir, "bad.html",
+	    "<p>runs from `base&#8217;s loop</p>\n"
+	    "<p>while <code>pos &#8656; limit</code> and <code>ev&#8594;flags</code></p>\n"
+	    "<pre><code>\xe2\x9f\xa8Say hello\xe2\x9f\xa9\n\xe2\x9f\xa8Made up\xe2\x9f\xa9</code></pre>\n"
+	    "<details><summary>x</summary><div id=\"chunk-say-hello\"></div></details>\n"
+	    "<p>LITREF000001</p>\n");
+	write_file(s->dir, "good.html",
+	    "<p>a <code>pos &lt;= limit</code> and base&#8217;s loop, <code>ev-&gt;flags</code></p>\n"
+	    "<pre><code><a href=\"#x\">\xe2\x9f\xa8Say hello\xe2\x9f\xa9</a> `ls` &#8594;</code></pre>\n"
+	    "<p id=\"chunk-say-hello\">x</p><details><summary>answer</summary>folded</details>\n");
+	assert_int_equal(run_in(s->dir, out, sizeof(out),
+	    "%s weave --out w chapters/*/*.adoc", lit), 0);
+	int rc = run_in(s->dir, out, sizeof(out), "%s checkhtml --refs w/refs.tsv good.html", lit);
+	if (rc != 0)
+		fail_msg("a clean page was refused:\n%s", out);
+	rc = run_in(s->dir, out, sizeof(out), "%s checkhtml --refs w/refs.tsv bad.html", lit);
+	if (rc == 0 || !strstr(out, "bad.html:1: a stray backtick") ||
+	    !strstr(out, "bad.html:2: a typographic replacement inside inline code") ||
+	    !strstr(out, "bad.html:3: a chunk reference in a listing that is not a link") ||
+	    strstr(out, "bad.html:4: a chunk reference") ||
+	    !strstr(out, "bad.html:5: a chunk's anchor inside a folded solution") ||
+	    !strstr(out, "bad.html:6: a chunk reference token") || !strstr(out, "6 problems"))
+		fail_msg("checkhtml said (rc %d):\n%s", rc, out);
 }
 
 static void
@@ -405,6 +521,14 @@ test_hand_edit_fails_check_tangle_naming_the_chapter(void **state)
 
 /* --------------------------------------------------- the exercise runner */
 
+/* Does text appear in out exactly once? */
+static int
+appears_once(const char *out, const char *text)
+{
+	const char *first = strstr(out, text);
+	return first && !strstr(first + 1, text);
+}
+
 /* Copy the fixture book (tests/tools/fixture) into the sandbox. */
 static void
 copy_fixture(const char *dir)
@@ -462,6 +586,119 @@ test_runner_explains_a_file_that_does_not_build(void **state)
 		fail_msg("runner output (rc %d):\n%s", rc, out);
 }
 
+/* A test that never returns is stopped at its own limit and named; the
+ * counts still cover every test of the chapter. */
+static void
+test_runner_names_a_test_that_never_returns(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "exercises/01-demo/1.2-demo_clamp.c",
+	    "int\ndemo_clamp(int value, int low, int high)\n{\n\tfor (;;)\n\t\t;\n}\n");
+	int rc = run_in(s->dir, out, sizeof(out), "TEST_SECONDS=1 '%s/tools/exercise.sh' run 1.2", repo);
+	if (rc != 1 || !strstr(out, "TIMEOUT test_clamp_keeps_values_in_range (test_demo)") ||
+	    !strstr(out, "probably a loop that never ends") ||
+	    !strstr(out, "1 failing, 1 passing, 0 not run (of 2)"))
+		fail_msg("runner output (rc %d):\n%s", rc, out);
+}
+
+/* An untouched starter that stops the process with its own message: the
+ * message is shown once for all the tests it stopped, the run ends at the
+ * first binary that failed, and the binaries after it count as not run. */
+static void
+test_runner_shows_the_starters_message_once(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "tests/01-demo/test_add_more.c",
+	    "#include <stdarg.h>\n#include <stddef.h>\n#include <setjmp.h>\n#include <stdint.h>\n"
+	    "#include <cmocka.h>\n#include \"demo.h\"\n"
+	    "static void test_add_zero(void **s) { (void)s; assert_int_equal(demo_add(0, 0), 0); }\n"
+	    "static void test_add_negative(void **s) { (void)s; assert_int_equal(demo_add(-2, 1), -1); }\n"
+	    "int main(void) { const struct CMUnitTest t[] = { cmocka_unit_test(test_add_zero),\n"
+	    "    cmocka_unit_test(test_add_negative) }; return cmocka_run_group_tests(t, NULL, NULL); }\n");
+	write_file(s->dir, "exercises/01-demo/1.1-demo_add.c",
+	    "#include <stdio.h>\n#include <stdlib.h>\nint\ndemo_add(int a, int b)\n{\n"
+	    "\tfprintf(stderr, \"%s: exercise 1.1 is not written yet\\n\", __func__);\n\tabort();\n}\n");
+	int rc = run_in(s->dir, out, sizeof(out), "'%s/tools/exercise.sh' run 1.1", repo);
+	if (rc != 1 || !appears_once(out, "exercise 1.1 is not written yet") ||
+	    !strstr(out, "NOT WRITTEN YET: the starter stopped 2 tests") ||
+	    !strstr(out, "(test_add_zero, test_add_negative)") ||
+	    !strstr(out, "2 failing, 0 passing, 2 not run (of 4)") || strstr(out, "status 134"))
+		fail_msg("runner output (rc %d):\n%s", rc, out);
+}
+
+/* With ALL=1 every environment runs; a test failing alike in each is one
+ * entry, and cmocka's hexadecimal gives way to the values as written. */
+static void
+test_runner_collapses_failures_alike_in_every_environment(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "tests/01-demo/ENVIRONMENTS", "\nDEMO_SECOND_RUN=1\n");
+	int rc = run_in(s->dir, out, sizeof(out), "ALL=1 '%s/tools/exercise.sh' run 1.1", repo);
+	if (rc != 1 || !appears_once(out, "FAIL test_add_sums_two_counters") ||
+	    !strstr(out, "FAIL test_add_sums_two_counters (test_demo) [every environment]") ||
+	    !strstr(out, "-1 != 5 (demo_add(2, 3), 5)") ||
+	    !strstr(out, "2 failing, 2 passing, 0 not run (of 4: 2 tests in 2 environments)"))
+		fail_msg("runner output (rc %d):\n%s", rc, out);
+}
+
+/* The table's columns line up whatever the length of a function's name. */
+static void
+test_exercise_table_columns_line_up(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	write_file(s->dir, "chapters/02-long/02-long.adoc",
+	    "== Long\n\n" BLOCK("Root", "chunk=\"src/long.c\"", "<<Long>>\n")
+	    BLOCK("Long", "chunk=\"Long\",exercise=\"2.1\"",
+		"int\na_function_whose_name_is_longer_than_any_column(void)\n{\n\treturn 1;\n}\n"));
+	int rc = run_in(s->dir, out, sizeof(out), "'%s/tools/exercise.sh' list", repo);
+	assert_int_equal(rc, 0);
+	const char *header = strstr(out, "STATUS");
+	assert_non_null(header);
+	const char *line_start = header;
+	while (line_start > out && line_start[-1] != '\n')
+		line_start--;
+	long column = header - line_start;
+	int rows = 0;
+	for (const char *p = strstr(out, "not started"); p; p = strstr(p + 1, "not started")) {
+		const char *q = p;
+		while (q > out && q[-1] != '\n')
+			q--;
+		if (p - q != column)
+			fail_msg("a status at column %ld, the header's at %ld:\n%s", (long)(p - q), column, out);
+		rows++;
+	}
+	assert_int_equal(rows, 3);
+}
+
+/* make watch runs again when the exercise's file is saved, and only then. */
+static void
+test_watch_reruns_only_for_its_own_file(void **state)
+{
+	struct sandbox *s = *state;
+	static char out[65536];
+	copy_fixture(s->dir);
+	int rc = run_in(s->dir, out, sizeof(out),
+	    "runs() { grep -c '^Exercise 1.1:' watch.log; }; "
+	    "wait_for() { for i in $(seq 100); do [ \"$(runs)\" -ge $1 ] && grep -q 'waiting for' watch.log && return 0; sleep 0.2; done; return 1; }; "
+	    "'%s/tools/exercise.sh' watch 1.1 > watch.log 2>&1 & w=$!; "
+	    "wait_for 1 || echo 'no first run'; sleep 1; "
+	    "echo notes > exercises/01-demo/notes.txt; sleep 2.5; echo \"after another file: $(runs) run(s)\"; "
+	    "echo '/* saved */' >> exercises/01-demo/1.1-demo_add.c; "
+	    "wait_for 2 || echo 'no second run'; echo \"after the exercise: $(runs) run(s)\"; "
+	    "kill $w; wait $w 2>/dev/null; cat watch.log", repo);
+	(void)rc;
+	if (!strstr(out, "after another file: 1 run(s)") || !strstr(out, "after the exercise: 2 run(s)"))
+		fail_msg("watch output:\n%s", out);
+}
+
 static void
 test_verify_proves_every_starter_fails_a_test(void **state)
 {
@@ -490,11 +727,16 @@ main(void)
 		T(test_unterminated_block_is_reported),
 		T(test_malformed_attributes_are_reported),
 		T(test_exercise_must_be_one_function),
+		T(test_exercises_out_of_reading_order_are_refused),
+		T(test_long_chunks_are_a_to_do_list),
+		T(test_weave_refuses_a_wrong_title_and_a_zero_padded_chapter),
 		T(test_tangle_is_deterministic_with_banner_and_chunk_comments),
 		T(test_prefix_tangle_drops_later_chapters),
 		T(test_line_directives_point_at_the_chapter),
 		T(test_weave_anchors_links_and_index),
 		T(test_fixrefs_turns_tokens_into_links),
+		T(test_weave_keeps_solutions_away_from_questions),
+		T(test_checkhtml_finds_what_inline_markup_got_wrong),
 		T(test_starter_keeps_signature_and_uses_stub),
 		T(test_manifest_lists_exercise_fields),
 		T(test_exercise_substitution_replaces_one_chunk),
@@ -503,6 +745,11 @@ main(void)
 		T(test_runner_reports_failing_tests_of_a_starter),
 		T(test_runner_accepts_a_correct_solution_and_lists_progress),
 		T(test_runner_explains_a_file_that_does_not_build),
+		T(test_runner_names_a_test_that_never_returns),
+		T(test_runner_shows_the_starters_message_once),
+		T(test_runner_collapses_failures_alike_in_every_environment),
+		T(test_exercise_table_columns_line_up),
+		T(test_watch_reruns_only_for_its_own_file),
 		T(test_verify_proves_every_starter_fails_a_test),
 #undef T
 	};

@@ -19,9 +19,35 @@ extern "C" {
 
 /* ⟨Types of event2/buffer.h⟩ */
 struct evbuffer;
-struct evbuffer_cb_entry;
+
+#define EVBUFFER_FLAG_DRAINS_TO_FD 1
+/* ⟨Types of event2/buffer.h⟩ */
+
+#define evbuffer_iovec iovec
+#define EVBUFFER_IOVEC_IS_NATIVE_
+/* ⟨Types of event2/buffer.h⟩ */
+
 struct evbuffer_file_segment;
-struct event_base;
+
+typedef void (*evbuffer_ref_cleanup_cb)(const void *data, size_t datalen,
+    void *extra);
+typedef void (*evbuffer_file_segment_cleanup_cb)(
+    struct evbuffer_file_segment const *seg, int flags, void *arg);
+
+#define EVBUF_FS_CLOSE_ON_FREE    0x01
+#define EVBUF_FS_DISABLE_MMAP     0x02
+#define EVBUF_FS_DISABLE_SENDFILE 0x04
+#define EVBUF_FS_DISABLE_LOCKING  0x08
+/* ⟨Types of event2/buffer.h⟩ */
+
+enum evbuffer_eol_style {
+	EVBUFFER_EOL_ANY,
+	EVBUFFER_EOL_CRLF,
+	EVBUFFER_EOL_CRLF_STRICT,
+	EVBUFFER_EOL_LF,
+	EVBUFFER_EOL_NUL
+};
+/* ⟨Types of event2/buffer.h⟩ */
 
 struct evbuffer_ptr {
 	ev_ssize_t pos;			/* offset from the front; -1 is "none" */
@@ -31,21 +57,14 @@ struct evbuffer_ptr {
 	} internal_;
 };
 
-#define evbuffer_iovec iovec
-#define EVBUFFER_IOVEC_IS_NATIVE_
-
-enum evbuffer_eol_style {
-	EVBUFFER_EOL_ANY,
-	EVBUFFER_EOL_CRLF,
-	EVBUFFER_EOL_CRLF_STRICT,
-	EVBUFFER_EOL_LF,
-	EVBUFFER_EOL_NUL
-};
-
 enum evbuffer_ptr_how {
 	EVBUFFER_PTR_SET,
 	EVBUFFER_PTR_ADD
 };
+/* ⟨Types of event2/buffer.h⟩ */
+
+struct evbuffer_cb_entry;
+struct event_base;
 
 struct evbuffer_cb_info {
 	size_t orig_size;	/* length before the changes reported */
@@ -55,18 +74,8 @@ struct evbuffer_cb_info {
 
 typedef void (*evbuffer_cb_func)(struct evbuffer *buffer,
     const struct evbuffer_cb_info *info, void *arg);
-typedef void (*evbuffer_ref_cleanup_cb)(const void *data, size_t datalen,
-    void *extra);
-typedef void (*evbuffer_file_segment_cleanup_cb)(
-    struct evbuffer_file_segment const *seg, int flags, void *arg);
 
-#define EVBUFFER_FLAG_DRAINS_TO_FD 1
 #define EVBUFFER_CB_ENABLED 1
-
-#define EVBUF_FS_CLOSE_ON_FREE    0x01
-#define EVBUF_FS_DISABLE_MMAP     0x02
-#define EVBUF_FS_DISABLE_SENDFILE 0x04
-#define EVBUF_FS_DISABLE_LOCKING  0x08
 /* ⟨Declarations of event2/buffer.h⟩ */
 EVENT2_EXPORT_SYMBOL struct evbuffer *evbuffer_new(void);
 EVENT2_EXPORT_SYMBOL void evbuffer_free(struct evbuffer *buf);
@@ -77,6 +86,7 @@ EVENT2_EXPORT_SYMBOL int evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t fl
 EVENT2_EXPORT_SYMBOL int evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags);
 EVENT2_EXPORT_SYMBOL size_t evbuffer_get_length(const struct evbuffer *buf);
 EVENT2_EXPORT_SYMBOL size_t evbuffer_get_contiguous_space(const struct evbuffer *buf);
+/* ⟨Declarations of event2/buffer.h⟩ */
 
 EVENT2_EXPORT_SYMBOL int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen);
 EVENT2_EXPORT_SYMBOL int evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
@@ -97,6 +107,7 @@ EVENT2_EXPORT_SYMBOL int evbuffer_add_buffer(struct evbuffer *outbuf, struct evb
 EVENT2_EXPORT_SYMBOL int evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src);
 EVENT2_EXPORT_SYMBOL int evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
     size_t datlen);
+/* ⟨Declarations of event2/buffer.h⟩ */
 EVENT2_EXPORT_SYMBOL int evbuffer_add_reference(struct evbuffer *outbuf,
     const void *data, size_t datlen, evbuffer_ref_cleanup_cb cleanupfn,
     void *cleanupfn_arg);
@@ -112,6 +123,7 @@ EVENT2_EXPORT_SYMBOL void evbuffer_file_segment_add_cleanup_cb(
     void *arg);
 EVENT2_EXPORT_SYMBOL int evbuffer_add_file_segment(struct evbuffer *buf,
     struct evbuffer_file_segment *seg, ev_off_t offset, ev_off_t length);
+/* ⟨Declarations of event2/buffer.h⟩ */
 
 EVENT2_EXPORT_SYMBOL int evbuffer_drain(struct evbuffer *buf, size_t len);
 EVENT2_EXPORT_SYMBOL int evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen);
@@ -122,6 +134,7 @@ EVENT2_EXPORT_SYMBOL ev_ssize_t evbuffer_copyout_from(struct evbuffer *buf,
 EVENT2_EXPORT_SYMBOL unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size);
 EVENT2_EXPORT_SYMBOL char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out,
     enum evbuffer_eol_style eol_style);
+/* ⟨Declarations of event2/buffer.h⟩ */
 
 EVENT2_EXPORT_SYMBOL int evbuffer_ptr_set(struct evbuffer *buffer, struct evbuffer_ptr *ptr,
     size_t position, enum evbuffer_ptr_how how);
@@ -135,16 +148,19 @@ EVENT2_EXPORT_SYMBOL struct evbuffer_ptr evbuffer_search_eol(struct evbuffer *bu
     enum evbuffer_eol_style eol_style);
 EVENT2_EXPORT_SYMBOL int evbuffer_peek(struct evbuffer *buffer, ev_ssize_t len,
     struct evbuffer_ptr *start_at, struct evbuffer_iovec *vec_out, int n_vec);
+/* ⟨Declarations of event2/buffer.h⟩ */
 
 EVENT2_EXPORT_SYMBOL int evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size,
     struct evbuffer_iovec *vec, int n_vec);
 EVENT2_EXPORT_SYMBOL int evbuffer_commit_space(struct evbuffer *buf,
     struct evbuffer_iovec *vec, int n_vecs);
+/* ⟨Declarations of event2/buffer.h⟩ */
 
 EVENT2_EXPORT_SYMBOL int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch);
 EVENT2_EXPORT_SYMBOL int evbuffer_write(struct evbuffer *buffer, evutil_socket_t fd);
 EVENT2_EXPORT_SYMBOL int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd,
     ev_ssize_t howmuch);
+/* ⟨Declarations of event2/buffer.h⟩ */
 
 EVENT2_EXPORT_SYMBOL struct evbuffer_cb_entry *evbuffer_add_cb(struct evbuffer *buffer,
     evbuffer_cb_func cb, void *cbarg);

@@ -21,7 +21,13 @@ extern "C" {
 #endif
 
 /* ⟨Setup calls of event2/event.h⟩ */
-/* ⟨Log severities and the log callback⟩ */
+EVENT2_EXPORT_SYMBOL void event_set_mem_functions(
+    void *(*malloc_fn)(size_t sz),
+    void *(*realloc_fn)(void *ptr, size_t sz),
+    void (*free_fn)(void *ptr));
+/* Tells programs that event_set_mem_functions() can be called. */
+#define EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED
+/* ⟨Setup calls of event2/event.h⟩ */
 #define EVENT_LOG_DEBUG 0
 #define EVENT_LOG_MSG 1
 #define EVENT_LOG_WARN 2
@@ -39,22 +45,15 @@ EVENT2_EXPORT_SYMBOL void event_set_log_callback(event_log_cb cb);
 #define EVENT_DBG_NONE 0
 #define EVENT_DBG_ALL 0xffffffffu
 EVENT2_EXPORT_SYMBOL void event_enable_debug_logging(ev_uint32_t which);
-/* ⟨The fatal-error callback⟩ */
+/* ⟨Setup calls of event2/event.h⟩ */
 typedef void (*event_fatal_cb)(int err);
 EVENT2_EXPORT_SYMBOL void event_set_fatal_callback(event_fatal_cb cb);
-/* ⟨The memory hooks⟩ */
-EVENT2_EXPORT_SYMBOL void event_set_mem_functions(
-    void *(*malloc_fn)(size_t sz),
-    void *(*realloc_fn)(void *ptr, size_t sz),
-    void (*free_fn)(void *ptr));
-/* Tells programs that event_set_mem_functions() can be called. */
-#define EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED
-/* ⟨The version of the library⟩ */
+/* ⟨Setup calls of event2/event.h⟩ */
 #define LIBEVENT_VERSION EVENT__VERSION
 #define LIBEVENT_VERSION_NUMBER EVENT__NUMERIC_VERSION
 EVENT2_EXPORT_SYMBOL const char *event_get_version(void);
 EVENT2_EXPORT_SYMBOL ev_uint32_t event_get_version_number(void);
-/* ⟨Debug mode and global shutdown⟩ */
+/* ⟨Setup calls of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL void event_enable_debug_mode(void);
 EVENT2_EXPORT_SYMBOL void libevent_global_shutdown(void);
 /* ⟨Declarations of event2/event.h⟩ */

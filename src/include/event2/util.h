@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-/* ⟨Fixed-width integer types⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 #define ev_uint64_t uint64_t
 #define ev_int64_t int64_t
 #define ev_uint32_t uint32_t
@@ -57,7 +57,7 @@ extern "C" {
 #define EV_SIZE_MAX SIZE_MAX
 #define EV_SSIZE_MAX SSIZE_MAX
 #define EV_SSIZE_MIN ((-EV_SSIZE_MAX) - 1)
-/* ⟨The socket type and socket errors⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 #define evutil_socket_t int
 #define EVUTIL_INVALID_SOCKET -1
 
@@ -67,7 +67,7 @@ extern "C" {
 	do { errno = (errcode); } while (0)
 #define evutil_socket_geterror(sock) ((void)(sock), errno)
 #define evutil_socket_error_to_string(errcode) (strerror(errcode))
-/* ⟨Socket helpers of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 EVENT2_EXPORT_SYMBOL int evutil_socketpair(int family, int type, int protocol,
     evutil_socket_t sv[2]);
 EVENT2_EXPORT_SYMBOL int evutil_make_socket_nonblocking(evutil_socket_t sock);
@@ -83,7 +83,7 @@ EVENT2_EXPORT_SYMBOL int evutil_closesocket(evutil_socket_t sock);
 #define EVUTIL_SHUT_RD SHUT_RD
 #define EVUTIL_SHUT_WR SHUT_WR
 #define EVUTIL_SHUT_BOTH SHUT_RDWR
-/* ⟨Time helpers of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 #define evutil_timeradd(tvp, uvp, vvp)					\
 	do {								\
 		(vvp)->tv_sec = (tvp)->tv_sec + (uvp)->tv_sec;		\
@@ -116,7 +116,7 @@ struct timezone;	/* hidden by <sys/time.h> in strict ISO C modes */
 EVENT2_EXPORT_SYMBOL int evutil_gettimeofday(struct timeval *tv,
     struct timezone *tz);
 #define evutil_gettimeofday(tv, tz) gettimeofday((tv), (tz))
-/* ⟨Monotonic timers of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 struct evutil_monotonic_timer;
 
 #define EV_MONOT_PRECISE  1
@@ -130,11 +130,11 @@ EVENT2_EXPORT_SYMBOL int evutil_configure_monotonic_time(
     struct evutil_monotonic_timer *timer, int flags);
 EVENT2_EXPORT_SYMBOL int evutil_gettime_monotonic(
     struct evutil_monotonic_timer *timer, struct timeval *tp);
-/* ⟨Dates of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 struct tm;
 EVENT2_EXPORT_SYMBOL int evutil_date_rfc1123(char *date, const size_t datelen,
     const struct tm *tm);
-/* ⟨String helpers of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 EVENT2_EXPORT_SYMBOL ev_int64_t evutil_strtoll(const char *s, char **endptr,
     int base);
 EVENT2_EXPORT_SYMBOL int evutil_snprintf(char *buf, size_t buflen,
@@ -147,7 +147,7 @@ EVENT2_EXPORT_SYMBOL int evutil_ascii_strncasecmp(const char *str1,
     const char *str2, size_t n);
 
 #define evutil_offsetof(type, field) offsetof(type, field)
-/* ⟨Address helpers of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 EVENT2_EXPORT_SYMBOL const char *evutil_inet_ntop(int af, const void *src,
     char *dst, size_t len);
 EVENT2_EXPORT_SYMBOL int evutil_inet_pton(int af, const char *src, void *dst);
@@ -155,10 +155,10 @@ EVENT2_EXPORT_SYMBOL int evutil_parse_sockaddr_port(const char *str,
     struct sockaddr *out, int *outlen);
 EVENT2_EXPORT_SYMBOL int evutil_sockaddr_cmp(const struct sockaddr *sa1,
     const struct sockaddr *sa2, int include_port);
-/* ⟨Scoped addresses of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 EVENT2_EXPORT_SYMBOL int evutil_inet_pton_scope(int af, const char *src,
     void *dst, unsigned *indexp);
-/* ⟨Name resolution of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 #define evutil_addrinfo addrinfo
 struct addrinfo;	/* hidden by <netdb.h> in strict ISO C modes */
 
@@ -188,7 +188,7 @@ EVENT2_EXPORT_SYMBOL int evutil_getaddrinfo(const char *nodename,
     struct evutil_addrinfo **res);
 EVENT2_EXPORT_SYMBOL void evutil_freeaddrinfo(struct evutil_addrinfo *ai);
 EVENT2_EXPORT_SYMBOL const char *evutil_gai_strerror(int err);
-/* ⟨Secure random numbers of event2/util.h⟩ */
+/* ⟨Declarations of event2/util.h⟩ */
 EVENT2_EXPORT_SYMBOL int evutil_secure_rng_init(void);
 EVENT2_EXPORT_SYMBOL int evutil_secure_rng_set_urandom_device_file(char *fname);
 EVENT2_EXPORT_SYMBOL void evutil_secure_rng_get_bytes(void *buf, size_t n);
