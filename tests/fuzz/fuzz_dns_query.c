@@ -7,13 +7,15 @@
  * CNAME to the first question's name, written with compression into 512
  * bytes and into 64 KiB.  The reply is then read back with the client's
  * reader, and must echo every question exactly (case kept), carry honest
- * counts, and set TC exactly when answers were left out.  A mismatch calls
- * abort(). */
+ * counts, and set TC exactly when answers were left out.  A mismatch fails
+ * a CHECK(), which calls abort(). */
 #include "evdns-server-internal.h"
 
 #include <event2/dns.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "fuzz.h"
 #include <string.h>
 
 /* 1: a query that should parse; 0: malformed; -1: not a query. */
@@ -46,32 +48,24 @@ check_reply(struct server_request *req, const unsigned char *buf, size_t len,
 	struct dns_rr rr;
 	int i, added = req->pub.nquestions + (req->pub.nquestions > 0);
 
-	if (len > cap || len < DNS_HEADER_LEN)
-		abort();
+	CHECK(!(len > cap || len < DNS_HEADER_LEN));
 	dns_reader_init(&r, buf, len);
-	if (dns_get_header(&r, &h) < 0 || h.id != req->id || !(h.flags & DNS_FLAG_QR))
-		abort();
-	if (h.qdcount != req->pub.nquestions &&
-	    !(h.qdcount == 0 && (h.flags & DNS_FLAG_TC) && len == DNS_HEADER_LEN))
-		abort();
+	CHECK(!(dns_get_header(&r, &h) < 0 || h.id != req->id || !(h.flags & DNS_FLAG_QR)));
+	CHECK(!(h.qdcount != req->pub.nquestions &&
+	    !(h.qdcount == 0 && (h.flags & DNS_FLAG_TC) && len == DNS_HEADER_LEN)));
 	for (i = 0; i < h.qdcount; i++) {
 		const struct evdns_server_question *sq = req->pub.questions[i];
 
-		if (dns_get_question(&r, &q) < 0 || strcmp(q.name, sq->name) ||
+		CHECK(!(dns_get_question(&r, &q) < 0 || strcmp(q.name, sq->name) ||
 		    q.type != (uint16_t)sq->type ||
-		    q.dns_class != (uint16_t)sq->dns_question_class)
-			abort();
+		    q.dns_class != (uint16_t)sq->dns_question_class));
 	}
-	if (h.ancount > added || h.nscount || h.arcount)
-		abort();
-	if (h.qdcount == req->pub.nquestions &&
-	    ((h.ancount < added) != ((h.flags & DNS_FLAG_TC) != 0)))
-		abort();
+	CHECK(!(h.ancount > added || h.nscount || h.arcount));
+	CHECK(!(h.qdcount == req->pub.nquestions &&
+	    ((h.ancount < added) != ((h.flags & DNS_FLAG_TC) != 0))));
 	for (i = 0; i < h.ancount; i++)
-		if (dns_get_rr(&r, &rr) < 0)
-			abort();
-	if (r.pos != len)
-		abort();
+		CHECK(!(dns_get_rr(&r, &rr) < 0));
+	CHECK(!(r.pos != len));
 }
 
 int
@@ -95,27 +89,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	port.refcount++;
 	verdict = server_read_query(req, data, size);
 	model = model_verdict(data, size, &nq);
-	if ((verdict == SERVER_QUERY_OK) != (model == 1) ||
-	    (verdict == SERVER_QUERY_IGNORED) != (model == -1))
-		abort();
+	CHECK(!((verdict == SERVER_QUERY_OK) != (model == 1) ||
+	    (verdict == SERVER_QUERY_IGNORED) != (model == -1)));
 	if (verdict == SERVER_QUERY_OK) {
-		if (req->pub.nquestions != nq)
-			abort();
+		CHECK(!(req->pub.nquestions != nq));
 		for (i = 0; i < req->pub.nquestions; i++)
-			if (evdns_server_request_add_a_reply(&req->pub,
-			    req->pub.questions[i]->name, 1, addr, 60) < 0)
-				abort();
-		if (req->pub.nquestions > 0 &&
+			CHECK(!(evdns_server_request_add_a_reply(&req->pub,
+			    req->pub.questions[i]->name, 1, addr, 60) < 0));
+		CHECK(!(req->pub.nquestions > 0 &&
 		    evdns_server_request_add_cname_reply(&req->pub, "alias.example",
-		    req->pub.questions[0]->name, 60) < 0)
-			abort();
+		    req->pub.questions[0]->name, 60) < 0));
 		check_reply(req, small, server_write_reply(req, 0, small,
 		    sizeof(small)), sizeof(small));
 		check_reply(req, big, server_write_reply(req, 0, big, sizeof(big)),
 		    sizeof(big));
 	}
 	/* The request (port set) gives back its count; the port is ours. */
-	if (server_request_release(req) != 0 || port.refcount != 1)
-		abort();
+	CHECK(!(server_request_release(req) != 0 || port.refcount != 1));
 	return 0;
 }

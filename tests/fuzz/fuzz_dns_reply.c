@@ -9,12 +9,14 @@
  * answer section for A, AAAA and PTR, and what dns_get_answers() returns
  * must be consistent with the message (no more addresses than records,
  * names that fit, a verdict that matches a plain walk of the records).
- * Any disagreement calls abort(). */
+ * Any disagreement fails a CHECK(), which calls abort(). */
 #include "dns-wire-internal.h"
 
 #include <event2/dns.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "fuzz.h"
 #include <string.h>
 
 /* The model: collect the labels first, then check the rules. */
@@ -88,16 +90,13 @@ check_names(const uint8_t *data, size_t size)
 		r.pos = at;
 		a = dns_get_name(&r, ours);
 		b = model_name(data, size, at, model, &model_end);
-		if (a != b)
-			abort();
+		CHECK(!(a != b));
 		if (a < 0) {
-			if (r.pos != at)
-				abort();
+			CHECK(!(r.pos != at));
 			continue;
 		}
-		if (strcmp(ours, model) != 0 || r.pos != model_end ||
-		    strlen(ours) > 253)
-			abort();
+		CHECK(!(strcmp(ours, model) != 0 || r.pos != model_end ||
+		    strlen(ours) > 253));
 		/* Whatever reads must write, and read back the same. */
 		{
 			struct dns_writer w;
@@ -107,13 +106,11 @@ check_names(const uint8_t *data, size_t size)
 			dns_writer_init(&w, again, sizeof(again));
 			memset(again, 0, 12);
 			w.len = 12;
-			if (dns_put_name(&w, ours) < 0)
-				abort();
+			CHECK(!(dns_put_name(&w, ours) < 0));
 			dns_reader_init(&back, again, w.len);
 			back.pos = 12;
-			if (dns_get_name(&back, text) < 0 || strcmp(text, ours) ||
-			    back.pos != w.len)
-				abort();
+			CHECK(!(dns_get_name(&back, text) < 0 || strcmp(text, ours) ||
+			    back.pos != w.len));
 		}
 	}
 }
@@ -147,24 +144,17 @@ check_reply(const uint8_t *data, size_t size)
 		struct dns_answers a;
 		int rv = dns_get_answers(&r, &h, types[i], &a);
 
-		if ((rv == 0) != records_parse(r, h.ancount))
-			abort();
+		CHECK(!((rv == 0) != records_parse(r, h.ancount)));
 		if (rv < 0) {
-			if (a.addrs || a.ptr_name || a.cname || a.naddrs)
-				abort();
+			CHECK(!(a.addrs || a.ptr_name || a.cname || a.naddrs));
 			continue;
 		}
-		if (a.naddrs > h.ancount || (a.naddrs > 0) != (a.addrs != NULL))
-			abort();
-		if (a.naddrs > 0 && a.addrlen != (types[i] == EVDNS_TYPE_AAAA ? 16u : 4u))
-			abort();
-		if (a.ptr_name && (types[i] != EVDNS_TYPE_PTR ||
-		    strlen(a.ptr_name) > 253))
-			abort();
-		if (a.cname && strlen(a.cname) > 253)
-			abort();
-		if (a.naddrs > 0 && a.ttl & 0x80000000u)
-			abort();
+		CHECK(!(a.naddrs > h.ancount || (a.naddrs > 0) != (a.addrs != NULL)));
+		CHECK(!(a.naddrs > 0 && a.addrlen != (types[i] == EVDNS_TYPE_AAAA ? 16u : 4u)));
+		CHECK(!(a.ptr_name && (types[i] != EVDNS_TYPE_PTR ||
+		    strlen(a.ptr_name) > 253)));
+		CHECK(!(a.cname && strlen(a.cname) > 253));
+		CHECK(!(a.naddrs > 0 && a.ttl & 0x80000000u));
 		dns_answers_clear(&a);
 	}
 }
