@@ -137,7 +137,7 @@ struct evdns_base {
 /* evdns.c */
 void evdns_log(int is_warning, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void evdns_add_event(struct evdns_base *base, struct event *ev,
+int evdns_add_event(struct evdns_base *base, struct event *ev,
     const struct timeval *tv, int quiet);
 const struct evdns_counters *evdns_base_counters(struct evdns_base *base);
 void evdns_use_system_files(const char *resolv_conf, const char *hosts);

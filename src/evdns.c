@@ -56,13 +56,13 @@ evdns_log(int is_warning, const char *fmt, ...)
 		event_debugx("evdns: %s", msg);
 }
 /* ⟨Register a resolver's event⟩ */
-void
+int
 evdns_add_event(struct evdns_base *base, struct event *ev,
     const struct timeval *tv, int quiet)
 {
 	if (quiet && base->quiet_when_idle)
 		ev->ev_flags |= EVLIST_INTERNAL;
-	event_add(ev, tv);
+	return event_add(ev, tv);
 }
 
 const struct evdns_counters *

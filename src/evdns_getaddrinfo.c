@@ -305,6 +305,22 @@ gai_new(struct evdns_base *base, const char *node, int flags,
 	g->arg = arg;
 	return g;
 }
+/* ⟨Forget the halves of a getaddrinfo that cannot start⟩ */
+static int
+forget_halves(struct evdns_getaddrinfo_request *g)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (g->half[i])
+			request_free(g->half[i]);
+		g->half[i] = NULL;
+	}
+	g->pending = 0;
+	if (g->base->freeing)
+		return EVUTIL_EAI_CANCEL;
+	return dns_name_is_valid(g->node) ? EVUTIL_EAI_MEMORY : EVUTIL_EAI_NONAME;
+}
 /* ⟨Make the DNS halves of a getaddrinfo⟩ */
 /* 0 when the halves are on their way; else the error of an early end. */
 static int
@@ -318,7 +334,7 @@ start_halves(struct evdns_getaddrinfo_request *g, int family)
 		g->half[i] = request_new(g->base, g->node,
 		    i ? EVDNS_TYPE_AAAA : EVDNS_TYPE_A, 0, half_done);
 		if (!g->half[i])
-			return g->base->freeing ? EVUTIL_EAI_CANCEL : EVUTIL_EAI_NONAME;
+			return forget_halves(g);
 		g->half[i]->owner = g;
 		g->pending++;
 	}

@@ -199,7 +199,8 @@ static void
 arm_timer(struct evdns_request *req)
 {
 	evtimer_del(&req->timer);
-	evdns_add_event(req->base, &req->timer, &req->base->opt.timeout, 0);
+	if (evdns_add_event(req->base, &req->timer, &req->base->opt.timeout, 0) < 0)
+		event_active(&req->timer, EV_TIMEOUT, 1);	/* see the text */
 }
 
 void

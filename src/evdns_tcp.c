@@ -49,11 +49,16 @@ tcp_start(struct evdns_request *req)
 	t->outlen = req->packet_len + 2;
 	event_assign(&t->ev, base->event_base, t->fd, EV_WRITE | EV_PERSIST,
 	    tcp_ready, req);
-	evdns_add_event(base, &t->ev, NULL, 1);
+	if (evdns_add_event(base, &t->ev, NULL, 1) < 0) {
+		close(t->fd);
+		mm_free(t);
+		return -1;
+	}
 	req->tcp = t;
 	base->counters.tcp_retries++;
 	evtimer_del(&req->timer);
-	evdns_add_event(base, &req->timer, &base->opt.timeout, 0);
+	if (evdns_add_event(base, &req->timer, &base->opt.timeout, 0) < 0)
+		event_active(&req->timer, EV_TIMEOUT, 1);
 	return 0;
 }
 /* ⟨Stop an exchange over TCP⟩ */
