@@ -50,6 +50,9 @@ check "the alias resolved in the same run" grep -q $'^alias.example.test\t' <<<"
 bad=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A 'bad..name')
 check "a name the wire cannot carry is refused at once" grep -q 'cannot ask' <<<"$bad"
 
+# The manual's own DNS examples, built unchanged, against the same server.
+bash "$HERE/manual.sh" "$BIN" "$ns" || failures=$((failures + 1))
+
 kill -TERM "$server"
 wait "$server"
 check "tableserver exits 0 on SIGTERM" test $? -eq 0
