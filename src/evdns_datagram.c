@@ -29,7 +29,7 @@ dns_batch_free(struct dns_batch *b)
 {
 	mm_free(b);
 }
-
+/* ⟨Receive a batch and hand out its datagrams⟩ */
 int
 dns_batch_receive(struct dns_batch *b, int fd)
 {

@@ -310,6 +310,7 @@ port_ready(evutil_socket_t fd, short what, void *arg)
 	port_unlock_or_free(port, port_unref(port));
 }
 /* ⟨Open and close a server port⟩ */
+/* ⟨Watch a server port for reading, and for writing when replies wait⟩ */
 static void
 port_watch(struct evdns_server_port *port, short what)
 {
