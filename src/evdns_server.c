@@ -320,7 +320,9 @@ port_watch(struct evdns_server_port *port, short what)
 	event_del(&port->io);
 	event_assign(&port->io, port->base, port->fd, what | EV_PERSIST,
 	    port_ready, port);
-	event_add(&port->io, NULL);
+	if (event_add(&port->io, NULL) < 0)
+		event_warnx("evdns server: the port on fd %d can no longer be watched",
+		    (int)port->fd);
 }
 
 struct evdns_server_port *
