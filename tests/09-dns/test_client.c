@@ -348,6 +348,18 @@ forge_wrong_type(struct raw_responder *r, const struct raw_query *q)
 }
 
 static void
+forge_wrong_class(struct raw_responder *r, const struct raw_query *q)
+{
+	struct msg m;
+	/* The question's class follows its name (labels and a final 0) and type. */
+	size_t class_at = DNS_HEADER_LEN + strlen(q->name) + 2 + 2;
+
+	raw_answer_a(&m, q, 0x8180, 1);
+	msg_patch_u16(&m, class_at, 3);		/* CHAOS, not IN */
+	raw_reply(r, q, &m);
+}
+
+static void
 forge_truncated_datagram(struct raw_responder *r, const struct raw_query *q)
 {
 	struct msg m;
@@ -448,6 +460,15 @@ static void
 test_reply_with_wrong_type_is_dropped_and_counted(void **state)
 {
 	struct forgery f = { forge_wrong_type, 0 };
+
+	(void)state;
+	forged(&f, 1, COUNTER(dropped_wrong_question), DNS_ERR_NONE);
+}
+
+static void
+test_reply_with_wrong_class_is_dropped_and_counted(void **state)
+{
+	struct forgery f = { forge_wrong_class, 0 };
 
 	(void)state;
 	forged(&f, 1, COUNTER(dropped_wrong_question), DNS_ERR_NONE);
@@ -1228,6 +1249,7 @@ main(void)
 		T(test_reply_from_wrong_port_is_dropped_and_counted),
 		T(test_reply_with_wrong_case_is_dropped_and_counted),
 		T(test_reply_with_wrong_type_is_dropped_and_counted),
+		T(test_reply_with_wrong_class_is_dropped_and_counted),
 		T(test_malformed_replies_are_dropped_and_counted),
 		T(test_records_for_other_names_are_not_answers),
 		T(test_silent_server_fails_over_to_the_next),
