@@ -102,7 +102,11 @@ nameserver_add(struct evdns_base *base, const struct sockaddr *sa,
 	event_assign(&ns->io, base->event_base, ns->fd, EV_READ | EV_PERSIST,
 	    nameserver_ready, ns);
 	evtimer_assign(&ns->probe_timer, base->event_base, probe_due, ns);
-	evdns_add_event(base, &ns->io, NULL, 1);
+	if (evdns_add_event(base, &ns->io, NULL, 1) < 0) {
+		close(ns->fd);		/* a server whose replies nobody reads */
+		mm_free(ns);
+		return -1;
+	}
 	*tail = ns;
 	base->nservers++;
 	requests_send_waiting(base);
