@@ -25,8 +25,8 @@ B := $(if $(SANITIZE),$(if $(filter thread,$(SANITIZE)),build/tsan,build/sanitiz
 LIBMAKE := $(MAKE) --no-print-directory -f tools/lib.mk SANITIZE=$(SANITIZE)
 
 .PHONY: all help deps tools tangle starters check-tangle lib test valgrind prefix \
-	examples book exercises exercise watch install uninstall bench check clean \
-	fuzz fuzz-merge tsan
+	examples book exercises exercise watch install uninstall bench bench-counts \
+	check clean fuzz fuzz-merge tsan
 
 all: deps tangle lib examples book
 	@echo
@@ -37,7 +37,7 @@ help:
 	@echo "make | make check | make tangle | make check-tangle | make lib | make book"
 	@echo "make test CH=NN-slug | make valgrind CH=NN-slug | make prefix CH=NN-slug"
 	@echo "make exercises | make exercise EX=N.M | make watch EX=N.M | make starters"
-	@echo "make install PREFIX=/usr/local [DESTDIR=…] | make uninstall PREFIX=… | make bench | make clean | SANITIZE=address,undefined make check"
+	@echo "make install PREFIX=/usr/local [DESTDIR=…] | make uninstall PREFIX=… | make bench | make bench-counts | make clean | SANITIZE=address,undefined make check"
 	@echo "make fuzz [FUZZ_SECONDS=60] | make fuzz-merge | make tsan"
 
 deps:
@@ -115,6 +115,10 @@ uninstall:
 
 bench: lib
 	@tools/bench.sh
+
+# The noise-free half of make bench alone: callgrind counts per operation.
+bench-counts: lib
+	@tools/bench.sh --counts-only
 
 check: deps $(LIT)
 	@tools/check.sh

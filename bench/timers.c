@@ -13,7 +13,7 @@
 #include <event2/event_struct.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include "bench.h"
 
 #define NCOMMON 8
 
@@ -21,15 +21,6 @@ static int n;
 static struct event *evs;
 static struct timeval *tvs;
 static const struct timeval **use;
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void
 never(evutil_socket_t fd, short what, void *arg)
@@ -40,59 +31,66 @@ never(evutil_socket_t fd, short what, void *arg)
 	abort();
 }
 
-static double
-phase_add(void)
-{
-	double start = now_ns();
-	int i;
+static const char *kind;	/* "heap" or "common" */
 
-	for (i = 0; i < n; i++)
-		event_add(&evs[i], use[i]);
-	return (now_ns() - start) / n;
+static void
+phase_name(char *name, size_t size, const char *phase)
+{
+	snprintf(name, size, "timers %s %s n=%d", kind, phase, n);
 }
 
+/* Add (or, when adding is false, delete) every timer; time it and count it
+ * under callgrind as PHASE, unless PHASE is NULL. */
 static double
-phase_del(void)
+phase(const char *phase, int adding)
 {
-	double start = now_ns();
+	char name[64];
+	double start;
 	int i;
 
-	for (i = 0; i < n; i++)
-		event_del(&evs[i]);
-	return (now_ns() - start) / n;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	if (phase) {
+		phase_name(name, sizeof(name), phase);
+		count_begin();
+	}
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		if (adding)
+			event_add(&evs[i], use[i]);
+		else
+			event_del(&evs[i]);
+	}
+	start = (now_ns() - start) / n;
+	if (phase)
+		count_end(name, n);
+	return start;
 }
 
 static void
-report(const char *kind, const char *phase, double *t, int rounds)
+report(const char *phase, double *t, int rounds)
 {
-	qsort(t, (size_t)rounds, sizeof(*t), cmp_double);
-	printf("timers %s %s n=%d\t%.1f\n", kind, phase, n, t[rounds / 2]);
+	char name[64];
+
+	phase_name(name, sizeof(name), phase);
+	printf("%s\t%.1f\n", name, median(t, rounds));
 }
 
 static void
-run(const char *kind, int rounds)
+run(int rounds)
 {
 	double add[rounds], readd[rounds], del[rounds], again[rounds];
 	int r;
 
 	for (r = 0; r < rounds; r++) {
-		add[r] = phase_add();
-		readd[r] = phase_add();
-		del[r] = phase_del();
-		again[r] = phase_add();
-		phase_del();
+		add[r] = phase("add", 1);
+		readd[r] = phase("reschedule", 1);
+		del[r] = phase("delete", 0);
+		again[r] = phase("re-add", 1);
+		phase(NULL, 0);
 	}
-	report(kind, "add", add, rounds);
-	report(kind, "reschedule", readd, rounds);
-	report(kind, "delete", del, rounds);
-	report(kind, "re-add", again, rounds);
+	report("add", add, rounds);
+	report("reschedule", readd, rounds);
+	report("delete", del, rounds);
+	report("re-add", again, rounds);
 }
 
 int
@@ -120,14 +118,16 @@ main(int argc, char **argv)
 		use[i] = &tvs[i];
 		evtimer_assign(&evs[i], base, never, NULL);
 	}
-	run("heap", rounds);
+	kind = "heap";
+	run(rounds);
 	for (i = 0; i < NCOMMON; i++) {
 		struct timeval d = { 5 + 5 * i, 0 };
 		common[i] = event_base_init_common_timeout(base, &d);
 	}
 	for (i = 0; i < n; i++)
 		use[i] = common[rand() % NCOMMON];
-	run("common", rounds);
+	kind = "common";
+	run(rounds);
 	event_base_free(base);
 	free(evs);
 	free(tvs);

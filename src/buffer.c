@@ -873,10 +873,6 @@ drain_bytes(struct evbuffer *buf, size_t len)
 		if (ch->flags & EVBUFFER_CHAIN_PINNED) {
 			ch->misalign += ch->off;
 			ch->off = 0;
-		} else if (ch->next == NULL && CHAIN_MOVABLE(ch) && !ch->flags &&
-		    ch->buffer_len <= CHAIN_MAX_AUTO) {
-			ch->misalign = 0;
-			ch->off = 0;
 		} else {
 			unlink_chain(buf, &buf->first);
 		}

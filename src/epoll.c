@@ -105,8 +105,8 @@ epoll_bits(short want)
 }
 
 static int
-epoll_apply(struct event_base *base, int fd, short old, short want,
-    int recheck)
+epoll_apply(struct event_base *base, int fd, void *fdinfo, short old,
+    short want, int recheck)
 {
 	struct epollop *ep = base->evbase;
 	struct epoll_event epev;
@@ -122,7 +122,7 @@ epoll_apply(struct event_base *base, int fd, short old, short want,
 	op = !want ? EPOLL_CTL_DEL :
 	    !(old & EV_IO_MASK) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
 	memset(&epev, 0, sizeof(epev));
-	epev.data.fd = fd;
+	epev.data.ptr = fdinfo;
 	epev.events = epoll_bits(want);
 	if (epoll_ctl(ep->epfd, op, fd, &epev) == 0)
 		return 0;
@@ -152,18 +152,16 @@ epoll_add(struct event_base *base, evutil_socket_t fd, short old, short events,
 {
 	short want = old | events;
 
-	(void)fdinfo;
 	if (!(events & EV_ET))
 		want &= ~EV_ET;
-	return epoll_apply(base, fd, old, want, 0);
+	return epoll_apply(base, fd, fdinfo, old, want, 0);
 }
 
 static int
 epoll_del(struct event_base *base, evutil_socket_t fd, short old, short events,
     void *fdinfo)
 {
-	(void)fdinfo;
-	return epoll_apply(base, fd, old, old & ~(events & EV_IO_MASK), 0);
+	return epoll_apply(base, fd, fdinfo, old, old & ~(events & EV_IO_MASK), 0);
 }
 
 static void
@@ -174,7 +172,9 @@ epoll_apply_changes(struct event_base *base)
 
 	for (i = 0; i < cl->n_changes; i++) {
 		struct event_change *ch = &cl->changes[i];
-		(void)epoll_apply(base, ch->fd, ch->old, ch->want, ch->lapsed);
+		(void)epoll_apply(base, ch->fd,
+		    evmap_io_get_fdinfo_(&base->io, ch->fd), ch->old, ch->want,
+		    ch->lapsed);
 	}
 	event_changelist_clear_(base);
 }
@@ -215,7 +215,7 @@ epoll_init(struct event_base *base)
 		    TFD_NONBLOCK | TFD_CLOEXEC);
 		memset(&epev, 0, sizeof(epev));
 		epev.events = EPOLLIN;
-		epev.data.fd = ep->timerfd;
+		epev.data.ptr = NULL;	/* no descriptor's record: the timer */
 		if (ep->timerfd >= 0 &&
 		    epoll_ctl(ep->epfd, EPOLL_CTL_ADD, ep->timerfd, &epev) < 0) {
 			close(ep->timerfd);
@@ -302,11 +302,11 @@ epoll_dispatch(struct event_base *base, struct timeval *tv)
 	}
 	for (i = 0; i < n; i++) {
 		ev_uint32_t what = ep->events[i].events;
-		int fd = ep->events[i].data.fd;
+		void *fdinfo = ep->events[i].data.ptr;
 		short res = 0;
-		if (fd == ep->timerfd) {
+		if (fdinfo == NULL) {	/* the precise timer */
 			ev_uint64_t ticks;
-			if (read(fd, &ticks, sizeof(ticks)) < 0)
+			if (read(ep->timerfd, &ticks, sizeof(ticks)) < 0)
 				(void)0;	/* already drained: fine */
 			continue;
 		}
@@ -319,7 +319,7 @@ epoll_dispatch(struct event_base *base, struct timeval *tv)
 		if (what & EPOLLRDHUP)
 			res |= EV_CLOSED;
 		if (res)
-			evmap_io_active_(base, fd, res | EV_ET);
+			evmap_io_active_fdinfo_(fdinfo, res | EV_ET);
 	}
 	for (i = 0; i < ep->nrefused; i++)
 		evmap_io_active_(base, ep->refused[i].fd,

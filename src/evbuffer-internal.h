@@ -93,9 +93,9 @@ struct evbuffer {
 	unsigned front_frozen : 1;
 	unsigned back_frozen : 1;
 	unsigned reservation_open : 1;	/* some chains are pinned */
+	int refcnt;			/* the owner, plus a queued deferred run */
 	ev_uint64_t flags;		/* EVBUFFER_FLAG_* */
 	struct evbuffer_cb_entry *callbacks;
-	int refcnt;			/* the owner, plus a queued deferred run */
 	/* ⟨Fields of an evbuffer⟩ */
 	struct event_base *cb_base;	/* where callbacks run; NULL: at once */
 	struct event_callback deferred;	/* the queued run */

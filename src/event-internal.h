@@ -16,6 +16,7 @@
 #include "evmap-internal.h"
 #include "changelist-internal.h"
 #include "evsignal-internal.h"
+#include "util-internal.h"
 
 #define ev_flags	ev_evcallback.evcb_flags
 #define ev_pri		ev_evcallback.evcb_pri
@@ -86,6 +87,7 @@ struct event_base {
 	int nactivequeues;
 	int event_count;		/* pending events, internal ones excluded */
 	int event_count_active;		/* active callbacks, internal ones excluded */
+	int active_callbacks;		/* active callbacks, internal ones included */
 	void *th_base_lock;		/* NULL when the base is not locked */
 	/* ⟨Fields of an event_base⟩ */
 		/* The loop (chapter 4) and the events (chapter 5) append fields here. */
@@ -148,8 +150,23 @@ int event_base_reinit_backend_(struct event_base *base);
 /* ⟨Internal declarations of the event core⟩ */
 extern struct event_base *event_global_current_base_;
 
+/* ⟨Read the monotonic clock through the cache⟩ */
 /* The loop's clock: monotonic, from the cache when the loop set one. */
-int event_base_gettime_(struct event_base *base, struct timeval *tv);
+static inline int
+event_base_gettime_(struct event_base *base, struct timeval *tv)
+{
+	int r;
+
+	if (evutil_timerisset(&base->tv_cache)) {
+		*tv = base->tv_cache;
+		return 0;
+	}
+	r = evutil_monotonic_now_(tv,
+	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
+	if (r == 0 && base->tv_cache_on)
+		base->tv_cache = *tv;
+	return r;
+}
 /* Wake the loop if it sleeps in another thread; call with the lock held. */
 int evthread_notify_base_(struct event_base *base);
 #define EVBASE_NEED_NOTIFY(base)					\
@@ -178,6 +195,8 @@ void event_base_loop_release_(struct event_base *base);
 int event_add_nolock_(struct event *ev, const struct timeval *tv,
     int tv_is_absolute);
 int event_del_nolock_(struct event *ev, int blocking);
+/* Callers skip these when there is nothing to do: an empty heap, a
+ * persistent event without a timeout (ev_interval cleared). */
 void event_activate_due_timers_(struct event_base *base);
 void event_restart_persistent_timeout_(struct event_base *base,
     struct event *ev);

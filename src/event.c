@@ -70,7 +70,7 @@ debug_state(const struct event *ev)
 	return state;
 }
 
-static void
+static inline void
 event_debug_assert_is_setup(const struct event *ev)
 {
 	if (event_debug_mode_enabled() && !(ev->ev_flags & EVLIST_FINALIZING) &&
@@ -206,7 +206,7 @@ common_timeout_insert(struct common_timeout_list *ctl, struct event *ev)
 	*pos = ev;
 }
 
-static void
+static inline void
 common_timeout_remove(struct common_timeout_list *ctl, struct event *ev)
 {
 	*ev->ev_ct_prevp = ev->ev_ct_next;
@@ -415,7 +415,7 @@ event_debug_unassign(struct event *ev)
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 /* ⟨Schedule and unschedule a timeout⟩ */
-static void
+static inline void
 event_count_list(struct event_base *base, const struct event *ev, int delta)
 {
 	if (!(ev->ev_flags & EVLIST_INTERNAL))
@@ -424,7 +424,7 @@ event_count_list(struct event_base *base, const struct event *ev, int delta)
 		base->event_count_max = base->event_count;
 }
 
-static void
+static inline void
 event_unschedule_timeout(struct event_base *base, struct event *ev)
 {
 	if (ev->ev_heap_idx >= 0)
@@ -542,7 +542,7 @@ event_add(struct event *ev, const struct timeval *tv)
 }
 /* ⟨Delete an event⟩ */
 /* Returns 1 if it waited for a running callback of ev, 0 if not. */
-static int
+static inline int
 event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 {
 	struct event_callback *evcb = &ev->ev_evcallback;
@@ -563,7 +563,7 @@ event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 
 /* Take ev off the timer, the active queue and the fd or signal table, and
  * cut short a signal batch of it that is running. */
-static void
+static inline void
 event_unlist(struct event_base *base, struct event *ev)
 {
 	if (base->current_event == &ev->ev_evcallback && base->current_ncalls)
@@ -678,7 +678,7 @@ event_time_out_fd(struct event_base *base, evutil_socket_t fd)
 	int q;
 
 	for (t = 0; t < base->timeheap.n; t++) {
-		ev = base->timeheap.p[t];
+		ev = base->timeheap.p[t].ev;
 		if (ev->ev_fd == fd && !(ev->ev_flags & EVLIST_INTERNAL))
 			event_active_nolock_(ev, EV_TIMEOUT, 1);
 	}
@@ -846,8 +846,6 @@ event_activate_due_timers_(struct event_base *base)
 	struct timeval now;
 	struct event *ev;
 
-	if (base->timeheap.n == 0)
-		return;
 	event_base_gettime_(base, &now);
 	while ((ev = min_heap_top_(&base->timeheap)) != NULL &&
 	    evutil_timercmp(&ev->ev_timeout, &now, <=)) {
@@ -879,7 +877,7 @@ event_base_foreach_timer_(struct event_base *base,
 	int q, r;
 
 	for (t = 0; t < base->timeheap.n; t++) {
-		ev = base->timeheap.p[t];
+		ev = base->timeheap.p[t].ev;
 		if (event_waits_only_for_time(ev) && (r = fn(base, ev, arg)) != 0)
 			return r;
 	}
@@ -899,8 +897,6 @@ event_restart_persistent_timeout_(struct event_base *base, struct event *ev)
 {
 	struct timeval delay, now, run_at;
 
-	if (!evutil_timerisset(&ev->ev_interval))
-		return;
 	delay = ev->ev_interval;
 	if (common_timeout_of(base, &delay))
 		delay.tv_usec &= COMMON_TIMEOUT_USEC_MASK;

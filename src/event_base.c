@@ -337,6 +337,7 @@ event_callback_activate_nolock_(struct event_base *base,
 	*q->lastp = evcb;
 	q->lastp = &evcb->evcb_active_next;
 	evcb->evcb_flags |= EVLIST_ACTIVE;
+	base->active_callbacks++;
 	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 		base->event_count_active++;
 	/* ⟨Notice work of a higher priority⟩ */
@@ -363,6 +364,7 @@ event_queue_remove_active_(struct event_base *base,
 	else
 		q->lastp = evcb->evcb_active_prevp;
 	evcb->evcb_flags &= ~EVLIST_ACTIVE;
+	base->active_callbacks--;
 	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 		base->event_count_active--;
 }

@@ -53,22 +53,6 @@ event_base_reset_time_cache(struct event_base *base)
 	event_base_clear_time_cache(base);
 	base->tv_cache_on = !(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME);
 }
-
-int
-event_base_gettime_(struct event_base *base, struct timeval *tv)
-{
-	int r;
-
-	if (evutil_timerisset(&base->tv_cache)) {
-		*tv = base->tv_cache;
-		return 0;
-	}
-	r = evutil_monotonic_now_(tv,
-	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
-	if (r == 0 && base->tv_cache_on)
-		base->tv_cache = *tv;
-	return r;
-}
 /* ⟨Read the wall clock through the cache⟩ */
 int
 event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
@@ -243,12 +227,7 @@ event_base_loop_release_(struct event_base *base)
 int
 event_base_has_active_(const struct event_base *base)
 {
-	int i;
-
-	for (i = 0; i < base->nactivequeues; i++)
-		if (base->activequeues[i].first)
-			return 1;
-	return 0;
+	return base->active_callbacks > 0;
 }
 
 int
@@ -393,7 +372,8 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		/* ⟨Restart the timeout of a persistent event⟩ */
 				/* Chapter 5 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				event_restart_persistent_timeout_(base, ev);
+				if (evutil_timerisset(&ev->ev_interval))
+					event_restart_persistent_timeout_(base, ev);
 		event_run_event_closure(base, ev);
 		break;
 	case EV_CLOSURE_EVENT:
@@ -573,7 +553,8 @@ event_base_loop(struct event_base *base, int flags)
 		/* ⟨Activate what the clock has made due⟩ */
 				/* Chapter 5 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
-				event_activate_due_timers_(base);
+				if (base->timeheap.n > 0)
+					event_activate_due_timers_(base);
 		event_base_check_exit(base);
 		if (event_base_has_active_(base)) {
 			n = event_run_active(base);

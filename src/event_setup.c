@@ -22,12 +22,12 @@ event_get_version_number(void)
 	return EVENT__NUMERIC_VERSION;
 }
 /* ⟨Switch on debug mode⟩ */
-static int debug_mode_on;
+int event_debug_mode_is_on;
 
 void
 event_enable_debug_mode(void)
 {
-	if (debug_mode_on) {
+	if (event_debug_mode_is_on) {
 		event_warnx("%s: debug mode is already on", __func__);
 		return;
 	}
@@ -43,13 +43,7 @@ event_enable_debug_mode(void)
 				return;
 			}
 		}
-	debug_mode_on = 1;
-}
-/* ⟨Ask whether debug mode is on⟩ */
-int
-event_debug_mode_enabled(void)
-{
-	return debug_mode_on;
+	event_debug_mode_is_on = 1;
 }
 /* ⟨Release what the library holds globally⟩ */
 void

@@ -38,6 +38,7 @@ void evmap_io_clear_(struct event_io_map *map);
 int evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev);
 int evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev);
 void evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events);
+void evmap_io_active_fdinfo_(void *fdinfo, short events);
 void *evmap_io_get_fdinfo_(struct event_io_map *map, evutil_socket_t fd);
 int evmap_reinit_(struct event_base *base);
 

@@ -167,19 +167,31 @@ evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 	return gone != 0;
 }
 /* ⟨Report a ready descriptor to its events⟩ */
-void
-evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events)
+static void
+evmap_io_report(const struct evmap_io *ctx, short events)
 {
-	struct evmap_io *ctx = fd < 0 ? NULL : evmap_io_entry(base, fd, 0);
 	struct event *ev;
 
-	if (ctx == NULL)
-		return;
 	for (ev = ctx->events; ev; ev = ev->ev_io_next) {
 		short got = ev->ev_events & events;
 		if (got & EV_IO_MASK)
 			event_active_nolock_(ev, got, 1);
 	}
+}
+
+void
+evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events)
+{
+	struct evmap_io *ctx = fd < 0 ? NULL : evmap_io_entry(base, fd, 0);
+
+	if (ctx)
+		evmap_io_report(ctx, events);
+}
+/* ⟨Report a ready descriptor to its events⟩ */
+void
+evmap_io_active_fdinfo_(void *fdinfo, short events)
+{
+	evmap_io_report(EVUTIL_UPCAST(fdinfo, struct evmap_io, fdinfo), events);
 }
 /* ⟨Re-announce every descriptor to a fresh backend⟩ */
 int

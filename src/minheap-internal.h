@@ -11,37 +11,63 @@
 #include "log-internal.h"
 #include "mm-internal.h"
 
+struct min_heap_entry {
+	ev_int64_t due;		/* the event's ev_timeout, in microseconds */
+	struct event *ev;
+};
+
 struct min_heap {
-	struct event **p;	/* p[0] falls due first */
+	struct min_heap_entry *p;	/* p[0] falls due first */
 	unsigned n;		/* elements in use */
 	unsigned a;		/* elements allocated */
 };
 
+/* The children of i are MIN_HEAP_ARITY * i + 1 and the next three. */
+#define MIN_HEAP_ARITY 4
+
 /* ⟨Compare and place heap elements⟩ */
-static inline int
-min_heap_later_(const struct event *a, const struct event *b)
+/* An event's deadline as a heap slot holds it. */
+static inline struct min_heap_entry
+min_heap_entry_(struct event *e)
 {
-	return evutil_timercmp(&a->ev_timeout, &b->ev_timeout, >);
+	const ev_int64_t most = EV_INT64_MAX / 1000000 - 1;
+	ev_int64_t sec = e->ev_timeout.tv_sec;
+	struct min_heap_entry x;
+
+	x.ev = e;
+	if (sec > most)
+		x.due = EV_INT64_MAX;
+	else if (sec < -most)
+		x.due = -EV_INT64_MAX;
+	else
+		x.due = sec * 1000000 + e->ev_timeout.tv_usec;
+	return x;
+}
+
+static inline int
+min_heap_later_(struct min_heap_entry a, struct min_heap_entry b)
+{
+	return a.due > b.due;
 }
 
 static inline void
-min_heap_place_(struct min_heap *h, unsigned i, struct event *e)
+min_heap_place_(struct min_heap *h, unsigned i, struct min_heap_entry x)
 {
-	h->p[i] = e;
-	e->ev_heap_idx = (int)i;
+	h->p[i] = x;
+	x.ev->ev_heap_idx = (int)i;
 }
 
 static inline struct event *
 min_heap_top_(const struct min_heap *h)
 {
-	return h->n ? h->p[0] : NULL;
+	return h->n ? h->p[0].ev : NULL;
 }
 /* ⟨Move a heap element up to its place⟩ */
 static inline void
-min_heap_sift_up_(struct min_heap *h, unsigned hole, struct event *e)
+min_heap_sift_up_(struct min_heap *h, unsigned hole, struct min_heap_entry e)
 {
 	while (hole > 0) {
-		unsigned parent = (hole - 1) / 2;
+		unsigned parent = (hole - 1) / MIN_HEAP_ARITY;
 		if (!min_heap_later_(h->p[parent], e))
 			break;
 		min_heap_place_(h, hole, h->p[parent]);
@@ -50,17 +76,29 @@ min_heap_sift_up_(struct min_heap *h, unsigned hole, struct event *e)
 	min_heap_place_(h, hole, e);
 }
 /* ⟨Move a heap element down to its place⟩ */
-static inline void
-min_heap_sift_down_(struct min_heap *h, unsigned hole, struct event *e)
+/* The earliest of i's children, or 0 when i has none (0 is nobody's child). */
+static inline unsigned
+min_heap_earliest_child_(const struct min_heap *h, unsigned i)
 {
-	for (;;) {
-		unsigned child = 2 * hole + 1;
-		if (child >= h->n)
-			break;
-		if (child + 1 < h->n && min_heap_later_(h->p[child], h->p[child + 1]))
-			child++;
-		if (!min_heap_later_(e, h->p[child]))
-			break;
+	unsigned first = MIN_HEAP_ARITY * i + 1, c, best;
+
+	if (first >= h->n)
+		return 0;
+	best = first;
+	for (c = first + 1; c < first + MIN_HEAP_ARITY && c < h->n; c++)
+		if (min_heap_later_(h->p[best], h->p[c]))
+			best = c;
+	return best;
+}
+
+static inline void
+min_heap_sift_down_(struct min_heap *h, unsigned hole,
+    struct min_heap_entry e)
+{
+	unsigned child;
+
+	while ((child = min_heap_earliest_child_(h, hole)) != 0 &&
+	    min_heap_later_(e, h->p[child])) {
 		min_heap_place_(h, hole, h->p[child]);
 		hole = child;
 	}
@@ -70,7 +108,7 @@ min_heap_sift_down_(struct min_heap *h, unsigned hole, struct event *e)
 static inline int
 min_heap_reserve_(struct min_heap *h, unsigned n)
 {
-	struct event **p;
+	struct min_heap_entry *p;
 	unsigned a;
 
 	if (h->a >= n)
@@ -91,7 +129,7 @@ min_heap_push_(struct min_heap *h, struct event *e)
 {
 	if (min_heap_reserve_(h, h->n + 1) < 0)
 		return -1;
-	min_heap_sift_up_(h, h->n++, e);
+	min_heap_sift_up_(h, h->n++, min_heap_entry_(e));
 	return 0;
 }
 
@@ -102,7 +140,7 @@ min_heap_pop_(struct min_heap *h)
 
 	if (h->n == 0)
 		return NULL;
-	top = h->p[0];
+	top = h->p[0].ev;
 	if (--h->n > 0)
 		min_heap_sift_down_(h, 0, h->p[h->n]);
 	top->ev_heap_idx = -1;
@@ -110,9 +148,9 @@ min_heap_pop_(struct min_heap *h)
 }
 
 static inline void
-min_heap_move_(struct min_heap *h, unsigned i, struct event *e)
+min_heap_move_(struct min_heap *h, unsigned i, struct min_heap_entry e)
 {
-	if (i > 0 && min_heap_later_(h->p[(i - 1) / 2], e))
+	if (i > 0 && min_heap_later_(h->p[(i - 1) / MIN_HEAP_ARITY], e))
 		min_heap_sift_up_(h, i, e);
 	else
 		min_heap_sift_down_(h, i, e);
@@ -122,13 +160,13 @@ static inline int
 min_heap_erase_(struct min_heap *h, struct event *e)
 {
 	unsigned i;
-	struct event *last;
+	struct min_heap_entry last;
 
 	if (e->ev_heap_idx < 0)
 		return -1;
 	i = (unsigned)e->ev_heap_idx;
 	last = h->p[--h->n];
-	if (last != e)
+	if (last.ev != e)
 		min_heap_move_(h, i, last);
 	e->ev_heap_idx = -1;
 	return 0;
@@ -139,7 +177,7 @@ min_heap_adjust_(struct min_heap *h, struct event *e)
 {
 	if (e->ev_heap_idx < 0)
 		return min_heap_push_(h, e);
-	min_heap_move_(h, (unsigned)e->ev_heap_idx, e);
+	min_heap_move_(h, (unsigned)e->ev_heap_idx, min_heap_entry_(e));
 	return 0;
 }
 

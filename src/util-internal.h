@@ -40,6 +40,12 @@ void evutil_adjust_fallback_reading(struct evutil_monotonic_timer *timer,
     struct timeval *tv);
 /* ⟨Internal calls of util-internal.h⟩ */
 /* Nonzero once event_enable_debug_mode() has been called. */
-int event_debug_mode_enabled(void);
+extern int event_debug_mode_is_on;
+
+static inline int
+event_debug_mode_enabled(void)
+{
+	return event_debug_mode_is_on;
+}
 
 #endif /* UTIL_INTERNAL_H_INCLUDED_ */

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	gcc make pkg-config        # the compiler and the build
 	libcmocka-dev              # the chapters' tests
-	valgrind                   # memcheck on every test binary
+	valgrind                   # memcheck on every test binary; bench/ uses its callgrind.h
 	libssl-dev                 # libevent_openssl
 	asciidoctor ruby-rouge     # the HTML book, with highlighting
 	pandoc                     # the EPUB

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -126,6 +127,39 @@ test_many_random_timers_fire_sorted(void **state)
 	for (i = 1; i < log.n && i < LOG_MAX; i++)
 		assert_true(log.id[i - 1] <= log.id[i]);
 	for (i = 0; i < N; i++)
+		event_free(ev[i]);
+	event_base_free(base);
+}
+
+/* The heap keeps each deadline as a 64-bit count of microseconds; a
+ * deadline beyond that range is pinned to the end of it, not wrapped around
+ * to a count that would put it first and hold every real timer back. */
+static void
+test_absurdly_far_timers_stay_behind_near_ones(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct runlog log = { .n = 0 };
+	struct logged l[3];
+	struct event *ev[3];
+	struct timeval tv[3] = { { 0, 10000 }, { 10000000000000L, 0 },
+		{ LONG_MAX / 4, 999999 } };
+	struct timeval safety = msec(500);
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		l[i] = (struct logged){ .log = &log, .id = i };
+		ev[i] = evtimer_new(base, log_cb, &l[i]);
+	}
+	for (i = 2; i >= 0; i--)
+		assert_int_equal(evtimer_add(ev[i], &tv[i]), 0);
+	event_base_loopexit(base, &safety);
+	event_base_dispatch(base);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.id[0], 0);
+	assert_true(evtimer_pending(ev[1], NULL));
+	assert_true(evtimer_pending(ev[2], NULL));
+	for (i = 0; i < 3; i++)
 		event_free(ev[i]);
 	event_base_free(base);
 }
@@ -627,6 +661,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers_fire_in_deadline_order),
 		cmocka_unit_test(test_many_random_timers_fire_sorted),
+		cmocka_unit_test(test_absurdly_far_timers_stay_behind_near_ones),
 		cmocka_unit_test(test_readding_a_timer_reschedules_it),
 		cmocka_unit_test(test_readding_a_due_timer_cancels_the_queued_run),
 		cmocka_unit_test(test_persistent_timer_fires_until_deleted),

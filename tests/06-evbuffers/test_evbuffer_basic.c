@@ -6,6 +6,7 @@
 #include "evbuffer-internal.h"
 #include "evbuffer_helpers.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +17,40 @@
 #include <cmocka.h>
 
 /* Every allocation the library makes goes through these, so a test can
- * count them. */
-static size_t n_allocs;
+ * count them, and the bytes the library holds. */
+static size_t n_allocs, live_bytes;
 
 static void *
 counting_malloc(size_t n)
 {
+	void *p = malloc(n);
+
 	n_allocs++;
-	return malloc(n);
+	if (p)
+		live_bytes += malloc_usable_size(p);
+	return p;
 }
 
 static void *
 counting_realloc(void *p, size_t n)
 {
+	size_t before = p ? malloc_usable_size(p) : 0;
+	void *q = realloc(p, n);
+
 	n_allocs++;
-	return realloc(p, n);
+	if (q || n == 0)
+		live_bytes -= before;
+	if (q)
+		live_bytes += malloc_usable_size(q);
+	return q;
+}
+
+static void
+counting_free(void *p)
+{
+	if (p)
+		live_bytes -= malloc_usable_size(p);
+	free(p);
 }
 
 static void
@@ -286,6 +306,32 @@ test_drain_frees_whole_chains_and_trims_the_first(void **state)
 	evbuffer_free(buf);
 }
 
+/* An idle connection's buffers should cost next to nothing: draining the
+ * last byte frees the last chain, whichever call drains it. */
+static void
+test_a_drained_buffer_holds_no_chain(void **state)
+{
+	struct evbuffer *buf = evbuffer_new();
+	char data[8000], out[8000];
+	size_t empty = live_bytes;
+
+	(void)state;
+	memset(data, 'd', sizeof(data));
+	assert_int_equal(evbuffer_add(buf, data, sizeof(data)), 0);
+	assert_true(live_bytes > empty + sizeof(data));
+	assert_int_equal(evbuffer_drain(buf, sizeof(data)), 0);
+	assert_int_equal(live_bytes, empty);
+	assert_int_equal(evbuffer_add(buf, data, 100), 0);
+	assert_int_equal(evbuffer_remove(buf, out, sizeof(out)), 100);
+	assert_int_equal(live_bytes, empty);
+	assert_int_equal(evbuffer_add(buf, data, 100), 0);
+	assert_int_equal(evbuffer_drain(buf, 60), 0);
+	assert_int_equal(evbuffer_drain(buf, 60), 0);	/* more than is left */
+	assert_int_equal(live_bytes, empty);
+	evbuffer_check_invariants_(buf);
+	evbuffer_free(buf);
+}
+
 static void
 test_remove_copies_then_drains(void **state)
 {
@@ -426,8 +472,7 @@ test_expand_of_an_empty_buffer_with_a_small_spare_covers_everything(void **state
 
 	(void)state;
 	memset(data, 'z', sizeof(data));
-	evbuffer_add(buf, "tiny", 4);
-	evbuffer_drain(buf, 4);		/* an empty spare of about 1 KiB */
+	assert_int_equal(evbuffer_expand(buf, 4), 0);	/* a spare of about 1 KiB */
 	assert_int_equal(evbuffer_expand(buf, sizeof(data)), 0);
 	evbuffer_check_invariants_(buf);
 	before = n_allocs;
@@ -465,8 +510,7 @@ test_add_printf_into_an_empty_buffer_with_a_spare_chain(void **state)
 	struct evbuffer *buf = evbuffer_new();
 
 	(void)state;
-	evbuffer_add(buf, "abc", 3);
-	evbuffer_drain(buf, 3);		/* keeps the chain as a spare */
+	assert_int_equal(evbuffer_expand(buf, 3), 0);	/* an empty spare chain */
 	assert_int_equal(evbuffer_add_printf(buf, "v=%u", 7u), 3);
 	assert_holds_str(buf, "v=7");
 	evbuffer_free(buf);
@@ -626,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_remove_buffer_moves_whole_chains_and_copies_the_straddling_one),
 		cmocka_unit_test(test_remove_buffer_of_more_than_held_moves_everything),
 		cmocka_unit_test(test_drain_frees_whole_chains_and_trims_the_first),
+		cmocka_unit_test(test_a_drained_buffer_holds_no_chain),
 		cmocka_unit_test(test_remove_copies_then_drains),
 		cmocka_unit_test(test_copyout_leaves_the_buffer_as_it_was),
 		cmocka_unit_test(test_copyout_from_starts_at_the_position),
@@ -644,6 +689,6 @@ main(void)
 		cmocka_unit_test(test_compat_length_and_data_macros),
 	};
 
-	event_set_mem_functions(counting_malloc, counting_realloc, free);
+	event_set_mem_functions(counting_malloc, counting_realloc, counting_free);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
