@@ -11,7 +11,9 @@
  * 127.0.0.1; the client is an evdns_base in the parent.  Both sides run
  * the library under test.  Prints NAME<TAB>nanoseconds per lookup, twice:
  * wall-clock time, and the CPU time (user and system) both processes
- * spent, which a loaded machine disturbs less. */
+ * spent, which a loaded machine disturbs less.  Under bench/counts.sh the
+ * client's lookups and the server's answers are counted as two regions
+ * (count_begin/count_end of bench/bench.h). */
 #include <event2/dns.h>
 #include <event2/dns_struct.h>
 #include <event2/event.h>
@@ -28,7 +30,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 static int records_per_reply;
+static int lookups;			/* for the server's count */
+static char server_label[128];
 
 static double
 cpu_ns(int who)
@@ -40,8 +46,9 @@ cpu_ns(int who)
 	    ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e3;
 }
 
+/* Wall-clock time: the client waits for the server, and that is the cost. */
 static double
-now_ns(void)
+wall_ns(void)
 {
 	struct timespec ts;
 
@@ -74,7 +81,15 @@ answer(struct evdns_server_request *req, void *arg)
 	evdns_server_request_respond(req, 0);
 }
 
-/* Fork a server; its port is written to the pipe. */
+static void
+stop_serving(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	event_base_loopexit(arg, NULL);
+}
+
+/* Fork a server; its port is written to the pipe.  SIGTERM ends it. */
 static pid_t
 start_server(int *port)
 {
@@ -87,6 +102,7 @@ start_server(int *port)
 		struct sockaddr_in sin;
 		socklen_t len = sizeof(sin);
 		struct event_base *base = event_base_new();
+		struct event *term;
 		int fd = socket(AF_INET, SOCK_DGRAM, 0), big = 1 << 20;
 
 		memset(&sin, 0, sizeof(sin));
@@ -98,10 +114,15 @@ start_server(int *port)
 			_exit(1);
 		evutil_make_socket_nonblocking(fd);
 		evdns_add_server_port_with_base(base, fd, 0, answer, NULL);
+		term = evsignal_new(base, SIGTERM, stop_serving, base);
+		if (!term || evsignal_add(term, NULL) < 0)
+			_exit(1);
 		*port = ntohs(sin.sin_port);
 		if (write(p[1], port, sizeof(*port)) != sizeof(*port))
 			_exit(1);
+		count_begin();
 		event_base_dispatch(base);
+		count_end(server_label, lookups);
 		_exit(0);
 	}
 	close(p[1]);
@@ -152,6 +173,8 @@ bench(const char *label, int n, int inflight, int records)
 	pid_t pid;
 
 	records_per_reply = records;
+	lookups = n;
+	snprintf(server_label, sizeof(server_label), "%s (server)", label);
 	pid = start_server(&port);
 	memset(&r, 0, sizeof(r));
 	r.total = n;
@@ -163,12 +186,14 @@ bench(const char *label, int n, int inflight, int records)
 	if (!r.dns || evdns_base_nameserver_ip_add(r.dns, addr) != 0 ||
 	    evdns_base_set_option(r.dns, "max-inflight", depth) != 0)
 		die("configuring the resolver");
-	t0 = now_ns();
+	t0 = wall_ns();
 	c0 = cpu_ns(RUSAGE_SELF);
+	count_begin();
 	for (i = 0; i < inflight && i < n; i++)
 		start_one(&r);
 	event_base_dispatch(r.base);
-	t1 = now_ns();
+	count_end(label, n);
+	t1 = wall_ns();
 	c1 = cpu_ns(RUSAGE_SELF);
 	if (r.good != n) {
 		fprintf(stderr, "bench/dns: %d of %d lookups failed\n", n - r.good, n);
