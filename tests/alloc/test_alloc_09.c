@@ -253,7 +253,7 @@ server_and_resolver(void)
 	struct event_base *base;
 	struct evdns_server_port *port = NULL;
 	struct evdns_base *dns = NULL;
-	char conf[64], hosts[64], text[160], addr[32];
+	char conf[64] = "", hosts[64] = "", text[160], addr[32];
 	int fd, portno;
 	long m = alloc_mark();
 
