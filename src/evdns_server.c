@@ -362,6 +362,8 @@ evdns_close_server_port(struct evdns_server_port *port)
 	PORT_LOCK(port);
 	port->closed = 1;
 	event_del(&port->io);
+	evutil_closesocket(port->fd);	/* libevent 2.1 closes it too */
+	port->fd = -1;
 	while (port->unsent) {
 		struct server_request *req = port->unsent;
 

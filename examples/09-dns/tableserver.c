@@ -177,10 +177,9 @@ main(int argc, char **argv)
 	    nrecords);
 	fflush(stdout);
 	event_base_dispatch(base);
-	evdns_close_server_port(port);
+	evdns_close_server_port(port);		/* it closes fd */
 	event_free(sigint);
 	event_free(sigterm);
-	close(fd);
 	event_base_free(base);
 	return 0;
 }

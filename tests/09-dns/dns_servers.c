@@ -125,8 +125,7 @@ test_server_stop(struct test_server *s)
 {
 	int i;
 
-	evdns_close_server_port(s->port);
-	close(s->fd);
+	evdns_close_server_port(s->port);	/* and its socket */
 	for (i = 0; i < s->nseen; i++)
 		free(s->seen[i]);
 	s->nseen = 0;

@@ -138,8 +138,7 @@ test_old_server_port_runs_on_the_current_base(void **state)
 	assert_int_equal(calls, 1);
 	assert_int_equal(l.ttl, 9);
 	evdns_base_free(dns, 0);
-	evdns_close_server_port(port);
-	close(fd);
+	evdns_close_server_port(port);		/* and fd */
 	event_base_free(base);
 }
 

@@ -66,8 +66,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	if (f->server)
-		evdns_close_server_port(f->server);
-	close(f->server_fd);
+		evdns_close_server_port(f->server);	/* it closes server_fd */
 	close(f->client_fd);
 	event_base_free(f->base);
 	free(f);
@@ -610,7 +609,19 @@ test_request_answered_after_close_is_freed_and_not_sent(void **state)
 	    1, addr1, 60), 0);
 	assert_int_equal(evdns_server_request_respond(f->held, 0), 0);
 	assert_true(reply(f, &r) < 0);
-	assert_true(fcntl(f->server_fd, F_GETFD) >= 0);	/* still the program's */
+}
+
+/* libevent 2.1 closes the socket, so programs written for it never do. */
+static void
+test_closing_the_port_closes_its_socket(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(fcntl(f->server_fd, F_GETFD) >= 0);
+	evdns_close_server_port(f->server);
+	f->server = NULL;
+	assert_true(fcntl(f->server_fd, F_GETFD) < 0);
+	assert_int_equal(errno, EBADF);
 }
 
 static void
@@ -674,8 +685,7 @@ test_replies_wait_for_a_full_socket_and_keep_their_order(void **state)
 		assert_int_equal(r.b[0] << 8 | r.b[1], 1000 + got);
 		got++;
 	}
-	evdns_close_server_port(port);
-	close(sv[0]);
+	evdns_close_server_port(port);		/* closes sv[0] */
 	close(sv[1]);
 }
 
@@ -704,6 +714,7 @@ main(void)
 		T(test_oversized_datagram_is_dropped),
 		T(test_questions_too_long_to_echo_give_a_bare_truncated_header),
 		T(test_request_answered_after_close_is_freed_and_not_sent),
+		T(test_closing_the_port_closes_its_socket),
 		T(test_port_closed_inside_its_callback),
 		T(test_replies_wait_for_a_full_socket_and_keep_their_order),
 	};

@@ -291,8 +291,9 @@ out:
 	if (dns)
 		evdns_base_free(dns, 0);
 	if (port)
-		evdns_close_server_port(port);
-	close(fd);
+		evdns_close_server_port(port);	/* and fd */
+	else
+		close(fd);
 	alloc_pause();
 	if (conf[0])
 		unlink(conf);

@@ -126,8 +126,8 @@ out:
 	if (dns)
 		evdns_base_free(dns, 0);
 	if (port)
-		evdns_close_server_port(port);
-	if (fd >= 0)
+		evdns_close_server_port(port);	/* and fd */
+	else if (fd >= 0)
 		close(fd);
 	event_base_free(base);
 	errno = err;			/* what the failure said, for the driver */
