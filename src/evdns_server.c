@@ -163,7 +163,7 @@ write_section(struct dns_writer *w, const struct server_record *rec, int *all)
 	return n;
 }
 /* ⟨Write a server reply⟩ */
-#define SERVER_FLAG_BITS (DNS_FLAG_AA | DNS_FLAG_RA)
+#define SERVER_FLAG_BITS (DNS_FLAG_AA | DNS_FLAG_TC | DNS_FLAG_RA)
 
 size_t
 server_write_reply(struct server_request *req, int err, unsigned char *buf,

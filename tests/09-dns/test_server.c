@@ -159,6 +159,14 @@ set_aa_and_ra(struct fixture *f, struct evdns_server_request *req)
 }
 
 static void
+set_tc(struct fixture *f, struct evdns_server_request *req)
+{
+	(void)f;
+	evdns_server_request_set_flags(req, DNS_FLAG_TC);
+	assert_int_equal(evdns_server_request_respond(req, 0), 0);
+}
+
+static void
 respond_with_flags_in_err(struct fixture *f, struct evdns_server_request *req)
 {
 	(void)f;
@@ -186,6 +194,21 @@ test_flags_set_aa_and_ra_and_err_may_carry_them(void **state)
 	assert_int_equal(r.b[2] << 8 | r.b[3], DNS_FLAG_QR | DNS_FLAG_AA |
 	    DNS_FLAG_RD | DNS_ERR_REFUSED);
 	assert_true(reply(f, &r) < 0);			/* one reply only */
+}
+
+/* As in libevent 2.1: a program may send its client to TCP. */
+static void
+test_program_may_set_tc_itself(void **state)
+{
+	struct fixture *f = *state;
+	struct msg q, r;
+
+	f->act = set_tc;
+	query(&q, 4, "tcp.example", EVDNS_TYPE_A);
+	ask(f, &q, 1);
+	assert_true(reply(f, &r) > 0);
+	assert_int_equal(r.b[2] << 8 | r.b[3], DNS_FLAG_QR | DNS_FLAG_TC |
+	    DNS_FLAG_RD);
 }
 
 static void
@@ -696,6 +719,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_query_is_answered_with_a_compressed_owner),
 		T(test_flags_set_aa_and_ra_and_err_may_carry_them),
+		T(test_program_may_set_tc_itself),
 		T(test_dropped_request_gets_no_reply),
 		T(test_requesting_address_is_the_client),
 		T(test_too_many_answers_are_cut_with_tc_and_honest_counts),
