@@ -128,7 +128,7 @@ drop_chains_after(struct evbuffer *buf, struct evbuffer_chain **link)
 	}
 }
 
-static void
+static inline void
 drop_spare_chains(struct evbuffer *buf)
 {
 	drop_chains_after(buf, buf->total_len ? &(*buf->last_with_datap)->next :
@@ -625,6 +625,23 @@ may_add_bytes(const struct evbuffer *buf, const void *data, size_t datlen,
 	}
 	return can_grow_by(buf, datlen, fn) ? 1 : -1;
 }
+/* ⟨Append in place when the bytes fit⟩ */
+/* Copy the bytes into the free space of the last chain with data, if no
+ * reservation is open and they fit there: 1 when done, 0 to leave the
+ * append to add_bytes(). */
+static int
+add_in_place(struct evbuffer *buf, const void *data, size_t datlen)
+{
+	struct evbuffer_chain *ch = *buf->last_with_datap;
+
+	if (ch == NULL || buf->reservation_open || CHAIN_SPACE_LEN(ch) < datlen)
+		return 0;
+	memcpy(CHAIN_SPACE_PTR(ch), data, datlen);
+	ch->off += datlen;
+	buf->total_len += datlen;
+	buf->n_add_for_cb += datlen;
+	return 1;
+}
 /* ⟨Append bytes to an evbuffer⟩ */
 int
 evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
@@ -634,7 +651,8 @@ evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 	EVBUFFER_LOCK(buf);
 	r = may_add_bytes(buf, data, datlen, 0, __func__);
 	if (r == 1) {
-		r = add_bytes(buf, data, datlen);
+		r = add_in_place(buf, data, datlen) ? 0 :
+		    add_bytes(buf, data, datlen);
 		evbuffer_invoke_callbacks_(buf);
 	}
 	EVBUFFER_UNLOCK(buf);
@@ -1006,7 +1024,7 @@ done:
 	return r;
 }
 /* ⟨Lock two evbuffers in address order⟩ */
-static void
+static inline void
 lock_two(struct evbuffer *a, struct evbuffer *b)
 {
 	if ((uintptr_t)a < (uintptr_t)b) {

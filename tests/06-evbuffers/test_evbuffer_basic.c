@@ -332,6 +332,61 @@ test_a_drained_buffer_holds_no_chain(void **state)
 	evbuffer_free(buf);
 }
 
+/* Moving a whole buffer relinks its chains: a hundred round trips between
+ * two buffers allocate nothing and free nothing, and once drained the pair
+ * holds what two empty buffers hold and nothing more. */
+static void
+test_moving_back_and_forth_allocates_nothing_and_draining_frees(void **state)
+{
+	size_t before = live_bytes, two_empty, allocs, held;
+	struct evbuffer *a = evbuffer_new(), *b = evbuffer_new();
+	char data[4096];
+	int i;
+
+	(void)state;
+	two_empty = live_bytes - before;
+	memset(data, 'm', sizeof(data));
+	for (i = 0; i < 4; i++)
+		assert_int_equal(evbuffer_add(a, data, 1024), 0);
+	allocs = n_allocs;
+	held = live_bytes;
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(evbuffer_add_buffer(b, a), 0);
+		assert_int_equal(evbuffer_add_buffer(a, b), 0);
+	}
+	assert_int_equal(n_allocs, allocs);
+	assert_int_equal(live_bytes, held);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	assert_holds(a, data, sizeof(data));
+	assert_int_equal(evbuffer_drain(a, sizeof(data)), 0);
+	assert_int_equal(live_bytes - before, two_empty);
+	evbuffer_check_invariants_(a);
+	evbuffer_free(a);
+	evbuffer_free(b);
+}
+
+/* An add ends an open reservation even when the bytes fit beside the data:
+ * the reserved chain is no longer pinned, so draining frees it. */
+static void
+test_an_add_that_fits_ends_a_reservation_so_draining_frees(void **state)
+{
+	size_t before = live_bytes, empty;
+	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer_iovec v[1];
+
+	(void)state;
+	empty = live_bytes - before;
+	assert_int_equal(evbuffer_add(buf, "a", 1), 0);
+	assert_int_equal(evbuffer_reserve_space(buf, 10, v, 1), 1);
+	assert_int_equal(evbuffer_add(buf, "b", 1), 0);
+	assert_holds_str(buf, "ab");
+	assert_int_equal(evbuffer_commit_space(buf, v, 1), -1);
+	assert_int_equal(evbuffer_drain(buf, 2), 0);
+	assert_int_equal(live_bytes - before, empty);
+	evbuffer_check_invariants_(buf);
+	evbuffer_free(buf);
+}
+
 static void
 test_remove_copies_then_drains(void **state)
 {
@@ -671,6 +726,8 @@ main(void)
 		cmocka_unit_test(test_remove_buffer_of_more_than_held_moves_everything),
 		cmocka_unit_test(test_drain_frees_whole_chains_and_trims_the_first),
 		cmocka_unit_test(test_a_drained_buffer_holds_no_chain),
+		cmocka_unit_test(test_moving_back_and_forth_allocates_nothing_and_draining_frees),
+		cmocka_unit_test(test_an_add_that_fits_ends_a_reservation_so_draining_frees),
 		cmocka_unit_test(test_remove_copies_then_drains),
 		cmocka_unit_test(test_copyout_leaves_the_buffer_as_it_was),
 		cmocka_unit_test(test_copyout_from_starts_at_the_position),
