@@ -3,6 +3,7 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/04-event-loop/04-event-loop.adoc
  *   chapters/06-evbuffers/06-evbuffers.adoc
+ *   chapters/07-bufferevents/07-bufferevents.adoc
  */
 #ifndef EVENT1_EVENT_H_INCLUDED_
 #define EVENT1_EVENT_H_INCLUDED_
@@ -22,5 +23,9 @@
 /* ⟨Headers the compat event.h gathers⟩ */
 #include <event2/buffer.h>
 #include <event2/buffer_compat.h>
+/* ⟨Headers the compat event.h gathers⟩ */
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_struct.h>
+#include <event2/bufferevent_compat.h>
 
 #endif /* EVENT1_EVENT_H_INCLUDED_ */

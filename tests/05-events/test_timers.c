@@ -203,14 +203,16 @@ test_readding_a_due_timer_cancels_the_queued_run(void **state)
 	struct logged a = { .log = &log, .id = 1 }, b = { .log = &log, .id = 2 };
 	struct event *ea = evtimer_new(base, log_cb, &a);
 	struct event *eb = evtimer_new(base, log_cb, &b);
-	struct timeval zero = msec(0), later = msec(20);
+	struct timeval zero = msec(0), later = msec(1000);
 
 	(void)state;
 	evtimer_add(ea, &zero);
 	evtimer_add(eb, &zero);
 	event_base_loop(base, EVLOOP_NONBLOCK | EVLOOP_ONCE);
 	/* Both ran; now make both due again, then push one back before the
-	 * loop runs them: only the other runs at once. */
+	 * loop runs them: only the other runs at once.  "Later" is a whole
+	 * second so that a slow pass (valgrind on a loaded machine) cannot
+	 * reach it before the non-blocking pass below. */
 	assert_int_equal(log.n, 2);
 	event_active(ea, EV_TIMEOUT, 1);
 	evtimer_add(ea, &later);
