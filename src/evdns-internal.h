@@ -195,5 +195,9 @@ void hosts_clear(struct evdns_base *base);
 /* Up to max addresses of family (or both, AF_UNSPEC) for name. */
 int hosts_find(struct evdns_base *base, const char *name, int family,
     struct sockaddr_storage *out, int max);
+/* ⟨Functions the resolver's files share⟩ */
+
+/* evdns_resolver.c */
+void evdns_offer_resolver(void);
 
 #endif /* EVDNS_INTERNAL_H_INCLUDED_ */

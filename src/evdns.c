@@ -102,6 +102,7 @@ evdns_base_new(struct event_base *event_base, int flags)
 	base->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	base->quiet_when_idle = (flags & EVDNS_BASE_DISABLE_WHEN_INACTIVE) != 0;
 	set_default_options(&base->opt);
+	evdns_offer_resolver();
 	if (flags & EVDNS_BASE_INITIALIZE_NAMESERVERS) {
 		int opts = DNS_OPTIONS_ALL, r;
 

@@ -50,6 +50,20 @@ check "the alias resolved in the same run" grep -q $'^alias.example.test\t' <<<"
 bad=$(timeout 10 "$BIN/dnslookup" -s "$ns" -t A 'bad..name')
 check "a name the wire cannot carry is refused at once" grep -q 'cannot ask' <<<"$bad"
 
+# connect_by_name: a name from the tableserver, a missing one, a hosts-file one.
+"$BIN/../01-async-io/rot13_epoll" 0 >"$out.rot" &
+rot=$!
+for _ in $(seq 50); do grep -q listening "$out.rot" && break; sleep 0.1; done
+rport=$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$out.rot")
+c=$(timeout 10 "$BIN/connect_by_name" -s "$ns" echo.example.test "$rport" hello)
+check "connect_by_name reaches a name served by the tableserver" grep -q '^reply: uryyb$' <<<"$c"
+c=$(timeout 10 "$BIN/connect_by_name" -s "$ns" nosuch.example.test "$rport" hello)
+check "a missing name is a DNS error, exit 1" test $? -eq 1
+printf '127.0.0.1 viahosts\n' >"$out.hosts"
+c=$(timeout 10 "$BIN/connect_by_name" -s "$ns" -H "$out.hosts" viahosts. "$rport" abc)
+check "a hosts-file name, written with its dot, connects" grep -q '^reply: nop$' <<<"$c"
+kill "$rot"; rm -f "$out.rot" "$out.hosts"
+
 # The manual's own DNS examples, built unchanged, against the same server.
 bash "$HERE/manual.sh" "$BIN" "$ns" || failures=$((failures + 1))
 
