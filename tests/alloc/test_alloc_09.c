@@ -3,12 +3,14 @@
  * talking -- configuration from a resolv.conf and a hosts file, options,
  * the search list, an A lookup answered by the server, evdns_getaddrinfo
  * from the hosts file and from DNS, a cancelled lookup -- then freed with
- * requests outstanding.
+ * requests outstanding; and a bufferevent connecting by name through the
+ * resolver (chapter 7's hook), another freed during its lookup.
  *
  * Whatever was refused: every lookup that was started calls back exactly
  * once, with an answer or an error (short timeouts bound the waits), and
  * an answer is the right one; a refused reader leaves its answers empty.
  */
+#include <event2/bufferevent.h>
 #include <event2/dns.h>
 #include <event2/dns_struct.h>
 #include <event2/event.h>
@@ -303,9 +305,86 @@ out:
 	event_base_free(base);
 }
 
+/* ---- Connecting by name ---- */
+
+struct connecting {
+	int events;
+	short what;
+	int dns_error;
+};
+
+static void
+heard(struct bufferevent *bev, short what, void *arg)
+{
+	struct connecting *c = arg;
+
+	c->events++;
+	c->what = what;
+	c->dns_error = bufferevent_socket_get_dns_error(bev);
+}
+
+/* The resolver has no name server, so each lookup ends as a timeout
+ * (attempts 1, 50 ms: bug #106's bound) and reaches the bufferevent as an
+ * error with its DNS code; a second bufferevent is freed during its lookup.
+ * (The connect that follows a successful lookup is chapter 7's, and is not
+ * driven here: see the report of the ch09 branch.) */
+static void
+connect_by_name(void)
+{
+	struct connecting c = { 0, 0, 0 }, gone = { 0, 0, 0 };
+	struct event_base *base;
+	struct evdns_base *dns = NULL;
+	struct bufferevent *bev = NULL, *doomed;
+	int r;
+	long m = alloc_mark();
+
+	base = event_base_new();
+	if (!ALLOC_OK(m, base != NULL))
+		return;
+	m = alloc_mark();
+	dns = evdns_base_new(base, 0);
+	if (!ALLOC_OK(m, dns != NULL))
+		goto out;
+	evdns_base_set_option(dns, "timeout", "0.05");
+	evdns_base_set_option(dns, "attempts", "1");
+	m = alloc_mark();
+	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!ALLOC_OK(m, bev != NULL))
+		goto out;
+	bufferevent_setcb(bev, NULL, NULL, heard, &c);
+	m = alloc_mark();
+	r = bufferevent_socket_connect_hostname(bev, dns, AF_INET,
+	    "nowhere.example", 80);
+	if (r == 0)
+		turn_until(base, &c.events, 1);
+	assert_true(c.events == 1 || (r < 0 && alloc_refused_since(m)));
+	if (c.events) {
+		assert_true(c.what & BEV_EVENT_ERROR);
+		assert_true(c.dns_error != 0);
+	}
+	m = alloc_mark();
+	doomed = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (ALLOC_OK(m, doomed != NULL)) {
+		bufferevent_setcb(doomed, NULL, NULL, heard, &gone);
+		(void)bufferevent_socket_connect_hostname(doomed, dns, AF_INET,
+		    "nowhere.example", 80);
+		bufferevent_free(doomed);
+	}
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(gone.events, 0);	/* freed: it hears nothing */
+out:
+	if (bev)
+		bufferevent_free(bev);
+	if (dns)
+		evdns_base_free(dns, 0);
+	event_base_loop(base, EVLOOP_NONBLOCK);	/* deferred frees */
+	event_base_free(base);
+}
+
 static const struct alloc_workload workloads[] = {
 	{ "reader_on_a_long_answer", reader_on_a_long_answer },
 	{ "server_and_resolver", server_and_resolver },
+	{ "connect_by_name", connect_by_name },
 };
 
 int
