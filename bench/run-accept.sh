@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/run-accept.sh -- chapter 08's listener against libevent 2.1:
 # loopback connections accepted as fast as a client thread can make them,
-# one at a time and 64 in flight (BENCH_CONNECTIONS each, default 20000).
+# one at a time and 64 in flight (BENCH_CONNECTIONS each, default 20000);
+# then accept + one 64-byte echo through a bufferevent, one and four client
+# threads.
 #
 # The wall and CPU times are mostly the kernel's (the TCP handshake, the
 # reset, accept4() and close()).  The second opinion is callgrind's count
@@ -13,6 +15,8 @@ cd "$(dirname "$0")/.."
 n=${BENCH_CONNECTIONS:-20000}
 bench/compare.sh bench/accept.c "$n" 1
 bench/compare.sh bench/accept.c "$n" 64 | sed 1d
+bench/compare.sh bench/accept_echo.c "$n" 1 | sed 1d
+bench/compare.sh bench/accept_echo.c "$n" 4 | sed 1d
 
 command -v valgrind >/dev/null || exit 0
 work=$(mktemp -d)

@@ -264,7 +264,7 @@ evbuffer_get_contiguous_space(const struct evbuffer *buf)
 	size_t n;
 
 	EVBUFFER_LOCK(buf);
-	n = buf->first ? buf->first->off : 0;
+	n = buf->first ? buf->first->data_len : 0;
 	EVBUFFER_UNLOCK(buf);
 	return n;
 }
@@ -533,10 +533,10 @@ slide_tail_back(struct evbuffer *buf, size_t datlen)
 {
 	struct evbuffer_chain *ch = *buf->last_with_datap;
 
-	if (ch && ch->off && CHAIN_MOVABLE(ch) && CHAIN_SPACE_LEN(ch) < datlen &&
-	    ch->off <= 2048 && ch->off <= ch->buffer_len / 2 &&
-	    datlen <= ch->buffer_len - ch->off) {
-		memmove(ch->buffer, CHAIN_DATA(ch), ch->off);
+	if (ch && ch->data_len && CHAIN_MOVABLE(ch) && CHAIN_SPACE_LEN(ch) < datlen &&
+	    ch->data_len <= 2048 && ch->data_len <= ch->buffer_len / 2 &&
+	    datlen <= ch->buffer_len - ch->data_len) {
+		memmove(ch->buffer, CHAIN_DATA(ch), ch->data_len);
 		ch->misalign = 0;
 	}
 }
@@ -549,7 +549,7 @@ room_at_end(struct evbuffer *buf)
 	size_t room = 0;
 
 	for (ch = *buf->last_with_datap; ch != NULL; ch = ch->next) {
-		if (ch->off == 0 && CHAIN_MOVABLE(ch))
+		if (ch->data_len == 0 && CHAIN_MOVABLE(ch))
 			ch->misalign = 0;
 		room += CHAIN_SPACE_LEN(ch);
 	}
@@ -584,7 +584,7 @@ add_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 		n = MIN_SIZE(CHAIN_SPACE_LEN(ch), datlen);
 		if (n > 0) {
 			memcpy(CHAIN_SPACE_PTR(ch), src, n);
-			ch->off += n;
+			ch->data_len += n;
 			src += n;
 			datlen -= n;
 			buf->last_with_datap = link;
@@ -637,7 +637,7 @@ add_in_place(struct evbuffer *buf, const void *data, size_t datlen)
 	if (ch == NULL || buf->reservation_open || CHAIN_SPACE_LEN(ch) < datlen)
 		return 0;
 	memcpy(CHAIN_SPACE_PTR(ch), data, datlen);
-	ch->off += datlen;
+	ch->data_len += datlen;
 	buf->total_len += datlen;
 	buf->n_add_for_cb += datlen;
 	return 1;
@@ -689,11 +689,11 @@ find_room(struct evbuffer *buf, size_t size)
 {
 	struct evbuffer_chain **link = buf->last_with_datap, *ch = *link, *fresh;
 
-	if (ch && ch->off == 0 && CHAIN_MOVABLE(ch))
+	if (ch && ch->data_len == 0 && CHAIN_MOVABLE(ch))
 		ch->misalign = 0;
 	if (ch && CHAIN_SPACE_LEN(ch) >= size)
 		return link;
-	if (ch && ch->off && ch->next && CHAIN_SPACE_LEN(ch->next) >= size) {
+	if (ch && ch->data_len && ch->next && CHAIN_SPACE_LEN(ch->next) >= size) {
 		ch->next->misalign = 0;
 		return &ch->next;
 	}
@@ -710,7 +710,7 @@ commit_in_chain(struct evbuffer *buf, struct evbuffer_chain **link, size_t n)
 {
 	if (n == 0)
 		return;
-	(*link)->off += n;
+	(*link)->data_len += n;
 	buf->last_with_datap = link;
 	buf->total_len += n;
 	buf->n_add_for_cb += n;
@@ -812,11 +812,11 @@ prepend_bytes(struct evbuffer *buf, const void *data, size_t datlen)
 		return -1;
 	}
 	first->misalign -= in_first;
-	first->off += in_first;
+	first->data_len += in_first;
 	memcpy(CHAIN_DATA(first), (const unsigned char *)data + rest, in_first);
 	if (fresh) {
 		fresh->misalign = fresh->buffer_len - rest;
-		fresh->off = rest;
+		fresh->data_len = rest;
 		memcpy(CHAIN_DATA(fresh), data, rest);
 		fresh->next = first;
 		buf->first = fresh;
@@ -882,15 +882,15 @@ drain_bytes(struct evbuffer *buf, size_t len)
 	buf->n_del_for_cb += len;
 	while (len > 0) {
 		ch = buf->first;
-		if (len < ch->off) {
+		if (len < ch->data_len) {
 			ch->misalign += len;
-			ch->off -= len;
+			ch->data_len -= len;
 			break;
 		}
-		len -= ch->off;
+		len -= ch->data_len;
 		if (ch->flags & EVBUFFER_CHAIN_PINNED) {
-			ch->misalign += ch->off;
-			ch->off = 0;
+			ch->misalign += ch->data_len;
+			ch->data_len = 0;
 		} else {
 			unlink_chain(buf, &buf->first);
 		}
@@ -946,7 +946,7 @@ copy_out(struct evbuffer_chain *ch, size_t pos_in_chain, void *out, size_t datle
 	size_t done = 0, n;
 
 	for (; ch != NULL && done < datlen; ch = ch->next, pos_in_chain = 0) {
-		n = MIN_SIZE(ch->off - pos_in_chain, datlen - done);
+		n = MIN_SIZE(ch->data_len - pos_in_chain, datlen - done);
 		if (n == 0)
 			continue;
 		memcpy(dst + done, CHAIN_DATA(ch) + pos_in_chain, n);
@@ -1152,8 +1152,8 @@ move_some(struct evbuffer *dst, struct evbuffer *src, size_t datlen)
 	struct evbuffer_chain **cur = &src->first, **to_last = NULL, *ch;
 	size_t whole = 0, unread = 0, part;
 
-	while ((*cur)->off <= datlen - whole) {
-		whole += (*cur)->off;
+	while ((*cur)->data_len <= datlen - whole) {
+		whole += (*cur)->data_len;
 		unread += CHAIN_UNREAD(*cur);
 		to_last = cur;
 		cur = &(*cur)->next;
@@ -1243,7 +1243,7 @@ chain_to_gather_into(struct evbuffer *buf, size_t size)
 
 	if (CHAIN_MOVABLE(dst) && dst->buffer_len >= size) {
 		if (dst->buffer_len - dst->misalign < size) {
-			memmove(dst->buffer, CHAIN_DATA(dst), dst->off);
+			memmove(dst->buffer, CHAIN_DATA(dst), dst->data_len);
 			dst->misalign = 0;
 		}
 		return dst;
@@ -1265,23 +1265,23 @@ make_contiguous(struct evbuffer *buf, size_t size)
 
 	if ((dst = chain_to_gather_into(buf, size)) == NULL)
 		return NULL;
-	while (dst->off < size) {
+	while (dst->data_len < size) {
 		ch = dst->next;
-		need = size - dst->off;
-		if (ch->off > need) {
+		need = size - dst->data_len;
+		if (ch->data_len > need) {
 			memcpy(CHAIN_SPACE_PTR(dst), CHAIN_DATA(ch), need);
-			dst->off += need;
+			dst->data_len += need;
 			ch->misalign += need;
-			ch->off -= need;
+			ch->data_len -= need;
 			break;
 		}
-		memcpy(CHAIN_SPACE_PTR(dst), CHAIN_DATA(ch), ch->off);
-		dst->off += ch->off;
+		memcpy(CHAIN_SPACE_PTR(dst), CHAIN_DATA(ch), ch->data_len);
+		dst->data_len += ch->data_len;
 		if (buf->last_with_datap == &dst->next)
 			buf->last_with_datap = &buf->first;
 		if (ch->flags & EVBUFFER_CHAIN_PINNED) {
-			ch->misalign += ch->off;
-			ch->off = 0;
+			ch->misalign += ch->data_len;
+			ch->data_len = 0;
 		} else {
 			unlink_chain(buf, &dst->next);
 		}
@@ -1299,7 +1299,7 @@ evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size)
 	want = size < 0 ? buf->total_len : (size_t)size;
 	if (want == 0 || want > buf->total_len || materialize(buf) < 0)
 		goto done;
-	if (buf->first->off >= want)
+	if (buf->first->data_len >= want)
 		r = CHAIN_DATA(buf->first);
 	else if ((r = make_contiguous(buf, want)) == NULL)
 		event_warnx("%s: out of memory", __func__);
@@ -1315,8 +1315,8 @@ ptr_step(struct evbuffer_ptr *pos, size_t n)
 	size_t at = pos->internal_.pos_in_chain + n;
 
 	pos->pos += (ev_ssize_t)n;
-	while (ch != NULL && at >= ch->off) {
-		at -= ch->off;
+	while (ch != NULL && at >= ch->data_len) {
+		at -= ch->data_len;
 		ch = ch->next;
 	}
 	pos->internal_.chain = ch;
@@ -1377,7 +1377,7 @@ bytes_match(const struct evbuffer_chain *ch, size_t at, const char *what,
 	for (; len > 0; ch = ch->next, at = 0) {
 		if (ch == NULL)
 			return 0;
-		n = MIN_SIZE(ch->off - at, len);
+		n = MIN_SIZE(ch->data_len - at, len);
 		if (n > 0 && memcmp(CHAIN_DATA(ch) + at, what, n) != 0)
 			return 0;
 		what += n;
@@ -1407,9 +1407,9 @@ search_range(struct evbuffer *buf, const char *what, size_t len,
 		ch = pos.internal_.chain;
 		data = CHAIN_DATA(ch) + pos.internal_.pos_in_chain;
 		hit = memchr(data, (unsigned char)what[0],
-		    ch->off - pos.internal_.pos_in_chain);
+		    ch->data_len - pos.internal_.pos_in_chain);
 		if (hit == NULL) {
-			ptr_step(&pos, ch->off - pos.internal_.pos_in_chain);
+			ptr_step(&pos, ch->data_len - pos.internal_.pos_in_chain);
 			continue;
 		}
 		ptr_step(&pos, (size_t)(hit - data));
@@ -1461,7 +1461,7 @@ byte_at(const struct evbuffer_ptr *pos)
 {
 	const struct evbuffer_chain *ch = pos->internal_.chain;
 
-	if (ch == NULL || pos->internal_.pos_in_chain >= ch->off)
+	if (ch == NULL || pos->internal_.pos_in_chain >= ch->data_len)
 		return -1;
 	return CHAIN_DATA(ch)[pos->internal_.pos_in_chain];
 }
@@ -1476,7 +1476,7 @@ find_first_of(struct evbuffer_ptr *pos, int a, int b)
 
 	for (; ch != NULL; ch = ch->next, at = 0) {
 		data = CHAIN_DATA(ch) + at;
-		n = ch->off - at;
+		n = ch->data_len - at;
 		hit = memchr(data, a, n);
 		if (b != a) {
 			other = memchr(data, b, hit ? (size_t)(hit - data) : n);
@@ -1648,17 +1648,17 @@ evbuffer_peek(struct evbuffer *buf, ev_ssize_t len,
 	ch = start_at ? start_at->internal_.chain : buf->first;
 	at = start_at ? start_at->internal_.pos_in_chain : 0;
 	for (idx = 0; ch != NULL; ch = ch->next, at = 0) {
-		if (ch->off == at)
+		if (ch->data_len == at)
 			continue;
 		if (len >= 0 && seen >= (size_t)len)
 			break;
 		if (idx < n_vec) {
 			vec[idx].iov_base = CHAIN_DATA(ch) + at;
-			vec[idx].iov_len = ch->off - at;
+			vec[idx].iov_len = ch->data_len - at;
 		} else if (len < 0 && n_vec > 0) {
 			break;
 		}
-		seen += ch->off - at;
+		seen += ch->data_len - at;
 		idx++;
 	}
 done:
@@ -1710,7 +1710,7 @@ space_at_end(struct evbuffer *buf, size_t size, struct evbuffer_iovec *vec,
 	*firstp = link;
 	for (; (ch = *link) != NULL && n < max && (n == 0 || have < size);
 	    link = &ch->next) {
-		if (ch->off == 0 && CHAIN_MOVABLE(ch))
+		if (ch->data_len == 0 && CHAIN_MOVABLE(ch))
 			ch->misalign = 0;
 		vec[n].iov_base = CHAIN_SPACE_PTR(ch);
 		vec[n].iov_len = CHAIN_SPACE_LEN(ch);
@@ -1765,7 +1765,8 @@ match_reservation(struct evbuffer *buf, const struct evbuffer_iovec *vec,
 		event_warnx("%s: no reservation is open", fn);
 		return NULL;
 	}
-	if (*link && (*link)->off > 0 && vec[0].iov_base != CHAIN_SPACE_PTR(*link))
+	if (*link && (*link)->data_len > 0 &&
+	    vec[0].iov_base != CHAIN_SPACE_PTR(*link))
 		link = &(*link)->next;
 	for (i = 0, ch = *link; i < n_vecs; i++, ch = ch->next) {
 		if (ch == NULL || !(ch->flags & EVBUFFER_CHAIN_PINNED) ||
@@ -1807,7 +1808,7 @@ evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
 		n_vecs--;
 	end_reservation(buf);
 	for (i = 0; i < n_vecs; i++) {
-		if (vec[i].iov_len == 0 && (*link)->off == 0) {
+		if (vec[i].iov_len == 0 && (*link)->data_len == 0) {
 			unlink_chain(buf, link);	/* empty, before data */
 			continue;
 		}
@@ -1910,7 +1911,8 @@ send_segment(const struct evbuffer_chain *ch, evutil_socket_t fd, size_t howmuch
 {
 	off_t offset = ch->u.segment->file_offset + (off_t)ch->misalign;
 
-	return sendfile(fd, ch->u.segment->fd, &offset, MIN_SIZE(ch->off, howmuch));
+	return sendfile(fd, ch->u.segment->fd, &offset,
+	    MIN_SIZE(ch->data_len, howmuch));
 }
 /* ⟨Gather the front chains into one writev⟩ */
 #define WRITE_IOV_MAX 128
@@ -1933,7 +1935,7 @@ write_chains(struct evbuffer *buf, evutil_socket_t fd, size_t howmuch,
 			break;
 		}
 		iov[n].iov_base = CHAIN_DATA(ch);
-		iov[n].iov_len = MIN_SIZE(ch->off, howmuch);
+		iov[n].iov_len = MIN_SIZE(ch->data_len, howmuch);
 		howmuch -= iov[n].iov_len;
 		n++;
 	}
@@ -1983,8 +1985,8 @@ append_data_chain(struct evbuffer *buf, struct evbuffer_chain *ch)
 {
 	drop_spare_chains(buf);
 	buf->last_with_datap = append_chain(buf, ch);
-	buf->total_len += ch->off;
-	buf->n_add_for_cb += ch->off;
+	buf->total_len += ch->data_len;
+	buf->n_add_for_cb += ch->data_len;
 }
 /* ⟨Add memory by reference⟩ */
 int
@@ -2015,7 +2017,7 @@ evbuffer_add_reference(struct evbuffer *buf, const void *data, size_t datlen,
 		goto done;
 	}
 	ch->buffer = (unsigned char *)(uintptr_t)data;
-	ch->buffer_len = ch->off = datlen;
+	ch->buffer_len = ch->data_len = datlen;
 	ch->u.ref.fn = cleanupfn;
 	ch->u.ref.arg = arg;
 	end_reservation(buf);
@@ -2045,7 +2047,7 @@ make_views(struct evbuffer *src, struct evbuffer_chain **listp)
 {
 	struct evbuffer_chain *ch, *m, *list = NULL, **tailp = &list;
 
-	for (ch = src->first; ch != NULL && ch->off > 0; ch = ch->next) {
+	for (ch = src->first; ch != NULL && ch->data_len > 0; ch = ch->next) {
 		if ((m = chain_new_borrowed(EVBUFFER_CHAIN_VIEW)) == NULL) {
 			while ((m = list) != NULL) {
 				list = m->next;
@@ -2056,7 +2058,7 @@ make_views(struct evbuffer *src, struct evbuffer_chain **listp)
 		m->buffer = ch->buffer;
 		m->buffer_len = ch->buffer_len;
 		m->misalign = ch->misalign;
-		m->off = ch->off;
+		m->data_len = ch->data_len;
 		m->u.source = ch;
 		__atomic_add_fetch(&ch->refcnt, 1, __ATOMIC_ACQ_REL);
 		*tailp = m;
@@ -2305,7 +2307,7 @@ evbuffer_add_file_segment(struct evbuffer *buf,
 	evthread_unlock(seg->lock, 0);
 	ch->buffer_len = seg->length;
 	ch->misalign = (size_t)offset;
-	ch->off = (size_t)length;
+	ch->data_len = (size_t)length;
 	end_reservation(buf);
 	append_data_chain(buf, ch);
 	evbuffer_invoke_callbacks_(buf);
@@ -2358,12 +2360,12 @@ check_chain(const struct evbuffer *buf, const struct evbuffer_chain *ch,
 {
 	EVUTIL_ASSERT(ch->refcnt >= 1);
 	EVUTIL_ASSERT(ch->misalign <= ch->buffer_len);
-	EVUTIL_ASSERT(ch->off <= ch->buffer_len - ch->misalign);
+	EVUTIL_ASSERT(ch->data_len <= ch->buffer_len - ch->misalign);
 	if (ch->flags & (EVBUFFER_CHAIN_REFERENCE |
 	    EVBUFFER_CHAIN_FILESEGMENT | EVBUFFER_CHAIN_VIEW))
 		EVUTIL_ASSERT(ch->flags & EVBUFFER_CHAIN_IMMUTABLE);
 	if (ch->flags & EVBUFFER_CHAIN_IMMUTABLE)
-		EVUTIL_ASSERT(ch->off > 0);
+		EVUTIL_ASSERT(ch->data_len > 0);
 	if (ch->flags & EVBUFFER_CHAIN_PINNED)
 		EVUTIL_ASSERT(buf->reservation_open && past_tail);
 }
@@ -2383,13 +2385,13 @@ evbuffer_check_invariants_(struct evbuffer *buf)
 		check_chain(buf, ch, past_tail);
 		if (CHAIN_UNREAD(ch))
 			unread++;
-		if (ch->off > 0) {
+		if (ch->data_len > 0) {
 			EVUTIL_ASSERT(!seen_empty);
 			last_data = link;
 		} else {
 			seen_empty = 1;
 		}
-		total += ch->off;
+		total += ch->data_len;
 		if (ch->next == NULL)
 			EVUTIL_ASSERT(buf->last == ch);
 	}

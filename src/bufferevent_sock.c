@@ -26,6 +26,7 @@ struct socket_bufferevent {
 	struct evdns_getaddrinfo_request *lookup;	/* to cancel it */
 	const struct hostname_resolver *resolver;	/* who has it */
 	int dns_error;			/* EVUTIL_EAI_* of the last lookup */
+	unsigned small_reads : 1;	/* the last read was small (socket_read_guess) */
 };
 
 static struct socket_bufferevent *
@@ -166,6 +167,18 @@ socket_io_failed(struct socket_bufferevent *sb, evutil_socket_t fd,
 	bev_stop_and_report(&sb->st, dir, BEV_EVENT_ERROR);
 }
 /* ⟨Read what the socket has⟩ */
+/* ⟨Read small messages into small chains⟩ */
+#define SMALL_READ 512	/* fits the smallest chain, header and all */
+
+static ev_ssize_t
+socket_read_guess(const struct socket_bufferevent *sb, ev_ssize_t want)
+{
+	if (sb->small_reads && want > SMALL_READ &&
+	    evbuffer_get_length(sb->st.bev.input) == 0)
+		return SMALL_READ;
+	return want;
+}
+
 static ev_ssize_t
 socket_read_allowance(struct bufferevent_state *st)
 {
@@ -197,10 +210,12 @@ socket_read_some(struct socket_bufferevent *sb, evutil_socket_t fd)
 
 	if (want <= 0)
 		return;
+	want = socket_read_guess(sb, want);
 	evbuffer_unfreeze(bev->input, 0);
 	n = evbuffer_read(bev->input, fd, (int)want);
 	evbuffer_freeze(bev->input, 0);
 	if (n > 0) {
+		sb->small_reads = n < SMALL_READ;
 		bev_spend(st, EV_READ, (size_t)n);
 		bev_input_grew(st);
 	} else if (n == 0) {

@@ -47,7 +47,7 @@ epoll_refused_find(struct epollop *ep, int fd)
 			return i;
 	return -1;
 }
-
+/* ⟨Make room for refused descriptors⟩ */
 /* Make room for n entries in the list. */
 static int
 epoll_refused_reserve(struct epollop *ep, int n)
@@ -66,7 +66,7 @@ epoll_refused_reserve(struct epollop *ep, int n)
 	ep->refused_size = size;
 	return 0;
 }
-
+/* ⟨Change a refused descriptor's interest⟩ */
 static int
 epoll_refused_set(struct epollop *ep, int fd, short want)
 {
@@ -87,7 +87,7 @@ epoll_refused_set(struct epollop *ep, int fd, short want)
 	ep->refused[i].want = want;
 	return 0;
 }
-/* ⟨Tell the kernel a descriptor's new interest⟩ */
+/* ⟨Translate our bits to epoll's⟩ */
 static ev_uint32_t
 epoll_bits(short want)
 {
@@ -103,7 +103,7 @@ epoll_bits(short want)
 		bits |= EPOLLET;
 	return bits;
 }
-
+/* ⟨Tell the kernel a descriptor's new interest⟩ */
 static int
 epoll_apply(struct event_base *base, int fd, void *fdinfo, short old,
     short want, int recheck)
@@ -126,6 +126,7 @@ epoll_apply(struct event_base *base, int fd, void *fdinfo, short old,
 	epev.events = epoll_bits(want);
 	if (epoll_ctl(ep->epfd, op, fd, &epev) == 0)
 		return 0;
+	/* ⟨Retry with the operation the kernel's view calls for⟩ */
 	if (op == EPOLL_CTL_ADD && errno == EEXIST)
 		op = EPOLL_CTL_MOD;
 	else if (op == EPOLL_CTL_MOD && errno == ENOENT)
@@ -210,6 +211,7 @@ epoll_init(struct event_base *base)
 		goto fail;
 	}
 	if (base->flags & EVENT_BASE_FLAG_PRECISE_TIMER) {
+		/* ⟨Watch a timerfd for precise timers⟩ */
 		struct epoll_event epev;
 		ep->timerfd = timerfd_create(CLOCK_MONOTONIC,
 		    TFD_NONBLOCK | TFD_CLOEXEC);
@@ -230,7 +232,7 @@ fail:
 	errno = saved_errno;
 	return NULL;
 }
-
+/* ⟨Destroy an epoll backend⟩ */
 static void
 epoll_dealloc(struct event_base *base)
 {

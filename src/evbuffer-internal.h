@@ -27,7 +27,7 @@ struct evbuffer_chain {
 	unsigned char *buffer;	/* the block; NULL for a file segment not yet read */
 	size_t buffer_len;	/* bytes in the block */
 	size_t misalign;	/* unused bytes before the data */
-	size_t off;		/* bytes of data */
+	size_t data_len;	/* bytes of data */
 	unsigned flags;		/* EVBUFFER_CHAIN_* */
 	int refcnt;
 	union {
@@ -41,11 +41,11 @@ struct evbuffer_chain {
 };
 
 #define CHAIN_DATA(ch) ((ch)->buffer + (ch)->misalign)
-#define CHAIN_SPACE_PTR(ch) ((ch)->buffer + (ch)->misalign + (ch)->off)
+#define CHAIN_SPACE_PTR(ch) ((ch)->buffer + (ch)->misalign + (ch)->data_len)
 /* Room to append: none in a block that is not ours. */
 #define CHAIN_SPACE_LEN(ch)						\
 	(((ch)->flags & EVBUFFER_CHAIN_IMMUTABLE) ? 0 :			\
-	    (ch)->buffer_len - (ch)->misalign - (ch)->off)
+	    (ch)->buffer_len - (ch)->misalign - (ch)->data_len)
 /* May the block's bytes be moved: ours, unshared and not reserved. */
 #define CHAIN_MOVABLE(ch)						\
 	(!((ch)->flags & (EVBUFFER_CHAIN_IMMUTABLE | EVBUFFER_CHAIN_PINNED)) && \

@@ -68,11 +68,11 @@ struct event_config {
 	int flags;
 	int n_cpus_hint;
 	/* ⟨Fields of an event_config⟩ */
-		/* The loop (chapter 4) appends its dispatch limits here. */
+	/* The loop (chapter 4) appends its dispatch limits here. */
 	/* ⟨Fields of an event_config⟩ */
-		struct timeval max_dispatch_interval;	/* tv_sec < 0: none */
-		int max_dispatch_callbacks;
-		int limit_callbacks_after_prio;
+	struct timeval max_dispatch_interval;	/* tv_sec < 0: none */
+	int max_dispatch_callbacks;
+	int limit_callbacks_after_prio;
 };
 /* ⟨The event_base structure⟩ */
 struct event_base {
@@ -90,42 +90,42 @@ struct event_base {
 	int active_callbacks;		/* active callbacks, internal ones included */
 	void *th_base_lock;		/* NULL when the base is not locked */
 	/* ⟨Fields of an event_base⟩ */
-		/* The loop (chapter 4) and the events (chapter 5) append fields here. */
+	/* The loop (chapter 4) and the events (chapter 5) append fields here. */
 	/* ⟨Fields of an event_base⟩ */
-		/* Running and stopping the loop (chapter 4). */
-		int running_loop;		/* inside event_base_loop() */
-		int event_gotterm;		/* loopexit fell due: stop after this round */
-		int event_break;		/* loopbreak: stop after this callback */
-		int event_continue;		/* loopcontinue: poll before the next one */
-		int exit_scheduled;		/* a loopexit deadline is set */
-		struct timeval exit_deadline;	/* when it falls due, monotonic */
-		int event_running_priority;	/* priority being run, or -1 */
-		struct timeval max_dispatch_time;	/* tv_sec < 0: no time limit */
-		int max_dispatch_callbacks;
-		int limit_callbacks_after_prio;
-		/* The time cache: a reading is zero until taken. */
-		int tv_cache_on;		/* keep the readings of this round */
-		struct timeval tv_cache;	/* monotonic */
-		struct timeval tv_cache_wall;	/* wall clock */
-		/* Threads. */
-		struct event_callback *current_event;	/* the callback running now */
-		short *current_ncalls;		/* a running signal closure's calls left */
-		int current_event_waiters;	/* threads waiting for it to return */
-		void *current_event_cond;
-		unsigned long th_owner_id;	/* the thread running the loop */
-		int th_notifiable;		/* th_notify_fd is open */
-		int th_notify_fd;		/* an eventfd other threads write */
-		struct event th_notify;		/* internal read event on it */
-		int is_notify_pending;		/* a wake-up is already in the eventfd */
-		int event_count_active_max;
-		int event_count_max;
+	/* Running and stopping the loop (chapter 4). */
+	int running_loop;		/* inside event_base_loop() */
+	int event_gotterm;		/* loopexit fell due: stop after this round */
+	int event_break;		/* loopbreak: stop after this callback */
+	int event_continue;		/* loopcontinue: poll before the next one */
+	int exit_scheduled;		/* a loopexit deadline is set */
+	struct timeval exit_deadline;	/* when it falls due, monotonic */
+	int event_running_priority;	/* priority being run, or -1 */
+	struct timeval max_dispatch_time;	/* tv_sec < 0: no time limit */
+	int max_dispatch_callbacks;
+	int limit_callbacks_after_prio;
+	/* The time cache: a reading is zero until taken. */
+	int tv_cache_on;		/* keep the readings of this round */
+	struct timeval tv_cache;	/* monotonic */
+	struct timeval tv_cache_wall;	/* wall clock */
+	/* Threads. */
+	struct event_callback *current_event;	/* the callback running now */
+	short *current_ncalls;		/* a running signal closure's calls left */
+	int current_event_waiters;	/* threads waiting for it to return */
+	void *current_event_cond;
+	unsigned long th_owner_id;	/* the thread running the loop */
+	int th_notifiable;		/* th_notify_fd is open */
+	int th_notify_fd;		/* an eventfd other threads write */
+	struct event th_notify;		/* internal read event on it */
+	int is_notify_pending;		/* a wake-up is already in the eventfd */
+	int event_count_active_max;
+	int event_count_max;
 	/* ⟨Fields of an event_base⟩ */
-		/* Events (chapter 5). */
-		struct min_heap timeheap;	/* timers, earliest first */
-		struct common_timeout_list **common_timeout_queues;
-		int n_common_timeouts;
-		int n_common_timeouts_allocated;
-		struct event_once *once_events;	/* event_base_once() records */
+	/* Events (chapter 5). */
+	struct min_heap timeheap;	/* timers, earliest first */
+	struct common_timeout_list **common_timeout_queues;
+	int n_common_timeouts;
+	int n_common_timeouts_allocated;
+	struct event_once *once_events;	/* event_base_once() records */
 };
 /* ⟨Locking a base⟩ */
 #define EVBASE_ACQUIRE_LOCK(base) do {					\
@@ -148,9 +148,23 @@ int event_base_reinit_backend_(struct event_base *base);
 #define event_callback_to_event(evcb) \
 	((struct event *)((char *)(evcb) - offsetof(struct event, ev_evcallback)))
 /* ⟨Internal declarations of the event core⟩ */
-extern struct event_base *event_global_current_base_;
+/* Forget the readings and stop caching: outside the loop, or asleep. */
+static inline void
+event_base_clear_time_cache(struct event_base *base)
+{
+	base->tv_cache_on = 0;
+	evutil_timerclear(&base->tv_cache);
+	evutil_timerclear(&base->tv_cache_wall);
+}
 
-/* ⟨Read the monotonic clock through the cache⟩ */
+/* Forget the readings; keep the next ones unless the base said no. */
+static inline void
+event_base_reset_time_cache(struct event_base *base)
+{
+	event_base_clear_time_cache(base);
+	base->tv_cache_on = !(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME);
+}
+/* ⟨Internal declarations of the event core⟩ */
 /* The loop's clock: monotonic, from the cache when the loop set one. */
 static inline int
 event_base_gettime_(struct event_base *base, struct timeval *tv)
@@ -161,17 +175,28 @@ event_base_gettime_(struct event_base *base, struct timeval *tv)
 		*tv = base->tv_cache;
 		return 0;
 	}
-	r = evutil_monotonic_now_(tv,
+	r = evutil_monotonic_now(tv,
 	    base->flags & EVENT_BASE_FLAG_PRECISE_TIMER);
 	if (r == 0 && base->tv_cache_on)
 		base->tv_cache = *tv;
 	return r;
 }
+/* ⟨Internal declarations of the event core⟩ */
 /* Wake the loop if it sleeps in another thread; call with the lock held. */
 int evthread_notify_base_(struct event_base *base);
 #define EVBASE_NEED_NOTIFY(base)					\
 	((base)->running_loop && (base)->th_base_lock &&		\
 	    (base)->th_owner_id != evthread_get_id())
+/* ⟨Internal declarations of the event core⟩ */
+int event_base_open_notify(struct event_base *base);
+void event_base_close_notify(struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
+int event_base_loop_setup_(struct event_base *base,
+    const struct event_config *cfg);
+void event_base_loop_release_(struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
+int event_base_has_active_(const struct event_base *base);
+/* ⟨Internal declarations of the event core⟩ */
 /* Callbacks that are not events: run by the loop, at a priority. */
 void event_callback_init_(struct event_base *base,
     struct event_callback *cb, int priority,
@@ -180,30 +205,39 @@ int event_callback_activate_(struct event_base *base,
     struct event_callback *cb);
 int event_callback_cancel_(struct event_base *base,
     struct event_callback *cb);
-int event_base_has_active_(const struct event_base *base);
-int event_callback_is_event_(const struct event_callback *cb);
+/* ⟨Internal declarations of the event core⟩ */
+static inline int
+event_callback_is_event_(const struct event_callback *cb)
+{
+	return cb->evcb_closure != EV_CLOSURE_CB_SELF &&
+	    cb->evcb_closure != EV_CLOSURE_CB_FINALIZE;
+}
+/* ⟨Internal declarations of the event core⟩ */
 int event_base_foreach_event_nolock_(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg);
 /* ⟨Internal declarations of the event core⟩ */
-int event_base_loop_setup_(struct event_base *base,
-    const struct event_config *cfg);
-void event_base_loop_release_(struct event_base *base);
+extern struct event_base *event_global_current_base_;
+/* ⟨Internal declarations of the event core⟩ */
+int event_add_nolock_(struct event *ev, const struct timeval *tv,
+    int tv_is_absolute);
 /* ⟨Internal declarations of the event core⟩ */
 #define EVENT_DEL_NOBLOCK 0	/* never wait for a running callback */
 #define EVENT_DEL_BLOCK 1	/* always wait when in another thread */
 #define EVENT_DEL_AUTOBLOCK 2	/* wait unless the event has EV_FINALIZE */
-int event_add_nolock_(struct event *ev, const struct timeval *tv,
-    int tv_is_absolute);
 int event_del_nolock_(struct event *ev, int blocking);
+/* ⟨Internal declarations of the event core⟩ */
 /* Callers skip these when there is nothing to do: an empty heap, a
  * persistent event without a timeout (ev_interval cleared). */
 void event_activate_due_timers_(struct event_base *base);
 void event_restart_persistent_timeout_(struct event_base *base,
     struct event *ev);
-void event_run_finalizer_(struct event_callback *evcb);
-void event_base_release_events_(struct event_base *base, int run_finalizers);
-void event_debug_note_teardown_(const struct event *ev);
 int event_base_foreach_timer_(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg);
+/* ⟨Internal declarations of the event core⟩ */
+void event_run_finalizer_(struct event_callback *evcb);
+/* ⟨Internal declarations of the event core⟩ */
+void event_base_release_events_(struct event_base *base, int run_finalizers);
+/* ⟨Internal declarations of the event core⟩ */
+void event_debug_note_teardown_(const struct event *ev);
 
 #endif /* EVENT_INTERNAL_H_INCLUDED_ */

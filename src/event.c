@@ -3,6 +3,7 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/05-events/05-events.adoc
  */
+/* ⟨Headers of the events' file⟩ */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,13 +70,13 @@ debug_state(const struct event *ev)
 	debug_unlock_table();
 	return state;
 }
-
+/* ⟨The debug-mode table of events⟩ */
 static inline void
 event_debug_assert_is_setup(const struct event *ev)
 {
 	if (event_debug_mode_enabled() && !(ev->ev_flags & EVLIST_FINALIZING) &&
 	    debug_state(ev) < 0)
-		event_errx(EVENT_ERR_ABORT_, "%s: event %p was never assigned"
+		event_errx(EVENT_ABORT_NOT_EXIT, "%s: event %p was never assigned"
 		    " (or was freed)", __func__, (const void *)ev);
 }
 
@@ -83,10 +84,10 @@ static void
 event_debug_assert_not_added(const struct event *ev)
 {
 	if (event_debug_mode_enabled() && debug_state(ev) > 0)
-		event_errx(EVENT_ERR_ABORT_, "%s: event %p is pending: delete it"
+		event_errx(EVENT_ABORT_NOT_EXIT, "%s: event %p is pending: delete it"
 		    " before assigning or freeing it", __func__, (const void *)ev);
 }
-
+/* ⟨The debug-mode table of events⟩ */
 /* 0, or -1 when a new entry could not be allocated. */
 static int
 debug_set(const struct event *ev, int added)
@@ -123,7 +124,7 @@ event_debug_note_del(const struct event *ev)
 {
 	(void)debug_set(ev, 0);
 }
-
+/* ⟨The debug-mode table of events⟩ */
 void
 event_debug_note_teardown_(const struct event *ev)
 {
@@ -138,7 +139,7 @@ event_debug_note_teardown_(const struct event *ev)
 	debug_unlock_table();
 	mm_free(gone);
 }
-
+/* ⟨The debug-mode table of events⟩ */
 void
 event_debug_map_clear_(void)
 {
@@ -275,7 +276,7 @@ common_timeout_new(struct event_base *base, const struct timeval *d)
 	base->n_common_timeouts = n + 1;
 	return ctl;
 }
-
+/* ⟨Common timeouts: one queue per duration⟩ */
 const struct timeval *
 event_base_init_common_timeout(struct event_base *base,
     const struct timeval *duration)
@@ -311,15 +312,15 @@ event_base_init_common_timeout(struct event_base *base,
 	EVBASE_RELEASE_LOCK(base);
 	return ctl ? &ctl->duration : NULL;
 }
-/* ⟨Make an event⟩ */
-static void *event_self_cbarg_marker_;
+/* ⟨Stand for the event itself⟩ */
+static char self_cbarg_marker;
 
 void *
 event_self_cbarg(void)
 {
-	return &event_self_cbarg_marker_;
+	return &self_cbarg_marker;
 }
-
+/* ⟨Make an event⟩ */
 int
 event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
     short events, event_callback_fn cb, void *arg)
@@ -340,7 +341,7 @@ event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	ev->ev_fd = fd;
 	ev->ev_events = events;
 	ev->ev_callback = cb;
-	ev->ev_arg = arg == &event_self_cbarg_marker_ ? ev : arg;
+	ev->ev_arg = arg == &self_cbarg_marker ? ev : arg;
 	ev->ev_flags = EVLIST_INIT;
 	ev->ev_heap_idx = -1;
 	if (events & EV_SIGNAL)
@@ -357,7 +358,7 @@ event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	}
 	return 0;
 }
-
+/* ⟨Allocate and assign an event⟩ */
 struct event *
 event_new(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn cb, void *arg)
@@ -372,7 +373,7 @@ event_new(struct event_base *base, evutil_socket_t fd, short events,
 	}
 	return ev;
 }
-
+/* ⟨Measure an event and move it to another base⟩ */
 size_t
 event_get_struct_event_size(void)
 {
@@ -414,7 +415,7 @@ event_debug_unassign(struct event *ev)
 	event_debug_note_teardown_(ev);
 	ev->ev_flags &= ~EVLIST_INIT;
 }
-/* ⟨Schedule and unschedule a timeout⟩ */
+/* ⟨Count an event onto or off a list⟩ */
 static inline void
 event_count_list(struct event_base *base, const struct event *ev, int delta)
 {
@@ -423,7 +424,7 @@ event_count_list(struct event_base *base, const struct event *ev, int delta)
 	if (base->event_count > base->event_count_max)
 		base->event_count_max = base->event_count;
 }
-
+/* ⟨Take a timeout off its structure⟩ */
 static inline void
 event_unschedule_timeout(struct event_base *base, struct event *ev)
 {
@@ -435,7 +436,7 @@ event_unschedule_timeout(struct event_base *base, struct event *ev)
 	ev->ev_flags &= ~EVLIST_TIMEOUT;
 	event_count_list(base, ev, -1);
 }
-
+/* ⟨Schedule and unschedule a timeout⟩ */
 static void
 event_schedule_timeout(struct event_base *base, struct event *ev,
     const struct timeval *tv, int tv_is_absolute)
@@ -474,7 +475,7 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 		min_heap_adjust_(&base->timeheap, ev);	/* moves, or pushes */
 	}
 }
-/* ⟨Add an event⟩ */
+/* ⟨Register an event with the tables⟩ */
 static int
 event_register(struct event_base *base, struct event *ev)
 {
@@ -494,7 +495,7 @@ event_register(struct event_base *base, struct event *ev)
 	event_count_list(base, ev, 1);
 	return 0;
 }
-
+/* ⟨Add an event with the lock held⟩ */
 int
 event_add_nolock_(struct event *ev, const struct timeval *tv,
     int tv_is_absolute)
@@ -525,7 +526,7 @@ event_add_nolock_(struct event *ev, const struct timeval *tv,
 	event_debug_note_add(ev);
 	return 0;
 }
-
+/* ⟨Add an event⟩ */
 int
 event_add(struct event *ev, const struct timeval *tv)
 {
@@ -540,7 +541,7 @@ event_add(struct event *ev, const struct timeval *tv)
 	EVBASE_RELEASE_LOCK(ev->ev_base);
 	return r;
 }
-/* ⟨Delete an event⟩ */
+/* ⟨Wait for a running callback⟩ */
 /* Returns 1 if it waited for a running callback of ev, 0 if not. */
 static inline int
 event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
@@ -560,7 +561,7 @@ event_wait_for_callback(struct event_base *base, struct event *ev, int blocking)
 	}
 	return 1;
 }
-
+/* ⟨Take an event off every list⟩ */
 /* Take ev off the timer, the active queue and the fd or signal table, and
  * cut short a signal batch of it that is running. */
 static inline void
@@ -583,7 +584,7 @@ event_unlist(struct event_base *base, struct event *ev)
 		event_count_list(base, ev, -1);
 	}
 }
-
+/* ⟨Delete an event with the lock held⟩ */
 int
 event_del_nolock_(struct event *ev, int blocking)
 {
@@ -598,7 +599,7 @@ event_del_nolock_(struct event *ev, int blocking)
 	event_debug_note_del(ev);
 	return 0;
 }
-
+/* ⟨Delete an event⟩ */
 static int
 event_del_(struct event *ev, int blocking)
 {
@@ -669,7 +670,7 @@ event_active(struct event *ev, int res, short ncalls)
 		evthread_notify_base_(base);
 	EVBASE_RELEASE_LOCK(base);
 }
-
+/* ⟨Time out every event on a descriptor⟩ */
 static void
 event_time_out_fd(struct event_base *base, evutil_socket_t fd)
 {
@@ -688,7 +689,7 @@ event_time_out_fd(struct event_base *base, evutil_socket_t fd)
 			if (ev->ev_fd == fd)
 				event_active_nolock_(ev, EV_TIMEOUT, 1);
 }
-
+/* ⟨Activate every event on a descriptor or signal⟩ */
 void
 event_base_active_by_fd(struct event_base *base, evutil_socket_t fd,
     short events)
@@ -716,7 +717,7 @@ event_base_active_by_signal(struct event_base *base, int sig)
 		evthread_notify_base_(base);
 	EVBASE_RELEASE_LOCK(base);
 }
-
+/* ⟨Change an event's priority⟩ */
 int
 event_priority_set(struct event *ev, int priority)
 {
@@ -813,7 +814,7 @@ event_get_priority(const struct event *ev)
 {
 	return ev->ev_pri;
 }
-
+/* ⟨Ask about an event⟩ */
 void
 event_get_assignment(const struct event *ev, struct event_base **base_out,
     evutil_socket_t *fd_out, short *events_out,
@@ -923,7 +924,7 @@ event_run_finalizer_(struct event_callback *evcb)
 	if (free_it)
 		mm_free(ev);
 }
-
+/* ⟨Request a finalizer⟩ */
 static int
 event_finalize_(struct event *ev, event_finalize_callback_fn cb, int free_it)
 {
@@ -950,7 +951,7 @@ event_finalize_(struct event *ev, event_finalize_callback_fn cb, int free_it)
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
-
+/* ⟨The two finalize calls⟩ */
 int
 event_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)
 {
@@ -975,13 +976,23 @@ struct event_once {
 };
 
 static void
+event_once_link(struct event_base *base, struct event_once *eo)
+{
+	eo->next = base->once_events;
+	if (eo->next)
+		eo->next->prevp = &eo->next;
+	base->once_events = eo;
+	eo->prevp = &base->once_events;
+}
+
+static void
 event_once_unlink(struct event_once *eo)
 {
 	*eo->prevp = eo->next;
 	if (eo->next)
 		eo->next->prevp = eo->prevp;
 }
-
+/* ⟨Run a one-shot callback⟩ */
 static void
 event_once_run(evutil_socket_t fd, short what, void *arg)
 {
@@ -997,7 +1008,7 @@ event_once_run(evutil_socket_t fd, short what, void *arg)
 	mm_free(eo);
 	cb(fd, what, cb_arg);
 }
-
+/* ⟨Schedule a one-shot callback⟩ */
 int
 event_base_once(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn cb, void *arg, const struct timeval *tv)
@@ -1024,11 +1035,7 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	else
 		r = event_add_nolock_(&eo->ev, tv, 0);
 	if (r == 0) {
-		eo->next = base->once_events;
-		if (eo->next)
-			eo->next->prevp = &eo->next;
-		base->once_events = eo;
-		eo->prevp = &base->once_events;
+		event_once_link(base, eo);
 		if (EVBASE_NEED_NOTIFY(base))
 			evthread_notify_base_(base);
 	}
@@ -1039,7 +1046,7 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	}
 	return r;
 }
-/* ⟨Detach every event from a dying base⟩ */
+/* ⟨Detach an event from its base⟩ */
 static void
 event_detach(struct event *ev)
 {
@@ -1056,7 +1063,7 @@ event_detach_visit(struct event_base *base, struct event *ev, void *arg)
 		event_detach(ev);
 	return 0;
 }
-
+/* ⟨Empty the active queues of a dying base⟩ */
 static void
 event_base_drain_active(struct event_base *base, int run_finalizers)
 {
@@ -1077,7 +1084,7 @@ event_base_drain_active(struct event_base *base, int run_finalizers)
 		}
 	}
 }
-
+/* ⟨Detach every event from a dying base⟩ */
 void
 event_base_release_events_(struct event_base *base, int run_finalizers)
 {
@@ -1105,20 +1112,4 @@ event_base_release_events_(struct event_base *base, int run_finalizers)
 		mm_free(eo);
 	}
 	min_heap_free_(&base->timeheap);
-}
-/* ⟨The obsolete event calls⟩ */
-void
-event_set(struct event *ev, evutil_socket_t fd, short events,
-    void (*cb)(evutil_socket_t, short, void *), void *arg)
-{
-	event_assign(ev, event_global_current_base_, fd, events, cb, arg);
-}
-
-int
-event_once(evutil_socket_t fd, short events,
-    void (*cb)(evutil_socket_t, short, void *), void *arg,
-    const struct timeval *tv)
-{
-	return event_base_once(event_global_current_base_, fd, events, cb, arg,
-	    tv);
 }

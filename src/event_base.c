@@ -44,11 +44,11 @@ event_config_new(void)
 	if (cfg == NULL)
 		return NULL;
 	/* ⟨Set the defaults of a new event_config⟩ */
-		/* Chapter 4 sets its dispatch limits to "no limit" here. */
+	/* Chapter 4 sets its dispatch limits to "no limit" here. */
 	/* ⟨Set the defaults of a new event_config⟩ */
-		cfg->max_dispatch_interval.tv_sec = -1;
-		cfg->max_dispatch_callbacks = INT_MAX;
-		cfg->limit_callbacks_after_prio = 1;
+	cfg->max_dispatch_interval.tv_sec = -1;
+	cfg->max_dispatch_callbacks = INT_MAX;
+	cfg->limit_callbacks_after_prio = 1;
 	return cfg;
 }
 
@@ -86,7 +86,7 @@ event_config_avoid_method(struct event_config *cfg, const char *method)
 	cfg->avoid = a;
 	return 0;
 }
-
+/* ⟨Require features and set flags⟩ */
 int
 event_config_require_features(struct event_config *cfg, int features)
 {
@@ -113,7 +113,7 @@ event_config_set_num_cpus_hint(struct event_config *cfg, int cpus)
 	cfg->n_cpus_hint = cpus;	/* only IOCP used it; kept for the record */
 	return 0;
 }
-
+/* ⟨Is a method avoided⟩ */
 static int
 event_config_is_avoided(const struct event_config *cfg, const char *method)
 {
@@ -190,6 +190,7 @@ event_base_new_with_config(const struct event_config *cfg)
 	}
 	base->flags = cfg ? cfg->flags : 0;
 	if (!(base->flags & EVENT_BASE_FLAG_IGNORE_ENV)) {
+		/* ⟨Merge the environment into the flags⟩ */
 		if (getenv("EVENT_EPOLL_USE_CHANGELIST"))
 			base->flags |= EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST;
 		if (getenv("EVENT_PRECISE_TIMER"))
@@ -209,10 +210,10 @@ event_base_new_with_config(const struct event_config *cfg)
 	    getenv("EVENT_SHOW_METHOD"))
 		event_msgx("libevent using: %s", base->evsel->name);
 	/* ⟨Finish setting up a new base⟩ */
-		/* Chapters 4 and 5 finish the base here (time, lock, timers). */
+	/* Chapters 4 and 5 finish the base here (time, lock, timers). */
 	/* ⟨Finish setting up a new base⟩ */
-		if (event_base_loop_setup_(base, cfg) < 0)
-			goto fail;
+	if (event_base_loop_setup_(base, cfg) < 0)
+		goto fail;
 	return base;
 fail:
 	event_base_free_nofinalize(base);
@@ -230,18 +231,18 @@ event_base_free_(struct event_base *base, int run_finalizers)
 {
 	(void)run_finalizers;
 	/* ⟨Choose the base event_base_free releases⟩ */
-		/* Chapter 4: a NULL base means the current base of event_init(). */
+	/* Chapter 4: a NULL base means the current base of event_init(). */
 	/* ⟨Choose the base event_base_free releases⟩ */
-		if (base == NULL)
-			base = event_global_current_base_;
+	if (base == NULL)
+		base = event_global_current_base_;
 	if (base == NULL)
 		return;
 	/* ⟨Release what later chapters attached to a base⟩ */
-		/* Chapters 4 and 5 release their parts of the base here. */
+	/* Chapters 4 and 5 release their parts of the base here. */
 	/* ⟨Release what later chapters attached to a base⟩ */
-		event_base_loop_release_(base);
+	event_base_loop_release_(base);
 	/* ⟨Release what later chapters attached to a base⟩ */
-		event_base_release_events_(base, run_finalizers);
+	event_base_release_events_(base, run_finalizers);
 	evsig_dealloc_(base);
 	if (base->evsel && base->evsel->dealloc)
 		base->evsel->dealloc(base);
@@ -250,12 +251,12 @@ event_base_free_(struct event_base *base, int run_finalizers)
 	event_changelist_freemem_(&base->changelist);
 	mm_free(base->activequeues);
 	/* ⟨Release the lock of a base⟩ */
-		/* Chapter 4 frees the base lock here. */
+	/* Chapter 4 frees the base lock here. */
 	/* ⟨Release the lock of a base⟩ */
-		if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
-			evthread_lock_free(base->th_base_lock,
-			    EVTHREAD_LOCKTYPE_RECURSIVE);
-		evthread_cond_free(base->current_event_cond);
+	if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
+		evthread_lock_free(base->th_base_lock,
+		    EVTHREAD_LOCKTYPE_RECURSIVE);
+	evthread_cond_free(base->current_event_cond);
 	mm_free(base);
 }
 
@@ -287,6 +288,7 @@ event_base_reinit_backend_(struct event_base *base)
 		}
 		op->dealloc(base);
 		base->evbase = fresh;
+		event_changelist_clear_(base);
 		if (evmap_reinit_(base) < 0)
 			return -1;
 	}
@@ -304,82 +306,21 @@ event_base_get_features(const struct event_base *base)
 {
 	return base && base->evsel ? (int)base->evsel->features : 0;
 }
-/* ⟨Put a callback on the active queue⟩ */
+/* ⟨Rebuild a base after fork⟩ */
 int
-event_base_priority_queues_(struct event_base *base, int n)
+event_reinit(struct event_base *base)
 {
-	struct evcb_queue *q = mm_calloc((size_t)n, sizeof(*q));
-	int i;
+	int r = 0, notifiable;
 
-	if (q == NULL)
+	if (base == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		q[i].lastp = &q[i].first;
-	mm_free(base->activequeues);
-	base->activequeues = q;
-	base->nactivequeues = n;
-	return 0;
-}
-
-int
-event_callback_activate_nolock_(struct event_base *base,
-    struct event_callback *evcb)
-{
-	struct evcb_queue *q;
-
-	if (evcb->evcb_flags & EVLIST_ACTIVE)
-		return 0;
-	if (evcb->evcb_pri >= base->nactivequeues)
-		evcb->evcb_pri = (ev_uint8_t)(base->nactivequeues - 1);
-	q = &base->activequeues[evcb->evcb_pri];
-	evcb->evcb_active_next = NULL;
-	evcb->evcb_active_prevp = q->lastp;
-	*q->lastp = evcb;
-	q->lastp = &evcb->evcb_active_next;
-	evcb->evcb_flags |= EVLIST_ACTIVE;
-	base->active_callbacks++;
-	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
-		base->event_count_active++;
-	/* ⟨Notice work of a higher priority⟩ */
-		/* Chapter 4 notes here when work outranks the running callback. */
-	/* ⟨Notice work of a higher priority⟩ */
-		if (base->event_running_priority >= 0 &&
-		    evcb->evcb_pri < base->event_running_priority)
-			base->event_continue = 1;
-	return 1;
-}
-/* ⟨Take a callback off the active queue⟩ */
-void
-event_queue_remove_active_(struct event_base *base,
-    struct event_callback *evcb)
-{
-	struct evcb_queue *q = &base->activequeues[evcb->evcb_pri];
-
-	if (!(evcb->evcb_flags & EVLIST_ACTIVE))
-		return;
-	*evcb->evcb_active_prevp = evcb->evcb_active_next;
-	if (evcb->evcb_active_next)
-		evcb->evcb_active_next->evcb_active_prevp =
-		    evcb->evcb_active_prevp;
-	else
-		q->lastp = evcb->evcb_active_prevp;
-	evcb->evcb_flags &= ~EVLIST_ACTIVE;
-	base->active_callbacks--;
-	if (!(evcb->evcb_flags & EVLIST_INTERNAL))
-		base->event_count_active--;
-}
-/* ⟨Activate an event⟩ */
-void
-event_active_nolock_(struct event *ev, int res, short ncalls)
-{
-	if (ev->ev_flags & EVLIST_FINALIZING)
-		return;
-	if (ev->ev_flags & EVLIST_ACTIVE) {
-		ev->ev_res |= (short)res;
-		return;
-	}
-	ev->ev_res = (short)res;
-	if (ev->ev_events & EV_SIGNAL)
-		ev->ev_ncalls = ncalls;
-	event_callback_activate_nolock_(ev->ev_base, &ev->ev_evcallback);
+	EVBASE_ACQUIRE_LOCK(base);
+	if (event_base_reinit_backend_(base) < 0)
+		r = -1;
+	notifiable = base->th_notifiable;
+	event_base_close_notify(base);
+	if (notifiable && event_base_open_notify(base) < 0)
+		r = -1;
+	EVBASE_RELEASE_LOCK(base);
+	return r;
 }

@@ -4,6 +4,7 @@
  *   chapters/04-event-loop/04-event-loop.adoc
  *   chapters/05-events/05-events.adoc
  */
+/* ⟨Headers of the loop's file⟩ */
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -21,8 +22,6 @@
 #include "util-internal.h"
 #include "evthread-internal.h"
 
-/* ⟨The current base of the 1.x interface⟩ */
-struct event_base *event_global_current_base_ = NULL;
 /* ⟨Set the dispatch limits of a config⟩ */
 int
 event_config_set_max_dispatch_interval(struct event_config *cfg,
@@ -38,86 +37,7 @@ event_config_set_max_dispatch_interval(struct event_config *cfg,
 	cfg->limit_callbacks_after_prio = min_priority < 0 ? 0 : min_priority;
 	return 0;
 }
-/* ⟨Read the clock through the cache⟩ */
-static void
-event_base_clear_time_cache(struct event_base *base)
-{
-	base->tv_cache_on = 0;
-	evutil_timerclear(&base->tv_cache);
-	evutil_timerclear(&base->tv_cache_wall);
-}
-
-static void
-event_base_reset_time_cache(struct event_base *base)
-{
-	event_base_clear_time_cache(base);
-	base->tv_cache_on = !(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME);
-}
-/* ⟨Read the wall clock through the cache⟩ */
-int
-event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
-{
-	int r = 0;
-
-	if (base == NULL)
-		base = event_global_current_base_;
-	if (base == NULL)
-		return evutil_gettimeofday(tv, NULL);
-	EVBASE_ACQUIRE_LOCK(base);
-	if (evutil_timerisset(&base->tv_cache_wall)) {
-		*tv = base->tv_cache_wall;
-	} else {
-		r = evutil_gettimeofday(tv, NULL);
-		if (r == 0 && base->tv_cache_on)
-			base->tv_cache_wall = *tv;
-	}
-	EVBASE_RELEASE_LOCK(base);
-	return r;
-}
-/* ⟨Refresh the time cache on request⟩ */
-int
-event_base_update_cache_time(struct event_base *base)
-{
-	if (base == NULL)
-		base = event_global_current_base_;
-	if (base == NULL)
-		return -1;
-	EVBASE_ACQUIRE_LOCK(base);
-	if (base->running_loop)
-		event_base_reset_time_cache(base);
-	EVBASE_RELEASE_LOCK(base);
-	return 0;
-}
-/* ⟨Read the loop's monotonic clock⟩ */
-/* The loop's own clock, for programs that compare with deadlines. */
-int
-event_gettime_monotonic(struct event_base *base, struct timeval *tv)
-{
-	int r;
-
-	if (base == NULL || tv == NULL)
-		return -1;
-	EVBASE_ACQUIRE_LOCK(base);
-	r = event_base_gettime_(base, tv);
-	EVBASE_RELEASE_LOCK(base);
-	return r;
-}
-/* ⟨Wake a sleeping loop from another thread⟩ */
-int
-evthread_notify_base_(struct event_base *base)
-{
-	ev_uint64_t one = 1;
-
-	if (!base->th_notifiable || base->is_notify_pending)
-		return 0;
-	base->is_notify_pending = 1;
-	if (write(base->th_notify_fd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
-		base->is_notify_pending = 0;
-		return -1;
-	}
-	return 0;
-}
-
+/* ⟨Drain the wake-up descriptor⟩ */
 static void
 event_base_drain_notify(evutil_socket_t fd, short what, void *arg)
 {
@@ -131,8 +51,8 @@ event_base_drain_notify(evutil_socket_t fd, short what, void *arg)
 	base->is_notify_pending = 0;
 	EVBASE_RELEASE_LOCK(base);
 }
-/* ⟨Wake a sleeping loop from another thread⟩ */
-static int
+/* ⟨Open the wake-up descriptor⟩ */
+int
 event_base_open_notify(struct event_base *base)
 {
 	struct event *ev = &base->th_notify;
@@ -160,7 +80,18 @@ event_base_open_notify(struct event_base *base)
 	base->is_notify_pending = 0;
 	return 0;
 }
-
+/* ⟨Close the wake-up descriptor⟩ */
+void
+event_base_close_notify(struct event_base *base)
+{
+	if (!base->th_notifiable)
+		return;
+	evmap_io_del_(base, base->th_notify_fd, &base->th_notify);
+	close(base->th_notify_fd);
+	base->th_notify_fd = -1;
+	base->th_notifiable = 0;
+}
+/* ⟨Make a base wakeable on request⟩ */
 int
 evthread_make_base_notifiable(struct event_base *base)
 {
@@ -205,17 +136,6 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 	return evthread_make_base_notifiable(base);
 }
 /* ⟨Release the loop's part of a base⟩ */
-static void
-event_base_close_notify(struct event_base *base)
-{
-	if (!base->th_notifiable)
-		return;
-	evmap_io_del_(base, base->th_notify_fd, &base->th_notify);
-	close(base->th_notify_fd);
-	base->th_notify_fd = -1;
-	base->th_notifiable = 0;
-}
-
 void
 event_base_loop_release_(struct event_base *base)
 {
@@ -223,13 +143,13 @@ event_base_loop_release_(struct event_base *base)
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
 }
-/* ⟨Change the number of priorities⟩ */
+/* ⟨Is anything active⟩ */
 int
 event_base_has_active_(const struct event_base *base)
 {
 	return base->active_callbacks > 0;
 }
-
+/* ⟨Change the number of priorities⟩ */
 int
 event_base_priority_init(struct event_base *base, int npriorities)
 {
@@ -253,7 +173,7 @@ event_base_priority_init(struct event_base *base, int npriorities)
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
-
+/* ⟨Read the number of priorities⟩ */
 int
 event_base_get_npriorities(struct event_base *base)
 {
@@ -268,7 +188,7 @@ event_base_get_npriorities(struct event_base *base)
 	EVBASE_RELEASE_LOCK(base);
 	return n;
 }
-/* ⟨Activate and cancel internal callbacks⟩ */
+/* ⟨Make a bare callback⟩ */
 void
 event_callback_init_(struct event_base *base, struct event_callback *cb,
     int priority, void (*fn)(struct event_callback *, void *), void *arg)
@@ -283,7 +203,7 @@ event_callback_init_(struct event_base *base, struct event_callback *cb,
 		priority = base->nactivequeues - 1;
 	cb->evcb_pri = (ev_uint8_t)priority;
 }
-
+/* ⟨Queue a bare callback⟩ */
 int
 event_callback_activate_(struct event_base *base, struct event_callback *cb)
 {
@@ -296,7 +216,7 @@ event_callback_activate_(struct event_base *base, struct event_callback *cb)
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
-
+/* ⟨Cancel a bare callback⟩ */
 int
 event_callback_cancel_(struct event_base *base, struct event_callback *cb)
 {
@@ -308,14 +228,7 @@ event_callback_cancel_(struct event_base *base, struct event_callback *cb)
 	EVBASE_RELEASE_LOCK(base);
 	return was_active;
 }
-
-int
-event_callback_is_event_(const struct event_callback *cb)
-{
-	return cb->evcb_closure != EV_CLOSURE_CB_SELF &&
-	    cb->evcb_closure != EV_CLOSURE_CB_FINALIZE;
-}
-/* ⟨Run one active callback⟩ */
+/* ⟨Run a signal event's callback⟩ */
 static void
 event_run_signal_closure(struct event_base *base, struct event *ev)
 {
@@ -335,7 +248,7 @@ event_run_signal_closure(struct event_base *base, struct event *ev)
 	base->current_ncalls = NULL;
 	EVBASE_RELEASE_LOCK(base);
 }
-
+/* ⟨Run an event's callback⟩ */
 static void
 event_run_event_closure(struct event_base *base, struct event *ev)
 {
@@ -347,7 +260,7 @@ event_run_event_closure(struct event_base *base, struct event *ev)
 	EVBASE_RELEASE_LOCK(base);
 	cb(fd, res, arg);
 }
-
+/* ⟨Run one active callback⟩ */
 static void
 event_run_callback(struct event_base *base, struct event_callback *evcb)
 {
@@ -358,9 +271,9 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		ev = event_callback_to_event(evcb);
 		if (!(ev->ev_events & EV_PERSIST)) {
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-						/* Chapter 5 deletes the event from every list here. */
+			/* Chapter 5 deletes the event from every list here. */
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-						event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
+			event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
 		}
 	}
 	base->current_event = evcb;
@@ -370,10 +283,10 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		break;
 	case EV_CLOSURE_EVENT_PERSIST:
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				/* Chapter 5 re-arms the timeout of a persistent event here. */
+		/* Chapter 5 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
-				if (evutil_timerisset(&ev->ev_interval))
-					event_restart_persistent_timeout_(base, ev);
+		if (evutil_timerisset(&ev->ev_interval))
+			event_restart_persistent_timeout_(base, ev);
 		event_run_event_closure(base, ev);
 		break;
 	case EV_CLOSURE_EVENT:
@@ -384,13 +297,13 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		evcb->evcb_cb_union.evcb_selfcb(evcb, evcb->evcb_arg);
 		break;
 	/* ⟨Run a finalizer⟩ */
-		/* Chapter 5 adds the finalizer closures here. */
+	/* Chapter 5 adds the finalizer closures here. */
 	/* ⟨Run a finalizer⟩ */
-		case EV_CLOSURE_EVENT_FINALIZE:
-		case EV_CLOSURE_EVENT_FINALIZE_FREE:
-			EVBASE_RELEASE_LOCK(base);
-			event_run_finalizer_(evcb);
-			break;
+	case EV_CLOSURE_EVENT_FINALIZE:
+	case EV_CLOSURE_EVENT_FINALIZE_FREE:
+		EVBASE_RELEASE_LOCK(base);
+		event_run_finalizer_(evcb);
+		break;
 	default:
 		EVUTIL_ASSERT(!"a callback with an unknown closure");
 	}
@@ -482,15 +395,15 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 		have = 1;
 	}
 	/* ⟨Find the earliest deadline⟩ */
-		/* Chapter 5 compares the earliest timer with the deadline here. */
+	/* Chapter 5 compares the earliest timer with the deadline here. */
 	/* ⟨Find the earliest deadline⟩ */
-		if (base->timeheap.n > 0) {
-			const struct event *top = min_heap_top_(&base->timeheap);
-			if (!have || evutil_timercmp(&top->ev_timeout, &deadline, <)) {
-				deadline = top->ev_timeout;
-				have = 1;
-			}
+	if (base->timeheap.n > 0) {
+		const struct event *top = min_heap_top_(&base->timeheap);
+		if (!have || evutil_timercmp(&top->ev_timeout, &deadline, <)) {
+			deadline = top->ev_timeout;
+			have = 1;
 		}
+	}
 	if (!have)
 		return NULL;
 	event_base_gettime_(base, &now);
@@ -526,6 +439,7 @@ event_base_loop(struct event_base *base, int flags)
 		return -1;
 	}
 	EVBASE_ACQUIRE_LOCK(base);
+	/* ⟨Claim the base for this loop, or refuse⟩ */
 	if (base->running_loop) {
 		event_warnx("%s: this base is already running a loop", __func__);
 		EVBASE_RELEASE_LOCK(base);
@@ -536,6 +450,7 @@ event_base_loop(struct event_base *base, int flags)
 	base->th_owner_id = evthread_get_id();
 	event_base_clear_time_cache(base);
 	for (;;) {
+		/* ⟨Run one iteration of the loop⟩ */
 		base->event_continue = 0;
 		if (base->event_gotterm || base->event_break)
 			break;
@@ -551,10 +466,10 @@ event_base_loop(struct event_base *base, int flags)
 		}
 		event_base_reset_time_cache(base);
 		/* ⟨Activate what the clock has made due⟩ */
-				/* Chapter 5 moves the expired timers to the active queues here. */
+		/* Chapter 5 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
-				if (base->timeheap.n > 0)
-					event_activate_due_timers_(base);
+		if (base->timeheap.n > 0)
+			event_activate_due_timers_(base);
 		event_base_check_exit(base);
 		if (event_base_has_active_(base)) {
 			n = event_run_active(base);
@@ -565,13 +480,14 @@ event_base_loop(struct event_base *base, int flags)
 			break;
 		}
 	}
+	/* ⟨Give the base back after the loop⟩ */
 	event_base_clear_time_cache(base);
 	base->running_loop = 0;
 	base->th_owner_id = 0;
 	EVBASE_RELEASE_LOCK(base);
 	return retval;
 }
-
+/* ⟨Run the loop with no flags⟩ */
 int
 event_base_dispatch(struct event_base *base)
 {
@@ -624,7 +540,7 @@ event_base_loopcontinue(struct event_base *base)
 {
 	return base ? event_base_set_flag(base, &base->event_continue) : -1;
 }
-
+/* ⟨Ask why the loop stopped⟩ */
 static int
 event_base_read_flag(struct event_base *base, const int *flag)
 {
@@ -647,25 +563,7 @@ event_base_got_break(struct event_base *base)
 {
 	return base ? event_base_read_flag(base, &base->event_break) : 0;
 }
-/* ⟨Rebuild a base after fork⟩ */
-int
-event_reinit(struct event_base *base)
-{
-	int r = 0, notifiable;
-
-	if (base == NULL)
-		return -1;
-	EVBASE_ACQUIRE_LOCK(base);
-	if (event_base_reinit_backend_(base) < 0)
-		r = -1;
-	notifiable = base->th_notifiable;
-	event_base_close_notify(base);
-	if (notifiable && event_base_open_notify(base) < 0)
-		r = -1;
-	EVBASE_RELEASE_LOCK(base);
-	return r;
-}
-/* ⟨Visit every event of a base⟩ */
+/* ⟨Skip the library's own events⟩ */
 struct foreach_ctx {
 	event_base_foreach_event_cb fn;
 	void *arg;
@@ -680,7 +578,7 @@ event_visit_public(struct event_base *base, struct event *ev, void *arg)
 		return 0;
 	return ctx->fn(base, ev, ctx->arg);
 }
-
+/* ⟨Visit every event of a base⟩ */
 int
 event_base_foreach_event_nolock_(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg)
@@ -692,10 +590,10 @@ event_base_foreach_event_nolock_(struct event_base *base,
 	if ((r = evmap_foreach_event_(base, event_visit_public, &ctx)) != 0)
 		return r;
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-		/* Chapter 5 visits the timers here. */
+	/* Chapter 5 visits the timers here. */
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-		if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
-			return r;
+	if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
+		return r;
 	for (i = 0; i < base->nactivequeues; i++) {
 		for (evcb = base->activequeues[i].first; evcb;
 		    evcb = evcb->evcb_active_next) {
@@ -711,7 +609,7 @@ event_base_foreach_event_nolock_(struct event_base *base,
 	}
 	return 0;
 }
-
+/* ⟨Visit the program's events of a base⟩ */
 int
 event_base_foreach_event(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg)
@@ -746,7 +644,7 @@ event_dump_kinds(FILE *f, short what)
 		if (what & event_kind_names[i].bit)
 			fprintf(f, " %s", event_kind_names[i].name);
 }
-/* ⟨Print an inserted or an active event⟩ */
+/* ⟨Print an inserted event⟩ */
 struct dump_ctx {
 	FILE *f;
 	struct timeval wall_minus_mono;	/* added to a deadline */
@@ -773,7 +671,7 @@ event_dump_inserted(const struct event_base *base, const struct event *ev,
 	fputc('\n', ctx->f);
 	return 0;
 }
-
+/* ⟨Print an active event⟩ */
 static int
 event_dump_active(const struct event_base *base, const struct event *ev,
     void *arg)
@@ -863,53 +761,4 @@ event_base_get_running_event(struct event_base *base)
 		ev = event_callback_to_event(base->current_event);
 	EVBASE_RELEASE_LOCK(base);
 	return ev;
-}
-/* ⟨The 1.x calls on the current base⟩ */
-struct event_base *
-event_init(void)
-{
-	struct event_base *base = event_base_new_with_config(NULL);
-
-	if (base == NULL) {
-		event_warnx("%s: could not make an event_base", __func__);
-		return NULL;
-	}
-	event_global_current_base_ = base;
-	return base;
-}
-
-int
-event_dispatch(void)
-{
-	return event_loop(0);
-}
-
-int
-event_loop(int flags)
-{
-	return event_base_loop(event_global_current_base_, flags);
-}
-
-int
-event_loopexit(const struct timeval *tv)
-{
-	return event_base_loopexit(event_global_current_base_, tv);
-}
-
-int
-event_loopbreak(void)
-{
-	return event_base_loopbreak(event_global_current_base_);
-}
-
-const char *
-event_get_method(void)
-{
-	return event_base_get_method(event_global_current_base_);
-}
-
-int
-event_priority_init(int npriorities)
-{
-	return event_base_priority_init(event_global_current_base_, npriorities);
 }

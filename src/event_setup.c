@@ -32,17 +32,17 @@ event_enable_debug_mode(void)
 		return;
 	}
 	/* ⟨Refuse debug mode once events exist⟩ */
-		/* Chapter 5 appends the check that no event exists yet. */
+	/* Chapter 5 appends the check that no event exists yet. */
 	/* ⟨Refuse debug mode once events exist⟩ */
-		{
-			extern int event_debug_created_events_;
+	{
+		extern int event_debug_created_events_;
 
-			if (__atomic_load_n(&event_debug_created_events_, __ATOMIC_RELAXED)) {
-				event_warnx("%s: events already exist; switch debug mode"
-				    " on before creating any", __func__);
-				return;
-			}
+		if (__atomic_load_n(&event_debug_created_events_, __ATOMIC_RELAXED)) {
+			event_warnx("%s: events already exist; switch debug mode"
+			    " on before creating any", __func__);
+			return;
 		}
+	}
 	event_debug_mode_is_on = 1;
 }
 /* ⟨Release what the library holds globally⟩ */
@@ -50,11 +50,11 @@ void
 libevent_global_shutdown(void)
 {
 	/* ⟨Release global state at shutdown⟩ */
-		/* Later chapters append idempotent releases of their global state here. */
+	/* Later chapters append idempotent releases of their global state here. */
 	/* ⟨Release global state at shutdown⟩ */
-		{
-			extern void event_debug_map_clear_(void);
+	{
+		extern void event_debug_map_clear_(void);
 
-			event_debug_map_clear_();
-		}
+		event_debug_map_clear_();
+	}
 }

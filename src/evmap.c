@@ -81,7 +81,7 @@ evmap_io_interest(const struct evmap_io *ctx)
 		what |= EV_ET;
 	return what;
 }
-/* ⟨Add an event to the fd table⟩ */
+/* ⟨Link and unlink an event in a table's list⟩ */
 static void
 evmap_list_link(struct event **head, struct event *ev)
 {
@@ -101,7 +101,7 @@ evmap_list_unlink(struct event *ev)
 	ev->ev_io_next = NULL;
 	ev->ev_io_prevp = NULL;
 }
-
+/* ⟨Add an event to the fd table⟩ */
 int
 evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
@@ -200,7 +200,6 @@ evmap_reinit_(struct event_base *base)
 	struct event_io_map *map = &base->io;
 	int fd, result = 0;
 
-	event_changelist_clear_(base);
 	for (fd = 0; fd < map->nentries; fd++) {
 		struct evmap_io *ctx = map->entries[fd];
 		short what;
@@ -213,7 +212,7 @@ evmap_reinit_(struct event_base *base)
 	}
 	return result;
 }
-/* ⟨Add and remove signal events⟩ */
+/* ⟨Find a signal's entry⟩ */
 static struct evmap_signal *
 evmap_signal_entry(struct event_base *base, int sig, int create)
 {
@@ -229,7 +228,7 @@ evmap_signal_entry(struct event_base *base, int sig, int create)
 	map->entries[sig] = mm_calloc(1, sizeof(struct evmap_signal));
 	return map->entries[sig];
 }
-
+/* ⟨Add and remove signal events⟩ */
 int
 evmap_signal_add_(struct event_base *base, int sig, struct event *ev)
 {
@@ -260,7 +259,7 @@ evmap_signal_del_(struct event_base *base, int sig, struct event *ev)
 		return evsig_del_(base, sig);
 	return 0;
 }
-
+/* ⟨Report a signal to its events⟩ */
 void
 evmap_signal_active_(struct event_base *base, int sig, int ncalls)
 {

@@ -285,7 +285,7 @@ this_thread(void)
 static void EV_NORETURN
 lock_misuse(const char *what, const struct debug_lock *lock)
 {
-	event_errx(EVENT_ERR_ABORT_, "lock debugging: %s (lock %p, thread %lu)",
+	event_errx(EVENT_ABORT_NOT_EXIT, "lock debugging: %s (lock %p, thread %lu)",
 	    what, (const void *)lock, evthread_get_id());
 }
 /* ⟨Ask whether this thread holds a lock⟩ */

@@ -27,7 +27,7 @@ read_monotonic_clock(struct timespec *ts, int precise)
 }
 /* ⟨Read the monotonic time as a timeval⟩ */
 int
-evutil_monotonic_now_(struct timeval *tv, int precise)
+evutil_monotonic_now(struct timeval *tv, int precise)
 {
 	struct timespec ts;
 
@@ -104,7 +104,7 @@ evutil_gettime_monotonic(struct evutil_monotonic_timer *timer,
 		return -1;
 	}
 	if (!timer->fallback)
-		return evutil_monotonic_now_(tp, timer->precise);
+		return evutil_monotonic_now(tp, timer->precise);
 	if (evutil_gettimeofday(tp, NULL) < 0)
 		return -1;
 	evutil_adjust_fallback_reading(timer, tp);

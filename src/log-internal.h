@@ -9,7 +9,7 @@
 #include <event2/util.h>
 
 /* The exit code that makes a fatal error abort() instead of exit(). */
-#define EVENT_ERR_ABORT_ ((int)0xdeaddead)
+#define EVENT_ABORT_NOT_EXIT ((int)0xdeaddead)
 
 #define EV_CHECK_FMT(a, b) __attribute__((format(printf, a, b)))
 #define EV_NORETURN __attribute__((noreturn))

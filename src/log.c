@@ -83,7 +83,7 @@ end_process(int errcode)
 {
 	if (fatal_callback)
 		fatal_callback(errcode);
-	if (errcode == EVENT_ERR_ABORT_)
+	if (errcode == EVENT_ABORT_NOT_EXIT)
 		abort();
 	exit(errcode);
 }

@@ -104,7 +104,7 @@ min_heap_sift_down_(struct min_heap *h, unsigned hole,
 	}
 	min_heap_place_(h, hole, e);
 }
-/* ⟨Grow, push, pop, erase and adjust the heap⟩ */
+/* ⟨Grow the heap⟩ */
 static inline int
 min_heap_reserve_(struct min_heap *h, unsigned n)
 {
@@ -123,7 +123,7 @@ min_heap_reserve_(struct min_heap *h, unsigned n)
 	h->a = a;
 	return 0;
 }
-
+/* ⟨Push a timer onto the heap⟩ */
 static inline int
 min_heap_push_(struct min_heap *h, struct event *e)
 {
@@ -132,7 +132,7 @@ min_heap_push_(struct min_heap *h, struct event *e)
 	min_heap_sift_up_(h, h->n++, min_heap_entry_(e));
 	return 0;
 }
-
+/* ⟨Pop the earliest timer⟩ */
 static inline struct event *
 min_heap_pop_(struct min_heap *h)
 {
@@ -146,7 +146,7 @@ min_heap_pop_(struct min_heap *h)
 	top->ev_heap_idx = -1;
 	return top;
 }
-
+/* ⟨Take a timer out of the heap⟩ */
 static inline void
 min_heap_move_(struct min_heap *h, unsigned i, struct min_heap_entry e)
 {
@@ -171,7 +171,7 @@ min_heap_erase_(struct min_heap *h, struct event *e)
 	e->ev_heap_idx = -1;
 	return 0;
 }
-
+/* ⟨Re-place a timer whose deadline changed⟩ */
 static inline int
 min_heap_adjust_(struct min_heap *h, struct event *e)
 {
@@ -180,7 +180,7 @@ min_heap_adjust_(struct min_heap *h, struct event *e)
 	min_heap_move_(h, (unsigned)e->ev_heap_idx, min_heap_entry_(e));
 	return 0;
 }
-
+/* ⟨Free the heap⟩ */
 static inline void
 min_heap_free_(struct min_heap *h)
 {

@@ -106,6 +106,7 @@ poll_dispatch(struct event_base *base, struct timeval *tv)
 	if (tv)
 		msec = poll_timeout_msec(tv);
 	if (base->th_base_lock && nfds) {
+		/* ⟨Give the kernel a private copy of the array⟩ */
 		if (pop->copy_size < nfds) {
 			struct pollfd *c = mm_realloc(pop->copy,
 			    (size_t)nfds * sizeof(*c));

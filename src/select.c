@@ -35,7 +35,7 @@ select_dealloc(struct event_base *base)
 	mm_free(base->evbase);
 	base->evbase = NULL;
 }
-/* ⟨Add and delete in the fd sets⟩ */
+/* ⟨Add to the fd sets⟩ */
 static int
 select_add(struct event_base *base, evutil_socket_t fd, short old, short events,
     void *fdinfo)
@@ -57,7 +57,7 @@ select_add(struct event_base *base, evutil_socket_t fd, short old, short events,
 		sop->maxfd = fd;
 	return 0;
 }
-
+/* ⟨Delete from the fd sets⟩ */
 static int
 select_del(struct event_base *base, evutil_socket_t fd, short old, short events,
     void *fdinfo)

@@ -67,14 +67,14 @@ evsig_cb(evutil_socket_t fd, short what, void *arg)
 		if (counts[sig])
 			evmap_signal_active_(base, sig, counts[sig]);
 }
-/* ⟨Open the signal pipe⟩ */
+/* ⟨Start a base without a signal pipe⟩ */
 void
 evsig_init_(struct event_base *base)
 {
 	memset(&base->sig, 0, sizeof(base->sig));
 	base->sig.pair[0] = base->sig.pair[1] = -1;
 }
-
+/* ⟨Set up the event that reads the signal pipe⟩ */
 static void
 evsig_setup_event(struct event_base *base)
 {
@@ -91,7 +91,7 @@ evsig_setup_event(struct event_base *base)
 	ev->ev_pri = 0;
 	ev->ev_heap_idx = -1;
 }
-
+/* ⟨Open the signal pipe⟩ */
 static int
 evsig_open_pipe(struct event_base *base)
 {
@@ -166,7 +166,7 @@ evsig_successor(int sig)
 			return info->pair[1];
 	return -1;
 }
-
+/* ⟨Install and restore a signal handler⟩ */
 static int
 evsig_let_go(struct evsig_info *info, int sig)
 {
@@ -184,7 +184,7 @@ evsig_let_go(struct evsig_info *info, int sig)
 	}
 	return 0;
 }
-
+/* ⟨Install and restore a signal handler⟩ */
 int
 evsig_del_(struct event_base *base, int sig)
 {
@@ -197,7 +197,7 @@ evsig_del_(struct event_base *base, int sig)
 	evsig_unlock_tables();
 	return result;
 }
-/* ⟨Rebuild and release the signal pipe⟩ */
+/* ⟨Close the signal pipe⟩ */
 static void
 evsig_close_pipe(struct event_base *base)
 {
@@ -220,7 +220,7 @@ evsig_close_pipe(struct event_base *base)
 		close(info->pair[1]);
 	info->pair[0] = info->pair[1] = -1;
 }
-
+/* ⟨Rebuild and release the signal pipe⟩ */
 int
 evsig_reinit_(struct event_base *base)
 {

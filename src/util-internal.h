@@ -14,7 +14,7 @@
 #define EVUTIL_ASSERT(cond)						\
 	do {								\
 		if (__builtin_expect(!(cond), 0))			\
-			event_errx(EVENT_ERR_ABORT_,			\
+			event_errx(EVENT_ABORT_NOT_EXIT,			\
 			    "%s:%d: Assertion %s failed in %s",		\
 			    __FILE__, __LINE__, #cond, __func__);	\
 	} while (0)
@@ -32,7 +32,7 @@
 	((type *)(((char *)(ptr)) - evutil_offsetof(type, field)))
 /* ⟨Internal calls of util-internal.h⟩ */
 /* CLOCK_MONOTONIC when precise, else the coarse clock; 0 or -1. */
-int evutil_monotonic_now_(struct timeval *tv, int precise);
+int evutil_monotonic_now(struct timeval *tv, int precise);
 /* ⟨Internal calls of util-internal.h⟩ */
 /* Adjusts *tv, a wall-clock reading, by the timer's offset so that it is
  * never earlier than the timer's last reading; for EV_MONOT_FALLBACK. */

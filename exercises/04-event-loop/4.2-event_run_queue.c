@@ -11,5 +11,5 @@ event_run_queue(struct event_base *base, struct evcb_queue *q, int max,
     const struct timeval *endtime)
 {
 	/* Your code here. */
-	(void)q; (void)max; (void)endtime; event_errx(EVENT_ERR_ABORT_, "%s: exercise 4.2 is not written yet", __func__);
+	(void)q; (void)max; (void)endtime; event_errx(EVENT_ABORT_NOT_EXIT, "%s: exercise 4.2 is not written yet", __func__);
 }

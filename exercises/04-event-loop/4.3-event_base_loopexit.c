@@ -10,5 +10,5 @@ int
 event_base_loopexit(struct event_base *base, const struct timeval *tv)
 {
 	/* Your code here. */
-	(void)base; (void)tv; event_errx(EVENT_ERR_ABORT_, "%s: exercise 4.3 is not written yet", __func__);
+	(void)base; (void)tv; event_errx(EVENT_ABORT_NOT_EXIT, "%s: exercise 4.3 is not written yet", __func__);
 }

@@ -10,5 +10,5 @@ static inline void
 min_heap_sift_up_(struct min_heap *h, unsigned hole, struct min_heap_entry e)
 {
 	/* Your code here. */
-	(void)h; (void)hole; (void)e; event_errx(EVENT_ERR_ABORT_, "%s: exercise 5.1 is not written yet", __func__);
+	(void)h; (void)hole; (void)e; event_errx(EVENT_ABORT_NOT_EXIT, "%s: exercise 5.1 is not written yet", __func__);
 }

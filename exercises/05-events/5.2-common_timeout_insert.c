@@ -10,5 +10,5 @@ static void
 common_timeout_insert(struct common_timeout_list *ctl, struct event *ev)
 {
 	/* Your code here. */
-	(void)ctl; (void)ev; event_errx(EVENT_ERR_ABORT_, "%s: exercise 5.2 is not written yet", __func__);
+	(void)ctl; (void)ev; event_errx(EVENT_ABORT_NOT_EXIT, "%s: exercise 5.2 is not written yet", __func__);
 }

@@ -10,5 +10,5 @@ static void
 accept_pending_connections(evutil_socket_t fd, short what, void *arg)
 {
 	/* Your code here. */
-	(void)fd; (void)what; (void)arg; event_errx(EVENT_ERR_ABORT_, "%s: exercise 8.1 is not written yet", __func__);
+	(void)fd; (void)what; (void)arg; event_errx(EVENT_ABORT_NOT_EXIT, "%s: exercise 8.1 is not written yet", __func__);
 }

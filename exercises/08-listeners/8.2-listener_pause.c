@@ -10,5 +10,5 @@ static int
 listener_pause(struct evconnlistener *lev, int err)
 {
 	/* Your code here. */
-	(void)lev; (void)err; event_errx(EVENT_ERR_ABORT_, "%s: exercise 8.2 is not written yet", __func__);
+	(void)lev; (void)err; event_errx(EVENT_ABORT_NOT_EXIT, "%s: exercise 8.2 is not written yet", __func__);
 }

@@ -303,7 +303,7 @@ test_another_threads_lock_is_caught_without_an_id_callback(void **state)
 static void
 exit_with_code(int err)
 {
-	_exit(err == EVENT_ERR_ABORT_ ? 66 : 1);
+	_exit(err == EVENT_ABORT_NOT_EXIT ? 66 : 1);
 }
 
 static void

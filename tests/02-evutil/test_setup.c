@@ -222,7 +222,7 @@ static void
 note_fatal_code_and_exit(int err)
 {
 	fatal_code_seen = err;
-	_exit(err == EVENT_ERR_ABORT_ ? 77 : 40 + err);
+	_exit(err == EVENT_ABORT_NOT_EXIT ? 77 : 40 + err);
 }
 
 static void

@@ -108,9 +108,9 @@ test_monotonic_time_never_goes_backwards(void **state)
 
 	(void)state;
 	for (precise = 0; precise <= 1; precise++) {
-		assert_int_equal(evutil_monotonic_now_(&prev, precise), 0);
+		assert_int_equal(evutil_monotonic_now(&prev, precise), 0);
 		for (i = 0; i < 10000; i++) {
-			assert_int_equal(evutil_monotonic_now_(&now, precise), 0);
+			assert_int_equal(evutil_monotonic_now(&now, precise), 0);
 			assert_true(now.tv_usec >= 0 && now.tv_usec < 1000000);
 			assert_false(evutil_timercmp(&now, &prev, <));
 			prev = now;
@@ -126,8 +126,8 @@ test_coarse_reading_never_runs_ahead_of_a_later_precise_one(void **state)
 
 	(void)state;
 	for (i = 0; i < 1000; i++) {
-		assert_int_equal(evutil_monotonic_now_(&coarse, 0), 0);
-		assert_int_equal(evutil_monotonic_now_(&precise, 1), 0);
+		assert_int_equal(evutil_monotonic_now(&coarse, 0), 0);
+		assert_int_equal(evutil_monotonic_now(&precise, 1), 0);
 		assert_false(evutil_timercmp(&coarse, &precise, >));
 	}
 }
@@ -139,7 +139,7 @@ test_monotonic_clock_is_not_the_wall_clock(void **state)
 	struct timespec ts;
 
 	(void)state;
-	assert_int_equal(evutil_monotonic_now_(&mono, 1), 0);
+	assert_int_equal(evutil_monotonic_now(&mono, 1), 0);
 	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
 	assert_int_equal(evutil_gettimeofday(&wall, NULL), 0);
 	/* The same clock as CLOCK_MONOTONIC, read a moment earlier... */
@@ -225,7 +225,7 @@ test_unconfigured_timer_reads_the_coarse_clock(void **state)
 	assert_non_null(timer);
 	for (i = 0; i < 1000; i++) {
 		assert_int_equal(evutil_gettime_monotonic(timer, &coarse), 0);
-		assert_int_equal(evutil_monotonic_now_(&precise, 1), 0);
+		assert_int_equal(evutil_monotonic_now(&precise, 1), 0);
 		assert_false(evutil_timercmp(&coarse, &precise, >));
 	}
 	evutil_monotonic_timer_free(timer);

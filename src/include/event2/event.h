@@ -72,7 +72,7 @@ EVENT2_EXPORT_SYMBOL void libevent_global_shutdown(void);
 struct event_base;
 struct event;
 struct event_config;
-
+/* ⟨Declarations of event2/event.h⟩ */
 enum event_method_feature {
 	EV_FEATURE_ET = 0x01,
 	EV_FEATURE_O1 = 0x02,
@@ -88,7 +88,7 @@ enum event_base_config_flag {
 	EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST = 0x10,
 	EVENT_BASE_FLAG_PRECISE_TIMER = 0x20
 };
-
+/* ⟨Declarations of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL const char **event_get_supported_methods(void);
 EVENT2_EXPORT_SYMBOL struct event_config *event_config_new(void);
 EVENT2_EXPORT_SYMBOL void event_config_free(struct event_config *cfg);
@@ -109,17 +109,6 @@ EVENT2_EXPORT_SYMBOL int event_base_get_features(const struct event_base *base);
 #define EVLOOP_NONBLOCK		0x02
 #define EVLOOP_NO_EXIT_ON_EMPTY	0x04
 
-#define EVENT_MAX_PRIORITIES 256
-
-/* event_base_get_num_events() kinds */
-#define EVENT_BASE_COUNT_ACTIVE		1U
-#define EVENT_BASE_COUNT_VIRTUAL	2U
-#define EVENT_BASE_COUNT_ADDED		4U
-
-EVENT2_EXPORT_SYMBOL int event_config_set_max_dispatch_interval(
-    struct event_config *cfg, const struct timeval *max_interval,
-    int max_callbacks, int min_priority);
-
 EVENT2_EXPORT_SYMBOL int event_base_loop(struct event_base *base, int flags);
 EVENT2_EXPORT_SYMBOL int event_base_dispatch(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_loopexit(struct event_base *base,
@@ -128,15 +117,26 @@ EVENT2_EXPORT_SYMBOL int event_base_loopbreak(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_loopcontinue(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_got_exit(struct event_base *base);
 EVENT2_EXPORT_SYMBOL int event_base_got_break(struct event_base *base);
+/* ⟨Declarations of event2/event.h⟩ */
+#define EVENT_MAX_PRIORITIES 256
 
 EVENT2_EXPORT_SYMBOL int event_base_priority_init(struct event_base *base,
     int npriorities);
 EVENT2_EXPORT_SYMBOL int event_base_get_npriorities(struct event_base *base);
-EVENT2_EXPORT_SYMBOL int event_reinit(struct event_base *base);
-
+EVENT2_EXPORT_SYMBOL int event_config_set_max_dispatch_interval(
+    struct event_config *cfg, const struct timeval *max_interval,
+    int max_callbacks, int min_priority);
+/* ⟨Declarations of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL int event_base_gettimeofday_cached(
     struct event_base *base, struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_base_update_cache_time(struct event_base *base);
+EVENT2_EXPORT_SYMBOL int event_gettime_monotonic(struct event_base *base,
+    struct timeval *tp);
+/* ⟨Declarations of event2/event.h⟩ */
+/* event_base_get_num_events() kinds */
+#define EVENT_BASE_COUNT_ACTIVE		1U
+#define EVENT_BASE_COUNT_VIRTUAL	2U
+#define EVENT_BASE_COUNT_ADDED		4U
 
 typedef int (*event_base_foreach_event_cb)(const struct event_base *,
     const struct event *, void *);
@@ -150,8 +150,7 @@ EVENT2_EXPORT_SYMBOL int event_base_get_num_events(struct event_base *base,
     unsigned int type);
 EVENT2_EXPORT_SYMBOL int event_base_get_max_events(struct event_base *base,
     unsigned int type, int clear);
-EVENT2_EXPORT_SYMBOL int event_gettime_monotonic(struct event_base *base,
-    struct timeval *tp);
+EVENT2_EXPORT_SYMBOL int event_reinit(struct event_base *base);
 /* ⟨Declarations of event2/event.h⟩ */
 typedef void (*event_callback_fn)(evutil_socket_t, short, void *);
 typedef void (*event_finalize_callback_fn)(struct event *, void *);
@@ -166,7 +165,19 @@ EVENT2_EXPORT_SYMBOL void event_free(struct event *ev);
 EVENT2_EXPORT_SYMBOL size_t event_get_struct_event_size(void);
 EVENT2_EXPORT_SYMBOL int event_base_set(struct event_base *base,
     struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_priority_set(struct event *ev, int priority);
 
+EVENT2_EXPORT_SYMBOL evutil_socket_t event_get_fd(const struct event *ev);
+EVENT2_EXPORT_SYMBOL struct event_base *event_get_base(const struct event *ev);
+EVENT2_EXPORT_SYMBOL short event_get_events(const struct event *ev);
+EVENT2_EXPORT_SYMBOL event_callback_fn event_get_callback(const struct event *ev);
+EVENT2_EXPORT_SYMBOL void *event_get_callback_arg(const struct event *ev);
+EVENT2_EXPORT_SYMBOL int event_get_priority(const struct event *ev);
+EVENT2_EXPORT_SYMBOL void event_get_assignment(const struct event *event,
+    struct event_base **base_out, evutil_socket_t *fd_out,
+    short *events_out, event_callback_fn *callback_out, void **arg_out);
+#define event_get_signal(ev) ((int)event_get_fd(ev))
+/* ⟨Declarations of event2/event.h⟩ */
 EVENT2_EXPORT_SYMBOL int event_add(struct event *ev, const struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_remove_timer(struct event *ev);
 EVENT2_EXPORT_SYMBOL int event_del(struct event *ev);
@@ -180,30 +191,6 @@ EVENT2_EXPORT_SYMBOL void event_base_active_by_signal(struct event_base *base,
 EVENT2_EXPORT_SYMBOL int event_pending(const struct event *ev, short events,
     struct timeval *tv);
 EVENT2_EXPORT_SYMBOL int event_initialized(const struct event *ev);
-EVENT2_EXPORT_SYMBOL int event_priority_set(struct event *ev, int priority);
-
-EVENT2_EXPORT_SYMBOL evutil_socket_t event_get_fd(const struct event *ev);
-EVENT2_EXPORT_SYMBOL struct event_base *event_get_base(const struct event *ev);
-EVENT2_EXPORT_SYMBOL short event_get_events(const struct event *ev);
-EVENT2_EXPORT_SYMBOL event_callback_fn event_get_callback(const struct event *ev);
-EVENT2_EXPORT_SYMBOL void *event_get_callback_arg(const struct event *ev);
-EVENT2_EXPORT_SYMBOL int event_get_priority(const struct event *ev);
-EVENT2_EXPORT_SYMBOL void event_get_assignment(const struct event *event,
-    struct event_base **base_out, evutil_socket_t *fd_out,
-    short *events_out, event_callback_fn *callback_out, void **arg_out);
-#define event_get_signal(ev) ((int)event_get_fd(ev))
-
-EVENT2_EXPORT_SYMBOL int event_base_once(struct event_base *base,
-    evutil_socket_t fd, short events, event_callback_fn cb, void *arg,
-    const struct timeval *tv);
-EVENT2_EXPORT_SYMBOL const struct timeval *event_base_init_common_timeout(
-    struct event_base *base, const struct timeval *duration);
-
-EVENT2_EXPORT_SYMBOL int event_finalize(unsigned flags, struct event *ev,
-    event_finalize_callback_fn cb);
-EVENT2_EXPORT_SYMBOL int event_free_finalize(unsigned flags, struct event *ev,
-    event_finalize_callback_fn cb);
-EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 /* ⟨Declarations of event2/event.h⟩ */
 #define evtimer_assign(ev, b, cb, arg) \
 	event_assign((ev), (b), -1, 0, (cb), (arg))
@@ -227,6 +214,18 @@ EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 #define evuser_pending(ev, tv) event_pending((ev), 0, (tv))
 #define evuser_initialized(ev) event_initialized(ev)
 #define evuser_trigger(ev) event_active((ev), 0, 0)
+/* ⟨Declarations of event2/event.h⟩ */
+EVENT2_EXPORT_SYMBOL int event_base_once(struct event_base *base,
+    evutil_socket_t fd, short events, event_callback_fn cb, void *arg,
+    const struct timeval *tv);
+EVENT2_EXPORT_SYMBOL const struct timeval *event_base_init_common_timeout(
+    struct event_base *base, const struct timeval *duration);
+
+EVENT2_EXPORT_SYMBOL int event_finalize(unsigned flags, struct event *ev,
+    event_finalize_callback_fn cb);
+EVENT2_EXPORT_SYMBOL int event_free_finalize(unsigned flags, struct event *ev,
+    event_finalize_callback_fn cb);
+EVENT2_EXPORT_SYMBOL void event_debug_unassign(struct event *ev);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 extern "C" {
 #endif
 
+/* ⟨Borrow the TAILQ macros when the program has none⟩ */
 #ifndef TAILQ_ENTRY
 #define KEYVALQ_DEFINED_TAILQ_ENTRY
 #define TAILQ_ENTRY(type)						\
@@ -36,6 +37,7 @@ struct evkeyval {
 
 TAILQ_HEAD(evkeyvalq, evkeyval);
 
+/* ⟨Give back the borrowed TAILQ macros⟩ */
 #ifdef KEYVALQ_DEFINED_TAILQ_ENTRY
 #undef TAILQ_ENTRY
 #undef KEYVALQ_DEFINED_TAILQ_ENTRY
