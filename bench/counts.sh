@@ -27,6 +27,8 @@ trap 'rm -rf "$dumps"' EXIT
 
 who=(litevent libevent floor)
 cache=(--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 --LL=1048576,8,64)
+# A program that forks (bench/dns.c's server) dumps from each process: %p in
+# the file names keeps their dumps apart.
 # Two runs of each program: instructions with instrumentation switched on only
 # around the counted regions, cache misses with it on throughout (a warm
 # simulated cache; see bench/bench.h).  Both collect only inside the regions.
@@ -40,9 +42,9 @@ count() {	# DIR PROGRAM ARGS...
 i=0
 while read -r prog; do
 	count "$dumps/ir/${who[$i]}" --instr-atstart=no \
-	    --callgrind-out-file="$dumps/ir/${who[$i]}/out" "$prog" "${args[@]}"
+	    --callgrind-out-file="$dumps/ir/${who[$i]}/out.%p" "$prog" "${args[@]}"
 	BENCH_COUNT_WARM=1 count "$dumps/cache/${who[$i]}" "${cache[@]}" \
-	    --callgrind-out-file="$dumps/cache/${who[$i]}/out" "$prog" "${args[@]}"
+	    --callgrind-out-file="$dumps/cache/${who[$i]}/out.%p" "$prog" "${args[@]}"
 	i=$((i + 1))
 done <<<"$built"
 
