@@ -50,7 +50,6 @@ static void socket_lookup_done(int result, struct evutil_addrinfo *res,
     void *arg);
 static void socket_abandon_lookup(struct socket_bufferevent *sb);
 static void socket_take_fd(struct socket_bufferevent *sb, evutil_socket_t fd);
-
 /* ⟨Make a socket bufferevent⟩ */
 static void
 socket_assign_events(struct socket_bufferevent *sb, evutil_socket_t fd)
@@ -179,6 +178,7 @@ socket_read_guess(const struct socket_bufferevent *sb, ev_ssize_t want)
 	return want;
 }
 
+/* ⟨Decide how much one read may take⟩ */
 static ev_ssize_t
 socket_read_allowance(struct bufferevent_state *st)
 {
@@ -527,7 +527,7 @@ bufferevent_socket_connect_hostname(struct bufferevent *bev,
 	bev_leave(&sb->st);
 	return 0;
 }
-
+/* ⟨Report the lookup's error⟩ */
 int
 bufferevent_socket_get_dns_error(struct bufferevent *bev)
 {
