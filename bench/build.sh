@@ -22,12 +22,18 @@ fi
 ours=$out/$name-litevent
 theirs=$out/$name-libevent
 cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra)
+# BENCH_OPENSSL=1: the benchmark uses TLS bufferevents (libevent_openssl).
+ours_tls=() theirs_tls=()
+if [ -n "${BENCH_OPENSSL:-}" ]; then
+	ours_tls=(build/lib/libevent_openssl.a -lssl -lcrypto)
+	theirs_tls=(libevent_openssl openssl)
+fi
 # shellcheck disable=SC2046
-cc "${cflags[@]}" -Isrc/include -MD -MF "$ours.d" -o "$ours" "$src" build/lib/libevent.a \
+cc "${cflags[@]}" -Isrc/include -MD -MF "$ours.d" -o "$ours" "$src" "${ours_tls[@]}" build/lib/libevent.a \
 	$(ls build/lib/libevent_pthreads.a 2>/dev/null) -pthread -lm
 # shellcheck disable=SC2046
 cc "${cflags[@]}" $(pkg-config --cflags libevent) -o "$theirs" "$src" \
-	$(pkg-config --libs libevent libevent_pthreads) -pthread -lm
+	$(pkg-config --libs libevent libevent_pthreads "${theirs_tls[@]}") -pthread -lm
 # A comparison is only one if each side is what it says: ours read no
 # system libevent header and loads no libevent shared object; theirs does.
 if tr ' \\' '\n\n' <"$ours.d" | grep -E '^/.*/(event2/[A-Za-z_-]+|event|evutil)\.h$' >&2; then

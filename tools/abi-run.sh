@@ -109,7 +109,12 @@ for dir in tests/[0-9][0-9]-*/; do
 	uses_internals "${helpers[@]}" "$dir"*.h && continue
 	for t in "$dir"test_*.c; do
 		[ -e "$t" ] && ! uses_internals "$t" || continue
-		build_program "$out/tests/reuse-$chapter/$(basename "${t%.c}")" "-levent -levent_pthreads" "$t" "${helpers[@]}"
+		libs="-levent -levent_pthreads"
+		# A chapter's TLS tests link libevent_openssl and OpenSSL too.
+		if grep -q 'event2/bufferevent_ssl\.h' "$t" "${helpers[@]}" "$dir"*.h 2>/dev/null; then
+			libs="-levent_openssl $libs -lssl -lcrypto"
+		fi
+		build_program "$out/tests/reuse-$chapter/$(basename "${t%.c}")" "$libs" "$t" "${helpers[@]}"
 	done
 	[ -d "$out/tests/reuse-$chapter" ] && suites+=("reuse-$chapter")
 done

@@ -33,7 +33,7 @@ INCLUDES := -I$(SRC)/include -I$(SRC)
 # each get their own library; everything else is the core.
 ALL_C      := $(sort $(wildcard $(SRC)/*.c))
 PTHREADS_C := $(filter $(SRC)/evthread_pthread.c,$(ALL_C))
-OPENSSL_C  := $(filter $(SRC)/bufferevent_openssl.c,$(ALL_C))
+OPENSSL_C  := $(filter $(SRC)/bufferevent_openssl.c $(SRC)/bufferevent_openssl_%.c,$(ALL_C))
 EXTRA_C    := $(filter $(SRC)/evdns.c $(SRC)/evdns_%.c,$(ALL_C))
 CORE_C     := $(filter-out $(PTHREADS_C) $(OPENSSL_C) $(EXTRA_C),$(ALL_C))
 
