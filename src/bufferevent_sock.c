@@ -350,7 +350,11 @@ socket_await_connect(struct socket_bufferevent *sb)
 {
 	sb->connecting = 1;
 	bev_pause(&sb->st, EV_READ, BEV_PAUSE_CONNECTING);
-	socket_arm(&sb->st.bev, EV_WRITE);
+	if (socket_arm(&sb->st.bev, EV_WRITE) < 0) {
+		EVUTIL_SET_SOCKET_ERROR(ENOMEM);
+		bev_report_event(&sb->st, BEV_EVENT_ERROR,
+		    BEV_OPT_DEFER_CALLBACKS);
+	}
 }
 
 static int
