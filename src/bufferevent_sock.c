@@ -344,7 +344,7 @@ socket_set_fd(struct bufferevent *bev, evutil_socket_t fd)
 		go |= EV_WRITE;
 	return go ? socket_start(bev, go) : 0;
 }
-/* ⟨Begin a connect⟩ */
+/* ⟨Wait for a connect to end⟩ */
 static void
 socket_await_connect(struct socket_bufferevent *sb)
 {
@@ -356,7 +356,7 @@ socket_await_connect(struct socket_bufferevent *sb)
 		    BEV_OPT_DEFER_CALLBACKS);
 	}
 }
-
+/* ⟨Begin a connect⟩ */
 static int
 socket_begin_connect(struct socket_bufferevent *sb,
     const struct sockaddr *sa, int socklen)
