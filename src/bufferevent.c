@@ -49,7 +49,7 @@ bev_take_lock(struct bufferevent_state *st,
 	evbuffer_enable_locking(st->bev.output, share->lock);
 	return 0;
 }
-
+/* ⟨Drop a use of the shared lock⟩ */
 static void
 bev_drop_lock(struct bufferevent_state *st)
 {
@@ -253,7 +253,7 @@ bev_queue_deferred(struct bufferevent_state *st)
 	if (event_callback_activate_(st->bev.ev_base, &st->deferred))
 		st->refcnt++;
 }
-
+/* ⟨Report bytes in or out⟩ */
 void
 bev_report_data(struct bufferevent_state *st, short which, int options)
 {
@@ -272,7 +272,7 @@ bev_report_data(struct bufferevent_state *st, short which, int options)
 		st->writecb_pending = 1;
 	bev_queue_deferred(st);
 }
-
+/* ⟨Report an event⟩ */
 void
 bev_report_event(struct bufferevent_state *st, short what, int options)
 {
@@ -456,7 +456,7 @@ bev_may(const struct bufferevent_state *st, short dir)
 
 	return (st->bev.enabled & dir) && !*reasons && !st->released;
 }
-/* ⟨Enable and disable a bufferevent⟩ */
+/* ⟨Leave out the paused directions⟩ */
 static short
 bev_unpaused(const struct bufferevent_state *st, short what)
 {
@@ -466,7 +466,7 @@ bev_unpaused(const struct bufferevent_state *st, short what)
 		what &= ~EV_WRITE;
 	return what;
 }
-
+/* ⟨Enable directions⟩ */
 int
 bufferevent_enable(struct bufferevent *bev, short what)
 {
@@ -483,7 +483,7 @@ bufferevent_enable(struct bufferevent *bev, short what)
 	bev_leave(st);
 	return r;
 }
-
+/* ⟨Disable directions⟩ */
 int
 bufferevent_disable(struct bufferevent *bev, short what)
 {
@@ -499,7 +499,7 @@ bufferevent_disable(struct bufferevent *bev, short what)
 	bev_leave(st);
 	return r;
 }
-
+/* ⟨Report the enabled directions⟩ */
 short
 bufferevent_get_enabled(struct bufferevent *bev)
 {
@@ -561,7 +561,7 @@ bev_watch_input(struct bufferevent_state *st, int on)
 	return evbuffer_cb_clear_flags(input, st->input_watch,
 	    EVBUFFER_CB_ENABLED);
 }
-/* ⟨Set and read the watermarks⟩ */
+/* ⟨Set the watermarks⟩ */
 void
 bufferevent_setwatermark(struct bufferevent *bev, short events,
     size_t lowmark, size_t highmark)
@@ -594,7 +594,7 @@ bufferevent_setwatermark(struct bufferevent *bev, short events,
 	}
 	bev_leave(st);
 }
-
+/* ⟨Read the watermarks⟩ */
 int
 bufferevent_getwatermark(struct bufferevent *bev, short events,
     size_t *lowmark, size_t *highmark)
@@ -762,7 +762,7 @@ bev_use_timers(struct bufferevent_state *st)
 	event_assign(&bev->ev_write, bev->ev_base, -1, EV_FINALIZE,
 	    bev_write_timer_expired, st);
 }
-/* ⟨Ask the kind⟩ */
+/* ⟨Flush through the kind⟩ */
 int
 bufferevent_flush(struct bufferevent *bev, short iotype,
     enum bufferevent_flush_mode mode)
@@ -777,7 +777,7 @@ bufferevent_flush(struct bufferevent *bev, short iotype,
 	bev_leave(st);
 	return r;
 }
-
+/* ⟨Read and replace the descriptor⟩ */
 evutil_socket_t
 bufferevent_getfd(struct bufferevent *bev)
 {
@@ -808,7 +808,7 @@ bufferevent_setfd(struct bufferevent *bev, evutil_socket_t fd)
 	bev_leave(st);
 	return r;
 }
-/* ⟨Ask the kind⟩ */
+/* ⟨Set and read the priority⟩ */
 int
 bufferevent_priority_set(struct bufferevent *bev, int pri)
 {
@@ -827,7 +827,7 @@ bufferevent_get_priority(const struct bufferevent *bev)
 {
 	return bev_state((struct bufferevent *)bev)->deferred.evcb_pri;
 }
-
+/* ⟨Move to another base on request⟩ */
 int
 bufferevent_base_set(struct event_base *base, struct bufferevent *bev)
 {
@@ -842,7 +842,7 @@ bufferevent_base_set(struct event_base *base, struct bufferevent *bev)
 	bev_unlock(st);
 	return r;
 }
-
+/* ⟨Name what lies underneath⟩ */
 struct bufferevent *
 bufferevent_get_underlying(struct bufferevent *bev)
 {

@@ -148,7 +148,7 @@ filter_under_write(struct bufferevent *under, void *arg)
 		bev_output_shrank(&fb->st);
 	bev_leave(&fb->st);
 }
-
+/* ⟨Pass on what happened below⟩ */
 static void
 filter_under_event(struct bufferevent *under, short what, void *arg)
 {
@@ -162,7 +162,7 @@ filter_under_event(struct bufferevent *under, short what, void *arg)
 	bev_report_event(&fb->st, what, 0);
 	bev_leave(&fb->st);
 }
-
+/* ⟨Filter what the program writes⟩ */
 static void
 filter_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
     void *arg)
@@ -175,7 +175,7 @@ filter_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	filter_move_output(fb, BEV_NORMAL);
 	bev_leave(&fb->st);
 }
-/* ⟨Start and stop a filter⟩ */
+/* ⟨Hold the bufferevent below⟩ */
 static void
 filter_hold_under(struct filter_bufferevent *fb, int hold)
 {
@@ -188,7 +188,7 @@ filter_hold_under(struct filter_bufferevent *fb, int hold)
 		bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
 }
-
+/* ⟨Start and stop a filter⟩ */
 static int
 filter_start(struct bufferevent *bev, short what)
 {

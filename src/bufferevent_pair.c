@@ -77,7 +77,7 @@ pair_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	pair_flow(p);
 	bev_leave(&p->st);
 }
-
+/* ⟨Start and stop a pair⟩ */
 static int
 pair_start(struct bufferevent *bev, short what)
 {
@@ -121,7 +121,7 @@ pair_flush(struct bufferevent *bev, short iotype,
 	}
 	return moved > 0;
 }
-/* ⟨Make a pair⟩ */
+/* ⟨Make one side of a pair⟩ */
 static struct pair_bufferevent *
 pair_new_half(struct event_base *base, int options,
     const struct bufferevent_state *lock_of)
@@ -142,7 +142,7 @@ pair_new_half(struct event_base *base, int options,
 	bev_use_timers(&p->st);
 	return p;
 }
-
+/* ⟨Make a pair⟩ */
 int
 bufferevent_pair_new(struct event_base *base, int options,
     struct bufferevent *pair[2])
@@ -174,7 +174,7 @@ pair_detach(struct bufferevent *bev)
 		p->partner->partner = NULL;
 	p->partner = NULL;
 }
-
+/* ⟨Name the partner⟩ */
 struct bufferevent *
 bufferevent_pair_get_partner(struct bufferevent *bev)
 {
@@ -190,7 +190,7 @@ bufferevent_pair_get_partner(struct bufferevent *bev)
 	bev_unlock(&p->st);
 	return r;
 }
-
+/* ⟨The operations of a pair⟩ */
 static const struct bufferevent_ops pair_ops = {
 	.kind = "pair",
 	.start = pair_start,

@@ -247,7 +247,7 @@ rate_check_bucket(struct bev_rate_limit *rl, short dir)
 	else
 		rate_wait(rl, dir);
 }
-
+/* ⟨Refill at a new tick⟩ */
 static void
 rate_refill_due(evutil_socket_t fd, short what, void *arg)
 {
@@ -382,7 +382,7 @@ tokens_minus(ev_ssize_t tokens, ev_ssize_t decr)
 		return EV_SSIZE_MAX;
 	return tokens - decr;
 }
-
+/* ⟨Look at and change a bufferevent's buckets⟩ */
 static int
 rate_decrement(struct bufferevent *bev, short dir, ev_ssize_t decr)
 {
@@ -509,7 +509,7 @@ group_spend(struct bev_rate_limit *rl, short dir, size_t n)
 		group_wait(rl, dir);
 	evthread_unlock(g->lock, 0);
 }
-/* ⟨Wake the group's waiting members⟩ */
+/* ⟨Send a served member to the back⟩ */
 static void
 list_move_to_back(struct bufferevent_rate_limit_group *g,
     struct bev_rate_limit *rl)
@@ -526,7 +526,7 @@ list_move_to_back(struct bufferevent_rate_limit_group *g,
 	g->tail->next = rl;
 	g->tail = rl;
 }
-
+/* ⟨Wake the group's waiting members⟩ */
 /* 1 if it woke the member, 0 if it left it waiting or found it busy. */
 static int
 group_wake_one(struct bufferevent_rate_limit_group *g,
@@ -607,7 +607,7 @@ bufferevent_rate_limit_group_new(struct event_base *base,
 	event_assign(&g->wake, base, -1, EV_FINALIZE, group_wake, g);
 	return g;
 }
-
+/* ⟨Change a group's rates⟩ */
 int
 bufferevent_rate_limit_group_set_cfg(struct bufferevent_rate_limit_group *g,
     const struct ev_token_bucket_cfg *cfg)
@@ -626,7 +626,7 @@ bufferevent_rate_limit_group_set_cfg(struct bufferevent_rate_limit_group *g,
 	evthread_unlock(g->lock, 0);
 	return 0;
 }
-
+/* ⟨Change a group's min share⟩ */
 int
 bufferevent_rate_limit_group_set_min_share(
     struct bufferevent_rate_limit_group *g, size_t share)
@@ -719,7 +719,7 @@ bufferevent_remove_from_rate_limit_group(struct bufferevent *bev)
 	bev_unlock(st);
 	return 0;
 }
-/* ⟨Free a group⟩ */
+/* ⟨Hold the group's first member⟩ */
 static struct bufferevent *
 group_hold_first(struct bufferevent_rate_limit_group *g)
 {
@@ -741,7 +741,7 @@ group_hold_first(struct bufferevent_rate_limit_group *g)
 		evthread_unlock(g->lock, 0);
 	}
 }
-
+/* ⟨Free a group⟩ */
 static void
 group_finalize(struct event *ev, void *arg)
 {
@@ -826,7 +826,7 @@ bufferevent_rate_limit_group_decrement_write(
 {
 	return group_decrement(g, EV_WRITE, decr);
 }
-
+/* ⟨A group's buckets for the program⟩ */
 void
 bufferevent_rate_limit_group_get_totals(struct bufferevent_rate_limit_group *g,
     ev_uint64_t *total_read_out, ev_uint64_t *total_written_out)

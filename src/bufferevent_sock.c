@@ -50,7 +50,6 @@ static void socket_lookup_done(int result, struct evutil_addrinfo *res,
     void *arg);
 static void socket_abandon_lookup(struct socket_bufferevent *sb);
 static void socket_take_fd(struct socket_bufferevent *sb, evutil_socket_t fd);
-
 /* ⟨Make a socket bufferevent⟩ */
 static void
 socket_assign_events(struct socket_bufferevent *sb, evutil_socket_t fd)
@@ -179,6 +178,7 @@ socket_read_guess(const struct socket_bufferevent *sb, ev_ssize_t want)
 	return want;
 }
 
+/* ⟨Decide how much one read may take⟩ */
 static ev_ssize_t
 socket_read_allowance(struct bufferevent_state *st)
 {
@@ -344,15 +344,19 @@ socket_set_fd(struct bufferevent *bev, evutil_socket_t fd)
 		go |= EV_WRITE;
 	return go ? socket_start(bev, go) : 0;
 }
-/* ⟨Begin a connect⟩ */
+/* ⟨Wait for a connect to end⟩ */
 static void
 socket_await_connect(struct socket_bufferevent *sb)
 {
 	sb->connecting = 1;
 	bev_pause(&sb->st, EV_READ, BEV_PAUSE_CONNECTING);
-	socket_arm(&sb->st.bev, EV_WRITE);
+	if (socket_arm(&sb->st.bev, EV_WRITE) < 0) {
+		EVUTIL_SET_SOCKET_ERROR(ENOMEM);
+		bev_report_event(&sb->st, BEV_EVENT_ERROR,
+		    BEV_OPT_DEFER_CALLBACKS);
+	}
 }
-
+/* ⟨Begin a connect⟩ */
 static int
 socket_begin_connect(struct socket_bufferevent *sb,
     const struct sockaddr *sa, int socklen)
@@ -527,7 +531,7 @@ bufferevent_socket_connect_hostname(struct bufferevent *bev,
 	bev_leave(&sb->st);
 	return 0;
 }
-
+/* ⟨Report the lookup's error⟩ */
 int
 bufferevent_socket_get_dns_error(struct bufferevent *bev)
 {

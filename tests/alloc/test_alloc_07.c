@@ -15,6 +15,8 @@
 
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -253,10 +255,81 @@ out:
 	event_base_free(base);
 }
 
+/* A connect on a descriptor numbered far above the rest, so that waiting
+ * for it grows the event core's descriptor table: refused, the connect
+ * must still end in CONNECTED or ERROR, never in silence. */
+struct heard {
+	int connected, errors;
+};
+
+static void
+on_connect_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct heard *h = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		h->connected++;
+	if (what & BEV_EVENT_ERROR)
+		h->errors++;
+}
+
+static void
+connect_high_descriptor(void)
+{
+	struct heard h = { 0, 0 };
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct bufferevent *bev = NULL;
+	struct event_base *base;
+	evutil_socket_t lst, fd, high = 700;
+	long m;
+	int i, r;
+
+	if ((base = make_base()) == NULL)
+		return;
+	alloc_pause();
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lst = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(lst >= 0);
+	assert_int_equal(bind(lst, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lst, 8), 0);
+	assert_int_equal(getsockname(lst, (struct sockaddr *)&sin, &len), 0);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(dup2(fd, high), high);
+	close(fd);
+	evutil_make_socket_nonblocking(high);
+	alloc_resume();
+	m = alloc_mark();
+	bev = bufferevent_socket_new(base, high, BEV_OPT_CLOSE_ON_FREE);
+	if (!ALLOC_OK(m, bev != NULL)) {
+		close(high);
+		goto out;
+	}
+	bufferevent_setcb(bev, NULL, NULL, on_connect_event, &h);
+	m = alloc_mark();
+	r = bufferevent_socket_connect(bev, (struct sockaddr *)&sin,
+	    (int)sizeof(sin));
+	if (!ALLOC_OK(m, r == 0))
+		goto out;
+	for (i = 0; i < TURNS && h.connected + h.errors == 0; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	assert_int_equal(h.connected + h.errors, 1);
+	ALLOC_OK(m, h.errors == 0);
+out:
+	if (bev)
+		bufferevent_free(bev);
+	close(lst);
+	event_base_free(base);
+}
+
 static const struct alloc_workload workloads[] = {
 	{ "socket_echo", socket_echo },
 	{ "filter_over_pair", filter_over_pair },
 	{ "rate_limited_group", rate_limited_group },
+	{ "connect_high_descriptor", connect_high_descriptor },
 };
 
 int

@@ -19,6 +19,7 @@
 extern "C" {
 #endif
 
+/* ⟨The public fields of a bufferevent⟩ */
 struct event_watermark {
 	size_t low;
 	size_t high;
