@@ -19,7 +19,7 @@ struct tls_bufferevent {
 	struct bufferevent *under;	/* the transport, held by a reference */
 	SSL *ssl;
 	BIO *bio;			/* ours; the SSL owns it */
-	struct event kickoff;		/* runs the first handshake step */
+	struct event from_loop;		/* runs the engine from the loop */
 	unsigned owns_under : 1;	/* socket mode: under is private */
 	unsigned handshaking : 1;	/* SSL_do_handshake() has not finished */
 	unsigned renegotiating : 1;	/* a CONNECTED is due when it ends */
@@ -32,6 +32,7 @@ struct tls_bufferevent {
 	unsigned allow_dirty_shutdown : 1;
 	int write_retry;		/* an SSL_write() length to repeat */
 	int write_errno;		/* a transport write error held back */
+	int send_errno;			/* what a failed send() met */
 	int n_errors;
 	unsigned long errors[TLS_ERRORS_KEPT];
 };

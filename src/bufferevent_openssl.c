@@ -287,6 +287,8 @@ tls_write_some(struct tls_bufferevent *tb)
 		return;
 	tb->wrote_unreported = 1;
 	bev_arm_timer(st, EV_WRITE);
+	if (evbuffer_get_length(tb->under->output) == 0)
+		event_active(&tb->from_loop, EV_WRITE, 1);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
@@ -377,7 +379,7 @@ tls_fail_on_transport(struct tls_bufferevent *tb, short dir, int err)
 static void
 tls_transport_failed(struct tls_bufferevent *tb, short dir)
 {
-	int err = EVUTIL_SOCKET_ERROR();
+	int err = tb->send_errno ? tb->send_errno : EVUTIL_SOCKET_ERROR();
 
 	if (tb->failed)
 		return;
@@ -492,8 +494,8 @@ tls_detach(struct bufferevent *bev)
 	struct bufferevent_state *ust = bev_state(under);
 	int owns_ssl = (tb->st.options & BEV_OPT_CLOSE_ON_FREE) != 0;
 
-	event_del(&tb->kickoff);
-	event_debug_unassign(&tb->kickoff);
+	event_del(&tb->from_loop);
+	event_debug_unassign(&tb->from_loop);
 	if (owns_ssl)
 		tls_send_close_notify(tb);
 	bev_lock(ust);
@@ -561,16 +563,11 @@ static const struct bufferevent_ops tls_ops = {
 };
 /* ⟨Begin the handshake from the loop⟩ */
 static void
-tls_kickoff(evutil_socket_t fd, short what, void *arg)
+tls_run_from_loop(evutil_socket_t fd, short what, void *arg)
 {
-	struct tls_bufferevent *tb = arg;
-
 	(void)fd;
 	(void)what;
-	if (!bev_enter(&tb->st))
-		return;
-	tls_handshake_step(tb);
-	bev_leave(&tb->st);
+	tls_transport_written(NULL, arg);
 }
 /* ⟨Put a TLS bufferevent together⟩ */
 /* ⟨Start the transport or leave it as it was⟩ */
@@ -621,9 +618,10 @@ tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
 	tb->handshaking = state != BUFFEREVENT_SSL_OPEN;
 	bev_freeze_ends(bev);
 	bev_use_timers(&tb->st);
-	event_assign(&tb->kickoff, bev->ev_base, -1, EV_FINALIZE, tls_kickoff, tb);
+	event_assign(&tb->from_loop, bev->ev_base, -1, EV_FINALIZE,
+	    tls_run_from_loop, tb);
 	if (tb->handshaking)
-		event_active(&tb->kickoff, EV_TIMEOUT, 1);
+		event_active(&tb->from_loop, EV_TIMEOUT, 1);
 	bufferevent_incref(under);
 	bufferevent_setcb(under, tls_transport_read, tls_transport_written,
 	    tls_transport_event, tb);

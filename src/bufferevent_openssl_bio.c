@@ -3,6 +3,8 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/10-ssl/10-ssl.adoc
  */
+#include <errno.h>
+#include <sys/socket.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <event2/buffer.h>
@@ -43,11 +45,29 @@ transport_read(BIO *bio, char *out, int len)
 	}
 	return evbuffer_remove(in, out, (size_t)len);
 }
+/* ⟨Send ciphertext straight to the kernel⟩ */
+static size_t
+transport_send_now(struct tls_bufferevent *tb, const char *data, size_t len)
+{
+	struct bufferevent *under = tb->under;
+	evutil_socket_t fd;
+	ssize_t n;
+
+	if (!tb->owns_under || tb->handshaking ||
+	    evbuffer_get_length(under->output) > 0 ||
+	    !bev_may(bev_state(under), EV_WRITE) ||
+	    (fd = bufferevent_getfd(under)) < 0)
+		return 0;
+	n = send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	tb->send_errno = n < 0 && !EVUTIL_ERR_RW_RETRIABLE(errno) ? errno : 0;
+	return n > 0 ? (size_t)n : 0;
+}
 /* ⟨Take ciphertext from OpenSSL into the transport⟩ */
 static int
 transport_write(BIO *bio, const char *data, int len)
 {
 	struct tls_bufferevent *tb = BIO_get_data(bio);
+	size_t sent;
 
 	BIO_clear_retry_flags(bio);
 	if (tb == NULL || tb->transport_failed || len < 0)
@@ -56,7 +76,9 @@ transport_write(BIO *bio, const char *data, int len)
 		BIO_set_retry_write(bio);
 		return -1;
 	}
-	if (evbuffer_add(tb->under->output, data, (size_t)len) < 0)
+	sent = transport_send_now(tb, data, (size_t)len);
+	if (sent < (size_t)len && evbuffer_add(tb->under->output,
+	    data + sent, (size_t)len - sent) < 0)
 		return -1;
 	return len;
 }
