@@ -137,8 +137,8 @@ static void
 tls_sync_transport(struct tls_bufferevent *tb)
 {
 	struct bufferevent_state *ust = bev_state(tb->under);
-	int needed = !tb->failed && (tb->handshaking || tb->renegotiating ||
-	    tb->write_needs_read || bev_may(&tb->st, EV_READ));
+	int needed = !tb->failed && (tb->handshaking ||
+	    bev_may(&tb->st, EV_READ));
 
 	bev_lock(ust);
 	if (needed)
@@ -256,6 +256,16 @@ tls_write_length(struct tls_bufferevent *tb)
 		len = (size_t)budget;
 	return len > TLS_RECORD_MAX ? TLS_RECORD_MAX : (int)len;
 }
+/* ⟨Hold a write while a renegotiation needs reading⟩ */
+static int
+tls_write_waits_for_reading(struct tls_bufferevent *tb)
+{
+	if (!(tb->renegotiating || SSL_in_init(tb->ssl)) ||
+	    bev_may(&tb->st, EV_READ))
+		return 0;
+	tb->write_needs_read = 1;
+	return 1;
+}
 /* ⟨Write plaintext into OpenSSL⟩ */
 static void
 tls_write_some(struct tls_bufferevent *tb)
@@ -266,6 +276,7 @@ tls_write_some(struct tls_bufferevent *tb)
 
 	while (bev_may(st, EV_WRITE) && !tb->failed && !tb->handshaking &&
 	    evbuffer_get_length(output) > 0 && tls_transport_room(tb) > 0 &&
+	    !tls_write_waits_for_reading(tb) &&
 	    (n = tls_write_length(tb)) > 0) {
 		evbuffer_unfreeze(output, 1);
 		ERR_clear_error();
@@ -303,6 +314,16 @@ tls_report_written(struct tls_bufferevent *tb)
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
+tls_read_then_waiting_write(struct tls_bufferevent *tb)
+{
+	tls_read_some(tb);
+	if (tb->write_needs_read) {
+		tb->write_needs_read = 0;
+		tls_write_some(tb);
+	}
+}
+
+static void
 tls_transport_read(struct bufferevent *under, void *arg)
 {
 	struct tls_bufferevent *tb = arg;
@@ -311,11 +332,7 @@ tls_transport_read(struct bufferevent *under, void *arg)
 	if (!bev_enter(&tb->st))
 		return;
 	if (tls_handshake_step(tb)) {
-		tls_read_some(tb);
-		if (tb->write_needs_read) {
-			tb->write_needs_read = 0;
-			tls_write_some(tb);
-		}
+		tls_read_then_waiting_write(tb);
 		tls_sync_transport(tb);
 	}
 	bev_leave(&tb->st);
@@ -398,7 +415,7 @@ tls_start(struct bufferevent *bev, short what)
 
 	if (what & EV_READ) {
 		tls_sync_transport(tb);
-		tls_read_some(tb);
+		tls_read_then_waiting_write(tb);
 		bev_arm_timer(&tb->st, EV_READ);
 	}
 	if (what & EV_WRITE) {
@@ -699,10 +716,13 @@ bufferevent_ssl_renegotiate(struct bufferevent *bev)
 	ERR_clear_error();
 	if (!tb->failed && !tb->handshaking && SSL_renegotiate(tb->ssl) == 1) {
 		tb->renegotiating = 1;
-		done = SSL_do_handshake(tb->ssl);
-		if (done == 1 || tls_outcome_of(SSL_get_error(tb->ssl, done),
-		    ERR_peek_error(), 0) <= TLS_WANTS_ROOM)
-			r = 0;
+		r = 0;
+		if (bev_may(&tb->st, EV_READ)) {
+			done = SSL_do_handshake(tb->ssl);
+			if (done != 1 && tls_outcome_of(SSL_get_error(tb->ssl,
+			    done), ERR_peek_error(), 0) > TLS_WANTS_ROOM)
+				r = -1;
+		}
 		tls_sync_transport(tb);
 	}
 	tls_keep_errors(tb);
