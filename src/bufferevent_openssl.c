@@ -21,6 +21,7 @@
 static const struct bufferevent_ops tls_ops;
 static void tls_write_some(struct tls_bufferevent *tb);
 static void tls_read_some(struct tls_bufferevent *tb);
+static void tls_socket_readable(evutil_socket_t fd, short what, void *arg);
 
 /* ⟨Find a TLS bufferevent⟩ */
 static struct tls_bufferevent *
@@ -127,6 +128,8 @@ tls_call_failed(struct tls_bufferevent *tb, int ret, short dir)
 	tb->failed = 1;
 	if (tb->handshaking)
 		what |= BEV_EVENT_READING | BEV_EVENT_WRITING;
+	if (tb->transport_failed)	/* a direct BIO's recv() */
+		EVUTIL_SET_SOCKET_ERROR(tb->socket_errno);
 	st->bev.enabled = 0;
 	st->bev.be_ops->stop(&st->bev, EV_READ | EV_WRITE);
 	bev_report_event(st, what | (tb->handshaking ? 0 :
@@ -141,11 +144,28 @@ tls_sync_transport(struct tls_bufferevent *tb)
 	    bev_may(&tb->st, EV_READ));
 
 	bev_lock(ust);
-	if (needed)
+	if (needed && !tb->direct)
 		bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	else
 		bev_pause(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
+	if (tb->direct && needed)
+		event_add(&tb->readable, NULL);
+	else if (tb->direct)
+		event_del(&tb->readable);
+}
+/* ⟨Read and write the socket itself after the handshake⟩ */
+static void
+tls_go_direct(struct tls_bufferevent *tb)
+{
+	evutil_socket_t fd = bufferevent_getfd(tb->under);
+
+	if (!tb->owns_under || tb->direct || fd < 0)
+		return;
+	event_assign(&tb->readable, tb->st.bev.ev_base, fd,
+	    EV_READ | EV_PERSIST | EV_FINALIZE, tls_socket_readable, tb);
+	SSL_set_read_ahead(tb->ssl, 1);
+	tb->direct = 1;
 }
 /* ⟨Take one step of the handshake⟩ */
 static int
@@ -165,6 +185,7 @@ tls_handshake_step(struct tls_bufferevent *tb)
 		return 0;
 	}
 	tb->handshaking = 0;
+	tls_go_direct(tb);
 	tls_sync_transport(tb);
 	bev_report_event(st, BEV_EVENT_CONNECTED, 0);
 	if (st->freed)
@@ -280,7 +301,9 @@ tls_write_some(struct tls_bufferevent *tb)
 	    (n = tls_write_length(tb)) > 0) {
 		evbuffer_unfreeze(output, 1);
 		ERR_clear_error();
+		tb->writing = 1;
 		r = SSL_write(tb->ssl, evbuffer_pullup(output, n), n);
+		tb->writing = 0;
 		if (r > 0)
 			evbuffer_drain(output, (size_t)r);
 		evbuffer_freeze(output, 1);
@@ -336,6 +359,16 @@ tls_transport_read(struct bufferevent *under, void *arg)
 		tls_sync_transport(tb);
 	}
 	bev_leave(&tb->st);
+}
+
+static void
+tls_socket_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_bufferevent *tb = arg;
+
+	(void)fd;
+	(void)what;
+	tls_transport_read(tb->under, tb);
 }
 
 static void
@@ -396,12 +429,14 @@ tls_fail_on_transport(struct tls_bufferevent *tb, short dir, int err)
 static void
 tls_transport_failed(struct tls_bufferevent *tb, short dir)
 {
-	int err = tb->send_errno ? tb->send_errno : EVUTIL_SOCKET_ERROR();
+	int err = tb->socket_errno ? tb->socket_errno : EVUTIL_SOCKET_ERROR();
+	int reading = !tb->transport_eof && bev_may(&tb->st, EV_READ);
+	int peer_closed = (SSL_get_shutdown(tb->ssl) & SSL_RECEIVED_SHUTDOWN) &&
+	    !tb->wrote_unreported;
 
 	if (tb->failed)
 		return;
-	if (dir == BEV_EVENT_WRITING && !tb->transport_eof &&
-	    bev_may(&tb->st, EV_READ)) {
+	if (dir == BEV_EVENT_WRITING && (reading || peer_closed)) {
 		tb->write_errno = err ? err : EPIPE;
 		return;
 	}
@@ -513,6 +548,10 @@ tls_detach(struct bufferevent *bev)
 
 	event_del(&tb->from_loop);
 	event_debug_unassign(&tb->from_loop);
+	if (tb->direct) {
+		event_del(&tb->readable);
+		event_debug_unassign(&tb->readable);
+	}
 	if (owns_ssl)
 		tls_send_close_notify(tb);
 	bev_lock(ust);
@@ -543,7 +582,16 @@ tls_get_fd(struct bufferevent *bev)
 static int
 tls_set_fd(struct bufferevent *bev, evutil_socket_t fd)
 {
-	return bufferevent_setfd(tls_of(bev)->under, fd);
+	struct tls_bufferevent *tb = tls_of(bev);
+	int r;
+
+	if (tb->direct) {	/* a new socket is chapter 7's to read */
+		event_del(&tb->readable);
+		tb->direct = 0;
+	}
+	r = bufferevent_setfd(tb->under, fd);
+	tls_sync_transport(tb);
+	return r;
 }
 
 static struct bufferevent *
@@ -718,7 +766,9 @@ bufferevent_ssl_renegotiate(struct bufferevent *bev)
 		tb->renegotiating = 1;
 		r = 0;
 		if (bev_may(&tb->st, EV_READ)) {
+			tb->writing = 1;
 			done = SSL_do_handshake(tb->ssl);
+			tb->writing = 0;
 			if (done != 1 && tls_outcome_of(SSL_get_error(tb->ssl,
 			    done), ERR_peek_error(), 0) > TLS_WANTS_ROOM)
 				r = -1;
