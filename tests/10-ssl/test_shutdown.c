@@ -365,6 +365,33 @@ write_to_a_reset_peer_reports_the_reset(void **state)
 	link_close(&l);
 }
 
+/* After the handshake socket mode recv()s from the socket itself.  A
+ * reset met there is the transport's error, as when chapter 7's reader
+ * met it: ERROR|READING with ECONNRESET, nothing from OpenSSL. */
+static void
+read_from_a_reset_peer_reports_the_reset(void **state)
+{
+	struct linger hard = { 1, 0 };
+	struct link l;
+
+	(void)state;
+	open_and_connect(&l, MODE_SOCKET_TCP, MODE_SOCKET_TCP);
+	run_for(base, 10);
+	assert_int_equal(setsockopt(l.raw[1], SOL_SOCKET, SO_LINGER, &hard,
+	    sizeof(hard)), 0);
+	/* No close_notify: the free only closes, and the close resets. */
+	SSL_set_quiet_shutdown(bufferevent_openssl_get_ssl(l.server.bev), 1);
+	bufferevent_free(l.server.bev);
+	l.server.bev = NULL;
+	assert_true(run_until(base, &l.client.error, 1, 10));
+	assert_int_equal(l.client.last_what, BEV_EVENT_ERROR |
+	    BEV_EVENT_READING);
+	assert_int_equal(l.client.last_errno, ECONNRESET);
+	assert_int_equal(l.client.ssl_error, 0);
+	assert_int_equal(l.client.eof, 0);
+	link_close(&l);
+}
+
 /* A peer that sent close_notify and closed: our next write fails with
  * EPIPE, but the close_notify waiting to be read is still a clean EOF,
  * and the EPIPE comes when the program writes again. */
@@ -443,6 +470,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(without_close_on_free_the_program_keeps_fd_and_ssl, setup, teardown),
 		cmocka_unit_test_setup_teardown(filter_free_leaves_the_underlying_bufferevent, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_to_a_reset_peer_reports_the_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_from_a_reset_peer_reports_the_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_after_the_peer_left_still_hears_its_close_notify, setup, teardown),
 	};
 	int r;
