@@ -360,17 +360,7 @@ tls_transport_read(struct bufferevent *under, void *arg)
 	}
 	bev_leave(&tb->st);
 }
-
-static void
-tls_socket_readable(evutil_socket_t fd, short what, void *arg)
-{
-	struct tls_bufferevent *tb = arg;
-
-	(void)fd;
-	(void)what;
-	tls_transport_read(tb->under, tb);
-}
-
+/* ⟨What the TLS bufferevent hears from below⟩ */
 static void
 tls_transport_written(struct bufferevent *under, void *arg)
 {
@@ -388,6 +378,16 @@ tls_transport_written(struct bufferevent *under, void *arg)
 		tls_report_written(tb);
 	}
 	bev_leave(&tb->st);
+}
+
+static void
+tls_socket_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_bufferevent *tb = arg;
+
+	(void)fd;
+	(void)what;
+	tls_transport_read(tb->under, tb);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void tls_transport_failed(struct tls_bufferevent *tb, short dir);
