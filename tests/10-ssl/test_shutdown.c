@@ -336,6 +336,21 @@ without_close_on_free_the_program_keeps_fd_and_ssl(void **state)
 	run_for(base, 10);
 }
 
+/* The server closes its socket with SO_LINGER 0, and no close_notify:
+ * the client's kernel gets a reset. */
+static void
+reset_by_the_server(struct link *l)
+{
+	struct linger hard = { 1, 0 };
+
+	assert_int_equal(setsockopt(l->raw[1], SOL_SOCKET, SO_LINGER, &hard,
+	    sizeof(hard)), 0);
+	/* No close_notify: the free only closes, and the close resets. */
+	SSL_set_quiet_shutdown(bufferevent_openssl_get_ssl(l->server.bev), 1);
+	bufferevent_free(l->server.bev);
+	l->server.bev = NULL;
+}
+
 /* Once the handshake is over, socket mode send()s each record itself
  * when nothing waits in the transport.  A peer that reset the connection
  * makes that send() fail with ECONNRESET -- which the kernel says once:
@@ -344,17 +359,13 @@ without_close_on_free_the_program_keeps_fd_and_ssl(void **state)
 static void
 write_to_a_reset_peer_reports_the_reset(void **state)
 {
-	struct linger hard = { 1, 0 };
 	struct link l;
 
 	(void)state;
 	open_and_connect(&l, MODE_SOCKET_TCP, MODE_SOCKET_TCP);
 	bufferevent_disable(l.client.bev, EV_READ);
 	run_for(base, 10);
-	assert_int_equal(setsockopt(l.raw[1], SOL_SOCKET, SO_LINGER, &hard,
-	    sizeof(hard)), 0);
-	bufferevent_free(l.server.bev);	/* closes raw[1]: a reset */
-	l.server.bev = NULL;
+	reset_by_the_server(&l);
 	run_for(base, 10);
 	side_send(&l.client, 1000);
 	assert_true(run_until(base, &l.client.error, 1, 10));
@@ -371,18 +382,12 @@ write_to_a_reset_peer_reports_the_reset(void **state)
 static void
 read_from_a_reset_peer_reports_the_reset(void **state)
 {
-	struct linger hard = { 1, 0 };
 	struct link l;
 
 	(void)state;
 	open_and_connect(&l, MODE_SOCKET_TCP, MODE_SOCKET_TCP);
 	run_for(base, 10);
-	assert_int_equal(setsockopt(l.raw[1], SOL_SOCKET, SO_LINGER, &hard,
-	    sizeof(hard)), 0);
-	/* No close_notify: the free only closes, and the close resets. */
-	SSL_set_quiet_shutdown(bufferevent_openssl_get_ssl(l.server.bev), 1);
-	bufferevent_free(l.server.bev);
-	l.server.bev = NULL;
+	reset_by_the_server(&l);
 	assert_true(run_until(base, &l.client.error, 1, 10));
 	assert_int_equal(l.client.last_what, BEV_EVENT_ERROR |
 	    BEV_EVENT_READING);

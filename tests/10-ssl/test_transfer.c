@@ -524,6 +524,35 @@ slow_rate_limit_paces_plaintext(void **state)
 	ev_token_bucket_cfg_free(cfg);
 }
 
+/* After the handshake socket mode reads the socket with an event of its
+ * own.  A new descriptor (here a dup of the old one, which is then closed)
+ * goes back to chapter 7's reader, and the stream goes on. */
+static void
+setfd_after_the_handshake_keeps_the_stream(void **state)
+{
+	struct link l;
+	evutil_socket_t fd;
+
+	(void)state;
+	link_open(&l, base, MODE_SOCKET, MODE_SOCKET,
+	    client_ctx(VERIFY_NONE, 0), server_ctx(0), BEV_OPT_CLOSE_ON_FREE);
+	side_send(&l.server, 100000);
+	assert_true(run_until_got(base, &l.client, 100000, 10));
+	fd = dup(bufferevent_getfd(l.client.bev));
+	assert_true(fd >= 0);
+	assert_int_equal(bufferevent_setfd(l.client.bev, fd), 0);
+	close(l.raw[0]);
+	l.raw[0] = fd;
+	side_send(&l.server, 100000);
+	side_send(&l.client, 100000);
+	assert_true(run_until_got(base, &l.client, 200000, 10));
+	assert_true(run_until_got(base, &l.server, 100000, 10));
+	assert_true(pattern_matches(l.client.got, 200000));
+	assert_true(pattern_matches(l.server.got, 100000));
+	assert_int_equal(l.client.error + l.server.error, 0);
+	link_close(&l);
+}
+
 /* The write callback comes once the plaintext is in OpenSSL and the
  * ciphertext has left the transport, and only after the program wrote. */
 static void
@@ -640,6 +669,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(empty_read_budget_reads_nothing_then_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_group_budget_never_reserves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(slow_rate_limit_paces_plaintext, setup, teardown),
+		cmocka_unit_test_setup_teardown(setfd_after_the_handshake_keeps_the_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_callback_waits_for_the_transport, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_timeout_on_an_idle_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(flush_finished_sends_close_notify, setup, teardown),
