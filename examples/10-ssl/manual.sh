@@ -34,87 +34,12 @@
 #
 # If pkg-config finds libevent 2.1's libevent_openssl, the same sources are
 # also built against it and must print what litevent's builds print.
-# MANUAL10_KEEP=DIR keeps a copy of the work directory there, for a look.
 set -u
-export LC_ALL=C
-
 BIN=${1:?usage: manual.sh BINDIR}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-LIB=$(cd "$BIN/../../lib" && pwd)
-SEEDS=${LITEVENT_SEEDS:-$ROOT/../shared/seeds}
-T=${SMOKE_TIMEOUT:-10}
-failures=0
-
-say() { echo "ok - manual examples skipped: $*"; exit 0; }
-
-manual=$(grep -l '^Example: A simple SSL-based echo server' "$SEEDS"/*.txt 2>/dev/null |
-	xargs -r grep -l '^Interface' | head -n 1)
-[ -n "$manual" ] || say "the whole manual is not in $SEEDS (set LITEVENT_SEEDS)"
-command -v openssl >/dev/null || say "the openssl command is missing (tools/deps.sh installs it)"
-
-# Port 9999 is fixed by the example: take a network namespace of our own,
-# with its loopback up, and run the rest of this script in it.
-if [ -z "${MANUAL10_NETNS:-}" ]; then
-	if unshare -n true 2>/dev/null && command -v ip >/dev/null; then
-		exec unshare -n env MANUAL10_NETNS=1 bash "$0" "$@"
-	fi
-	say "unshare -n (it needs root) or ip is not available here"
-fi
-ip link set lo up || say "the private namespace's loopback would not come up"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/manual10.XXXXXX") || exit 1
-server=
-trap '[ -n "$server" ] && kill -KILL "$server" 2>/dev/null; [ -n "${MANUAL10_KEEP:-}" ] && cp -r "$work" "$MANUAL10_KEEP"; rm -rf "$work"' EXIT
-
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; failures=$((failures + 1)); fi
-}
-
-# The code blocks between an example's title and the line that ends it.
-extract() {	# extract TITLE-REGEX END-REGEX
-	awk -v start="$1" -v stop="$2" '
-		$0 ~ start { on = 1; next }
-		on && $0 ~ stop { exit }
-		on && /^```/ { inside = !inside; next }
-		on && inside { print }' "$manual"
-}
-
-# Built like a program of the user's: litevent's headers and archives, by
-# path, never -levent.  (With SANITIZE set the archives are instrumented.)
-build() {	# build NAME SOURCE...
-	local name=$1; shift
-	cc -std=gnu11 -w ${SANITIZE:+-fsanitize=$SANITIZE} -I"$ROOT/src/include" -I"$work" \
-		-o "$work/$name" "$@" "$LIB/libevent_openssl.a" "$LIB/libevent.a" \
-		-lssl -lcrypto -pthread -lm 2>"$work/$name.err"
-}
-
-# The same, against the system's libevent 2.1, for comparison.
-reference=
-if pkg-config --exists libevent_openssl libevent 2>/dev/null; then reference=1; fi
-build_reference() {	# build_reference NAME SOURCE...
-	local name=$1; shift
-	cc -std=gnu11 -w -I"$work" -o "$work/$name" "$@" \
-		$(pkg-config --cflags --libs libevent_openssl libevent) -lssl -lcrypto \
-		2>"$work/$name.err"
-}
-
-# litevent's if it defines SYMBOL itself -- it can only have come from the
-# archives named by path above -- and loads no libevent shared object.
-is_litevent() {	# is_litevent BINARY SYMBOL
-	nm "$1" | grep -q " T $2\$" && ! ldd "$1" 2>/dev/null | grep -q 'libevent'
-}
-
-# Wait until something listens on 127.0.0.1:9999 (or give up after T s).
-await_port() {
-	local _
-	for _ in $(seq 1 $((T * 10))); do
-		(exec 3<>/dev/tcp/127.0.0.1/9999) 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+. "$(dirname "$0")/../manual.bash"
+manual_open '^Example: A simple SSL-based echo server'
+command -v openssl >/dev/null || manual_skip "the openssl command is missing (tools/deps.sh installs it)"
+manual_enter "$0" "$@"
 
 # One TLS round trip through OpenSSL's own client: send LINE, print the echo.
 s_client_line() {	# s_client_line LINE
@@ -123,17 +48,18 @@ s_client_line() {	# s_client_line LINE
 }
 
 # --- "A simple SSL-based echo server" ---
-extract '^Example: A simple SSL-based echo server' '^Last updated' >"$work/echo.c"
+manual_extract '^Example: A simple SSL-based echo server' '^Last updated' >"$work/echo.c"
 check "the manual's OpenSSL echo server is found and builds unchanged" \
-	build echo_server "$work/echo.c"
-check "it links litevent, not libevent" is_litevent "$work/echo_server" bufferevent_openssl_socket_new
+	manual_build echo_server "$work/echo.c"
+check "it links litevent, not libevent" manual_is_litevent "$work/echo_server" bufferevent_openssl_socket_new
 
 run_echo_server() {	# run_echo_server BINARY OUTPUT: the checks every build gets
 	local bin=$1 out=$2 i ok
 	# Line-buffered, so that what it printed survives the kill at the end.
 	(cd "$work" && exec stdbuf -oL "$bin") >"$out" 2>&1 &
 	server=$!
-	check "$(basename "$bin") listens on 127.0.0.1:9999" await_port
+	manual_pids+=("$server")
+	check "$(basename "$bin") listens on 127.0.0.1:9999" manual_await_port 9999
 	check "OpenSSL's s_client gets its line back" test "$(s_client_line 'hello, manual')" = 'hello, manual'
 	# A client that speaks plain text, and one that hangs up mid-handshake.
 	(exec 3<>/dev/tcp/127.0.0.1/9999 && printf 'GET / HTTP/1.0\r\n\r\n' >&3 &&
@@ -145,7 +71,7 @@ run_echo_server() {	# run_echo_server BINARY OUTPUT: the checks every build gets
 	for i in $(seq 1 10); do [ "$(cat "$work/many.$i")" = "client $i" ] && ok=$((ok + 1)); done
 	check "after a plain-text client and a hang-up, ten clients at once each get their echo" test $ok -eq 10
 	check "the server is still running" kill -0 "$server"
-	kill -KILL "$server"; wait "$server" 2>/dev/null; server=
+	kill -KILL "$server"; wait "$server" 2>/dev/null
 	check "it printed 'Received N bytes' once per line it echoed" \
 		test "$(grep -c '^Received [0-9]* bytes$' "$out")" -eq 11
 }
@@ -253,21 +179,21 @@ main(void)
 EOF
 check "the manual's lazy shutdown is found (it ends by freeing the bufferevent)" \
 	grep -q '^bufferevent_free(bev);$' "$work/lazy_shutdown.inc"
-check "and builds unchanged inside harness.c" build lazy "$work/harness.c"
-check "which links litevent, not libevent" is_litevent "$work/lazy" bufferevent_openssl_get_ssl
+check "and builds unchanged inside harness.c" manual_build lazy "$work/harness.c"
+check "which links litevent, not libevent" manual_is_litevent "$work/lazy" bufferevent_openssl_get_ssl
 (cd "$work" && timeout "$T" "$work/lazy") >"$work/lazy.out" 2>&1
 check "the harness exits 0" test $? -eq 0
 check "the peer reads the last line, then a clean end (EOF, not ERROR)" \
 	test "$(cat "$work/lazy.out")" = "$(printf 'server read: last words\nserver end: EOF')"
 
 # --- the same sources on libevent 2.1, for comparison ---
-if [ -n "$reference" ]; then
-	check "the echo server also builds against libevent 2.1" build_reference echo_libevent "$work/echo.c"
+if manual_has_reference; then
+	check "the echo server also builds against libevent 2.1" manual_reference echo_libevent "$work/echo.c"
 	run_echo_server "$work/echo_libevent" "$work/echo_libevent.out"
 	check "and prints what litevent's build printed" \
 		cmp -s <(sort "$work/echo.out") <(sort "$work/echo_libevent.out")
 	check "the lazy-shutdown harness also builds against libevent 2.1" \
-		build_reference lazy_libevent "$work/harness.c"
+		manual_reference lazy_libevent "$work/harness.c"
 	(cd "$work" && timeout "$T" "$work/lazy_libevent") >"$work/lazy_libevent.out" 2>&1
 	check "and prints what litevent's build printed" cmp -s "$work/lazy.out" "$work/lazy_libevent.out"
 else
