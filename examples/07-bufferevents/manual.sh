@@ -130,8 +130,8 @@ manual_example "$watermark_at" >"$work/watermark.c"
 manual_example "$readwrite_at" >"$work/readwrite.c"
 printf '127.0.0.1 localhost\n127.0.0.1 www.example.test\n' >"$work/hosts"
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$work/resolv.conf"
-manual_etc hosts "$work/hosts"
-manual_etc resolv.conf "$work/resolv.conf"
+manual_etc hosts "$work/hosts" && manual_etc resolv.conf "$work/resolv.conf" ||
+	manual_skip "/etc/hosts and resolv.conf cannot be mounted over in the private namespace"
 cat >"$work/http0.c" <<'EOF'
 /* Not the manual's: an HTTP 0.9 server on 127.0.0.1:80 in plain sockets.
  * It reads a request line, answers with one line naming it, and closes
