@@ -164,7 +164,6 @@ tls_go_direct(struct tls_bufferevent *tb)
 		return;
 	event_assign(&tb->readable, tb->st.bev.ev_base, fd,
 	    EV_READ | EV_PERSIST | EV_FINALIZE, tls_socket_readable, tb);
-	SSL_set_read_ahead(tb->ssl, 1);
 	tb->direct = 1;
 }
 /* ⟨Take one step of the handshake⟩ */

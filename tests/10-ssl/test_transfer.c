@@ -285,6 +285,11 @@ renegotiate_while_reading_is_held(enum hold hold, int client_starts)
 		run_for(base, 5);
 		release_hold(&l, hold);
 	}
+	if (l.client.error || l.server.error)
+		print_message("client %s / server %s (what %x, %x)\n",
+		    ERR_error_string(l.client.ssl_error, NULL),
+		    ERR_error_string(l.server.ssl_error, NULL),
+		    l.client.last_what, l.server.last_what);
 	assert_int_equal(l.client.error + l.server.error, 0);
 	assert_true(pattern_matches(l.client.got, n));
 	assert_true(pattern_matches(l.server.got, n));
