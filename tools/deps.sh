@@ -10,6 +10,7 @@ packages=(
 	libcmocka-dev              # the chapters' tests
 	valgrind                   # memcheck on every test binary; bench/ uses its callgrind.h
 	libssl-dev                 # libevent_openssl
+	openssl iproute2           # examples/10-ssl: keys and s_client for the manual's examples, a private loopback
 	asciidoctor ruby-rouge     # the HTML book, with highlighting
 	pandoc                     # the EPUB
 	ruby-asciidoctor-pdf       # the PDF

@@ -111,4 +111,7 @@ if check "rate_sender says which port it listens on" start "$work/rate" "$BIN/ra
 	check "and took at least 4 ticks for 6 ticks' worth (took ${ticks:-?})" test "${ticks:-0}" -ge 4
 fi
 
+# The manual's own examples for this chapter, built unchanged.
+bash "$(dirname "$0")/manual.sh" "$BIN" || failures=$((failures + 1))
+
 [ $failures -eq 0 ]

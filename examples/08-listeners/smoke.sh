@@ -124,4 +124,7 @@ sender=$(sed -n 's/^A \(127\.0\.0\.1:[0-9]*\): hello-a$/\1/p' "$work/chat")
 check "prefixed with the sender's address" grep -q "^4 $sender: the news$" "$work/chat"
 stop chat_server "relayed 4 lines"
 
+# The manual's own examples for this chapter, built unchanged.
+bash "$(dirname "$0")/manual.sh" "$BIN" || failures=$((failures + 1))
+
 [ $failures -eq 0 ]

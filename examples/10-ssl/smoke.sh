@@ -82,4 +82,7 @@ expected=21
 command -v openssl >/dev/null && expected=22
 check "and counts $expected completed handshakes (not the client that refused it)" test "${served:-0}" -eq $expected
 
+# The manual's own OpenSSL examples, built unchanged.
+bash "$(dirname "$0")/manual.sh" "$BIN" || failures=$((failures + 1))
+
 [ $failures -eq 0 ]
