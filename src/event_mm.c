@@ -29,7 +29,7 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 }
 /* ⟨Allocate through the hooks⟩ */
 void *
-mm_malloc(size_t size)
+litevent_malloc(size_t size)
 {
 	if (size == 0)
 		return NULL;
@@ -37,7 +37,7 @@ mm_malloc(size_t size)
 }
 /* ⟨Allocate zeroed memory through the hooks⟩ */
 void *
-mm_calloc(size_t count, size_t size)
+litevent_calloc(size_t count, size_t size)
 {
 	void *p;
 
@@ -56,7 +56,7 @@ mm_calloc(size_t count, size_t size)
 }
 /* ⟨Free through the hooks⟩ */
 void
-mm_free(void *ptr)
+litevent_free(void *ptr)
 {
 	if (!ptr)
 		return;
@@ -67,19 +67,19 @@ mm_free(void *ptr)
 }
 /* ⟨Resize through the hooks⟩ */
 void *
-mm_realloc(void *ptr, size_t size)
+litevent_realloc(void *ptr, size_t size)
 {
 	if (size == 0) {
-		mm_free(ptr);
+		litevent_free(ptr);
 		return NULL;
 	}
 	if (!ptr)
-		return mm_malloc(size);
+		return litevent_malloc(size);
 	return realloc_hook ? realloc_hook(ptr, size) : realloc(ptr, size);
 }
 /* ⟨Copy a string through the hooks⟩ */
 char *
-mm_strdup(const char *s)
+litevent_strdup(const char *s)
 {
 	size_t len;
 	char *copy;
@@ -89,7 +89,7 @@ mm_strdup(const char *s)
 		return NULL;
 	}
 	len = strlen(s) + 1;
-	copy = mm_malloc(len);
+	copy = litevent_malloc(len);
 	if (copy)
 		memcpy(copy, s, len);
 	return copy;

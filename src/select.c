@@ -21,7 +21,7 @@ struct selectop {
 static void *
 select_init(struct event_base *base)
 {
-	struct selectop *sop = mm_calloc(1, sizeof(*sop));
+	struct selectop *sop = litevent_calloc(1, sizeof(*sop));
 
 	(void)base;
 	if (sop)
@@ -32,7 +32,7 @@ select_init(struct event_base *base)
 static void
 select_dealloc(struct event_base *base)
 {
-	mm_free(base->evbase);
+	litevent_free(base->evbase);
 	base->evbase = NULL;
 }
 /* ⟨Add to the fd sets⟩ */
