@@ -27,13 +27,21 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 	realloc_hook = complete ? realloc_fn : NULL;
 	free_hook = complete ? free_fn : NULL;
 }
+/* ⟨Say why an allocation failed⟩ */
+static void *
+refused_unless(void *p)
+{
+	if (p == NULL)
+		errno = ENOMEM;
+	return p;
+}
 /* ⟨Allocate through the hooks⟩ */
 void *
 litevent_malloc(size_t size)
 {
 	if (size == 0)
 		return NULL;
-	return malloc_hook ? malloc_hook(size) : malloc(size);
+	return refused_unless(malloc_hook ? malloc_hook(size) : malloc(size));
 }
 /* ⟨Allocate zeroed memory through the hooks⟩ */
 void *
@@ -49,7 +57,7 @@ litevent_calloc(size_t count, size_t size)
 	}
 	if (!malloc_hook)
 		return calloc(count, size);
-	p = malloc_hook(count * size);
+	p = refused_unless(malloc_hook(count * size));
 	if (p)
 		memset(p, 0, count * size);
 	return p;
@@ -75,7 +83,8 @@ litevent_realloc(void *ptr, size_t size)
 	}
 	if (!ptr)
 		return litevent_malloc(size);
-	return realloc_hook ? realloc_hook(ptr, size) : realloc(ptr, size);
+	return refused_unless(realloc_hook ? realloc_hook(ptr, size) :
+	    realloc(ptr, size));
 }
 /* ⟨Copy a string through the hooks⟩ */
 char *

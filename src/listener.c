@@ -221,10 +221,8 @@ listener_setup(struct event_base *base, evconnlistener_cb cb, void *arg,
 {
 	struct evconnlistener *lev = litevent_calloc(1, sizeof(*lev));
 
-	if (lev == NULL) {
-		errno = ENOMEM;	/* the program's allocator need not say */
-		return NULL;
-	}
+	if (lev == NULL)
+		return NULL;	/* errno is ENOMEM (chapter 2) */
 	lev->base = base;
 	lev->fd = fd;
 	lev->flags = flags;

@@ -117,6 +117,44 @@ test_calloc_refuses_an_overflowing_product(void **state)
 	assert_int_equal(allocs, 0);
 }
 
+/* A program's allocator that refuses and says nothing, as C allows. */
+static void *
+silent_refusal(size_t n)
+{
+	(void)n;
+	return NULL;
+}
+
+static void *
+silent_realloc_refusal(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return NULL;
+}
+
+static void
+test_a_silent_hook_refusal_still_says_enomem(void **state)
+{
+	void *p = malloc(8);
+
+	(void)state;
+	event_set_mem_functions(silent_refusal, silent_realloc_refusal, free);
+	errno = EAGAIN;		/* what the last recv() may have left */
+	assert_null(litevent_malloc(8));
+	assert_int_equal(errno, ENOMEM);
+	errno = EAGAIN;
+	assert_null(litevent_calloc(2, 8));
+	assert_int_equal(errno, ENOMEM);
+	errno = EAGAIN;
+	assert_null(litevent_realloc(p, 64));	/* p itself is kept */
+	assert_int_equal(errno, ENOMEM);
+	errno = EAGAIN;
+	assert_null(litevent_strdup("x"));
+	assert_int_equal(errno, ENOMEM);
+	free(p);
+}
+
 static void
 test_strdup_of_null_is_an_error(void **state)
 {
@@ -357,6 +395,7 @@ main(void)
 		HOOKED(test_calloc_refuses_an_overflowing_product),
 		HOOKED(test_strdup_of_null_is_an_error),
 		HOOKED(test_incomplete_hooks_restore_the_c_library),
+		HOOKED(test_a_silent_hook_refusal_still_says_enomem),
 		cmocka_unit_test(test_log_callback_gets_severity_and_message),
 		cmocka_unit_test(test_debug_messages_need_debug_logging),
 		cmocka_unit_test(test_an_overlong_message_is_cut_short_not_lost),
