@@ -51,7 +51,7 @@ chain_new(size_t datlen)
 			pow <<= 1;
 		total = pow;
 	}
-	ch = mm_malloc(total);
+	ch = litevent_malloc(total);
 	if (ch == NULL)
 		return NULL;
 	memset(ch, 0, sizeof(*ch));
@@ -65,7 +65,7 @@ chain_new(size_t datlen)
 static struct evbuffer_chain *
 chain_new_borrowed(unsigned kind)
 {
-	struct evbuffer_chain *ch = mm_calloc(1, sizeof(*ch));
+	struct evbuffer_chain *ch = litevent_calloc(1, sizeof(*ch));
 
 	if (ch == NULL)
 		return NULL;
@@ -87,7 +87,7 @@ chain_release(struct evbuffer_chain *ch)
 	} else if (ch->flags & EVBUFFER_CHAIN_VIEW) {
 		chain_release(ch->u.source);
 	}
-	mm_free(ch);
+	litevent_free(ch);
 }
 /* ⟨Link a chain at the end⟩ */
 static struct evbuffer_chain **
@@ -138,7 +138,7 @@ drop_spare_chains(struct evbuffer *buf)
 struct evbuffer *
 evbuffer_new(void)
 {
-	struct evbuffer *buf = mm_calloc(1, sizeof(*buf));
+	struct evbuffer *buf = litevent_calloc(1, sizeof(*buf));
 
 	if (buf == NULL) {
 		event_warnx("%s: out of memory", __func__);
@@ -166,12 +166,12 @@ decref_and_unlock(struct evbuffer *buf)
 	}
 	while ((e = buf->callbacks) != NULL) {
 		buf->callbacks = e->next;
-		mm_free(e);
+		litevent_free(e);
 	}
 	EVBUFFER_UNLOCK(buf);
 	if (buf->own_lock)
-		evthread_lock_free(buf->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
-	mm_free(buf);
+		litevent_lock_free(buf->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_free(buf);
 }
 /* ⟨Free an evbuffer⟩ */
 void
@@ -194,9 +194,9 @@ evbuffer_enable_locking(struct evbuffer *buf, void *lock)
 		return -1;
 	}
 	if (lock == NULL) {
-		lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+		lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 		if (lock == NULL) {
-			evthread_lock_free(NULL, EVTHREAD_LOCKTYPE_RECURSIVE);
+			litevent_lock_free(NULL, EVTHREAD_LOCKTYPE_RECURSIVE);
 			event_warnx("%s: no lock: threading is not enabled",
 			    __func__);
 			return -1;
@@ -273,7 +273,7 @@ static struct evbuffer_cb_entry *
 add_callback(struct evbuffer *buf, evbuffer_cb_func fn, evbuffer_cb old_fn,
     void *arg)
 {
-	struct evbuffer_cb_entry *e = mm_calloc(1, sizeof(*e));
+	struct evbuffer_cb_entry *e = litevent_calloc(1, sizeof(*e));
 
 	if (e == NULL) {
 		event_warnx("%s: out of memory", __func__);
@@ -314,7 +314,7 @@ drop_callback(struct evbuffer_cb_entry **link)
 	struct evbuffer_cb_entry *e = *link;
 
 	*link = e->next;
-	mm_free(e);
+	litevent_free(e);
 }
 
 int
@@ -1615,7 +1615,7 @@ evbuffer_readln(struct evbuffer *buf, size_t *n_read_out,
 	if (find_eol(&eol, &eol_len, style) < 0)
 		goto done;
 	n = (size_t)eol.pos;
-	if ((line = mm_malloc(n + 1)) == NULL) {
+	if ((line = litevent_malloc(n + 1)) == NULL) {
 		event_warnx("%s: out of memory", __func__);
 		goto done;
 	}
@@ -2128,7 +2128,7 @@ segment_map(struct evbuffer_file_segment *seg)
 static int
 segment_read(struct evbuffer_file_segment *seg)
 {
-	unsigned char *mem = mm_malloc(seg->length);
+	unsigned char *mem = litevent_malloc(seg->length);
 	size_t got = 0;
 	ssize_t n;
 
@@ -2147,7 +2147,7 @@ segment_read(struct evbuffer_file_segment *seg)
 				    __func__);
 			else
 				event_warn("%s: pread", __func__);
-			mm_free(mem);
+			litevent_free(mem);
 			return -1;
 		}
 		got += (size_t)n;
@@ -2209,7 +2209,7 @@ evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length,
 
 	if ((length = segment_length(fd, offset, length, __func__)) < 0)
 		return NULL;
-	if ((seg = mm_calloc(1, sizeof(*seg))) == NULL) {
+	if ((seg = litevent_calloc(1, sizeof(*seg))) == NULL) {
 		event_warnx("%s: out of memory", __func__);
 		return NULL;
 	}
@@ -2220,7 +2220,7 @@ evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length,
 	seg->length = (size_t)length;
 	seg->can_sendfile = !(flags & EVBUF_FS_DISABLE_SENDFILE);
 	if (!(flags & EVBUF_FS_DISABLE_LOCKING)) {
-		seg->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+		seg->lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 		if (seg->lock == NULL && evthread_is_enabled())
 			goto fail;
 	}
@@ -2254,12 +2254,12 @@ evbuffer_file_segment_free(struct evbuffer_file_segment *seg)
 	if (seg->mapping)
 		munmap(seg->mapping, seg->mapping_len);
 	else
-		mm_free(seg->contents);
+		litevent_free(seg->contents);
 	if (seg->flags & EVBUF_FS_CLOSE_ON_FREE)
 		close(seg->fd);
 	if (!(seg->flags & EVBUF_FS_DISABLE_LOCKING))
-		evthread_lock_free(seg->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
-	mm_free(seg);
+		litevent_lock_free(seg->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_free(seg);
 }
 /* ⟨Check a range of a segment⟩ */
 /* Does [offset, offset + length) lie in seg (length -1: to its end)?

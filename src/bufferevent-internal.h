@@ -100,44 +100,48 @@ bev_unlock(struct bufferevent_state *st)
 
 /* Lock, and hold a reference for a stretch that may call the program;
  * 0 (unlocked, nothing held) when the bufferevent is already released. */
-int bev_enter(struct bufferevent_state *st);
+int litevent_bev_enter(struct bufferevent_state *st);
 /* Drop that reference and unlock; 1 when it was the last. */
-int bev_leave(struct bufferevent_state *st);
+int litevent_bev_leave(struct bufferevent_state *st);
 /* ⟨Internal calls on bufferevents⟩ */
 /* Making: the shared parts (lock_of: share that bufferevent's lock, if it
  * has one), and giving them back if the kind fails before it started. */
-int bev_init_common(struct bufferevent_state *st, struct event_base *base,
-    const struct bufferevent_ops *ops, int options,
+int litevent_bev_init_common(struct bufferevent_state *st,
+    struct event_base *base, const struct bufferevent_ops *ops, int options,
     const struct bufferevent_state *lock_of);
-void bev_discard_new(struct bufferevent_state *st);
+void litevent_bev_discard_new(struct bufferevent_state *st);
 /* Telling the program (options: BEV_OPT_DEFER_CALLBACKS to defer). */
-void bev_report_data(struct bufferevent_state *st, short which, int options);
-void bev_report_event(struct bufferevent_state *st, short what, int options);
+void litevent_bev_report_data(struct bufferevent_state *st, short which,
+    int options);
+void litevent_bev_report_event(struct bufferevent_state *st, short what,
+    int options);
 /* After a transfer: the watermark decisions. */
-void bev_input_grew(struct bufferevent_state *st);
-void bev_output_shrank(struct bufferevent_state *st);
+void litevent_bev_input_grew(struct bufferevent_state *st);
+void litevent_bev_output_shrank(struct bufferevent_state *st);
 /* Directions: pause reasons, and whether a direction may move now. */
-void bev_pause(struct bufferevent_state *st, short dir, short why);
-void bev_resume(struct bufferevent_state *st, short dir, short why);
-int bev_may(const struct bufferevent_state *st, short dir);
+void litevent_bev_pause(struct bufferevent_state *st, short dir, short why);
+void litevent_bev_resume(struct bufferevent_state *st, short dir, short why);
+int litevent_bev_may(const struct bufferevent_state *st, short dir);
 /* The frozen ends, thawed for one transfer by the kind. */
-void bev_thaw_ends(struct bufferevent *bev);
-void bev_freeze_ends(struct bufferevent *bev);
+void litevent_bev_thaw_ends(struct bufferevent *bev);
+void litevent_bev_freeze_ends(struct bufferevent *bev);
 /* A direction ended (EOF, error, timeout): disable it and tell the program. */
-void bev_stop_and_report(struct bufferevent_state *st, short dir, short what);
+void litevent_bev_stop_and_report(struct bufferevent_state *st, short dir,
+    short what);
 /* Timers for kinds without a descriptor. */
-void bev_use_timers(struct bufferevent_state *st);
-void bev_arm_timer(struct bufferevent_state *st, short dir);
-int bev_timers_changed(struct bufferevent *bev);
+void litevent_bev_use_timers(struct bufferevent_state *st);
+void litevent_bev_arm_timer(struct bufferevent_state *st, short dir);
+int litevent_bev_timers_changed(struct bufferevent *bev);
 /* The deferred run follows the bufferevent to another base. */
-void bev_move_to_base(struct bufferevent_state *st, struct event_base *base);
+void litevent_bev_move_to_base(struct bufferevent_state *st,
+    struct event_base *base);
 /* ⟨Internal calls on bufferevents⟩ */
 /* Rate limits: how much a transfer may move now (0: the direction has been
  * paused until there are tokens), spending what it moved, and the state's
  * release (at refcount 0) and freeing (in the finalizer). */
-ev_ssize_t bev_budget(struct bufferevent_state *st, short dir);
-void bev_spend(struct bufferevent_state *st, short dir, size_t n);
-void bev_rate_limit_release(struct bufferevent_state *st);
-void bev_rate_limit_free(struct bufferevent_state *st);
+ev_ssize_t litevent_bev_budget(struct bufferevent_state *st, short dir);
+void litevent_bev_spend(struct bufferevent_state *st, short dir, size_t n);
+void litevent_bev_rate_limit_release(struct bufferevent_state *st);
+void litevent_bev_rate_limit_free(struct bufferevent_state *st);
 
 #endif /* BUFFEREVENT_INTERNAL_H_INCLUDED_ */

@@ -31,12 +31,12 @@ bev_take_lock(struct bufferevent_state *st,
 	struct bev_lock_share *share = with ? with->lock_share : NULL;
 
 	if (share == NULL) {
-		if ((share = mm_calloc(1, sizeof(*share))) == NULL)
+		if ((share = litevent_calloc(1, sizeof(*share))) == NULL)
 			return -1;
-		share->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+		share->lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 		if (share->lock == NULL) {
-			evthread_lock_free(NULL, EVTHREAD_LOCKTYPE_RECURSIVE);
-			mm_free(share);
+			litevent_lock_free(NULL, EVTHREAD_LOCKTYPE_RECURSIVE);
+			litevent_free(share);
 			event_warnx("bufferevent: BEV_OPT_THREADSAFE needs"
 			    " threading switched on first");
 			return -1;
@@ -58,8 +58,8 @@ bev_drop_lock(struct bufferevent_state *st)
 	if (share == NULL)
 		return;
 	if (__atomic_sub_fetch(&share->users, 1, __ATOMIC_ACQ_REL) == 0) {
-		evthread_lock_free(share->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
-		mm_free(share);
+		litevent_lock_free(share->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+		litevent_free(share);
 	}
 }
 /* ⟨Free a buffer nobody else can reach⟩ */
@@ -79,11 +79,11 @@ bev_finalize(struct event *ev, void *arg)
 
 	(void)ev;
 	event_debug_unassign(&bev->ev_write);
-	bev_rate_limit_free(st);
+	litevent_bev_rate_limit_free(st);
 	free_buffer_unlocked(bev->input);
 	free_buffer_unlocked(bev->output);
 	bev_drop_lock(st);
-	mm_free(st);
+	litevent_free(st);
 }
 /* ⟨Release a bufferevent whose last reference went⟩ */
 static void
@@ -99,7 +99,7 @@ bev_release(struct bufferevent_state *st)
 	st->eventcb_pending = 0;
 	event_del(&bev->ev_read);
 	event_del(&bev->ev_write);
-	bev_rate_limit_release(st);
+	litevent_bev_rate_limit_release(st);
 	bev->be_ops->detach(bev);
 }
 
@@ -115,7 +115,7 @@ bev_queue_finalizer(struct bufferevent_state *st)
 }
 /* ⟨Hold and release a bufferevent⟩ */
 int
-bev_enter(struct bufferevent_state *st)
+litevent_bev_enter(struct bufferevent_state *st)
 {
 	bev_lock(st);
 	if (st->released) {
@@ -127,7 +127,7 @@ bev_enter(struct bufferevent_state *st)
 }
 
 int
-bev_leave(struct bufferevent_state *st)
+litevent_bev_leave(struct bufferevent_state *st)
 {
 	EVUTIL_ASSERT(st->refcnt > 0);
 	if (--st->refcnt > 0) {
@@ -165,7 +165,7 @@ bufferevent_free(struct bufferevent *bev)
 	bev->be_ops->stop(bev, EV_READ | EV_WRITE);
 	if (bev->be_ops->abandon)
 		bev->be_ops->abandon(bev);
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨Hold a bufferevent for the program⟩ */
 void
@@ -184,7 +184,7 @@ bufferevent_decref(struct bufferevent *bev)
 	struct bufferevent_state *st = bev_state(bev);
 
 	bev_lock(st);
-	return bev_leave(st);
+	return litevent_bev_leave(st);
 }
 
 void
@@ -202,7 +202,7 @@ bufferevent_unlock(struct bufferevent *bev)
 #define BEV_MAX_SINGLE_DEFAULT 16384
 
 int
-bev_init_common(struct bufferevent_state *st, struct event_base *base,
+litevent_bev_init_common(struct bufferevent_state *st, struct event_base *base,
     const struct bufferevent_ops *ops, int options,
     const struct bufferevent_state *lock_of)
 {
@@ -233,12 +233,12 @@ bev_init_common(struct bufferevent_state *st, struct event_base *base,
 }
 /* ⟨Set up the parts every bufferevent has⟩ */
 void
-bev_discard_new(struct bufferevent_state *st)
+litevent_bev_discard_new(struct bufferevent_state *st)
 {
 	evbuffer_free(st->bev.input);
 	evbuffer_free(st->bev.output);
 	bev_drop_lock(st);
-	mm_free(st);
+	litevent_free(st);
 }
 /* ⟨Tell the program, now or from the loop⟩ */
 static int
@@ -255,7 +255,7 @@ bev_queue_deferred(struct bufferevent_state *st)
 }
 /* ⟨Report bytes in or out⟩ */
 void
-bev_report_data(struct bufferevent_state *st, short which, int options)
+litevent_bev_report_data(struct bufferevent_state *st, short which, int options)
 {
 	struct bufferevent *bev = &st->bev;
 	bufferevent_data_cb cb = which == EV_READ ? bev->readcb : bev->writecb;
@@ -274,7 +274,7 @@ bev_report_data(struct bufferevent_state *st, short which, int options)
 }
 /* ⟨Report an event⟩ */
 void
-bev_report_event(struct bufferevent_state *st, short what, int options)
+litevent_bev_report_event(struct bufferevent_state *st, short what, int options)
 {
 	struct bufferevent *bev = &st->bev;
 
@@ -350,7 +350,7 @@ bev_run_deferred(struct event_callback *cb, void *arg)
 		st->eventcb_pending = 0;
 		deferred_call_event(st, what);
 	}
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨Set and read the callbacks⟩ */
 void
@@ -398,15 +398,15 @@ bufferevent_trigger(struct bufferevent *bev, short iotype, int options)
 	int any = (options & BEV_TRIG_IGNORE_WATERMARKS) != 0;
 	int defer = options & BEV_TRIG_DEFER_CALLBACKS;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
 	if ((iotype & EV_READ) && (any ||
 	    evbuffer_get_length(bev->input) >= bev->wm_read.low))
-		bev_report_data(st, EV_READ, defer);
+		litevent_bev_report_data(st, EV_READ, defer);
 	if ((iotype & EV_WRITE) && (any ||
 	    evbuffer_get_length(bev->output) <= bev->wm_write.low))
-		bev_report_data(st, EV_WRITE, defer);
-	bev_leave(st);
+		litevent_bev_report_data(st, EV_WRITE, defer);
+	litevent_bev_leave(st);
 }
 
 void
@@ -414,10 +414,10 @@ bufferevent_trigger_event(struct bufferevent *bev, short what, int options)
 {
 	struct bufferevent_state *st = bev_state(bev);
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
-	bev_report_event(st, what, options & BEV_TRIG_DEFER_CALLBACKS);
-	bev_leave(st);
+	litevent_bev_report_event(st, what, options & BEV_TRIG_DEFER_CALLBACKS);
+	litevent_bev_leave(st);
 }
 /* ⟨Pause and resume a direction⟩ */
 static short *
@@ -427,7 +427,7 @@ pause_reasons(struct bufferevent_state *st, short dir)
 }
 
 void
-bev_pause(struct bufferevent_state *st, short dir, short why)
+litevent_bev_pause(struct bufferevent_state *st, short dir, short why)
 {
 	short *reasons = pause_reasons(st, dir);
 	short was = *reasons;
@@ -438,7 +438,7 @@ bev_pause(struct bufferevent_state *st, short dir, short why)
 }
 
 void
-bev_resume(struct bufferevent_state *st, short dir, short why)
+litevent_bev_resume(struct bufferevent_state *st, short dir, short why)
 {
 	short *reasons = pause_reasons(st, dir);
 	short was = *reasons;
@@ -449,7 +449,7 @@ bev_resume(struct bufferevent_state *st, short dir, short why)
 }
 
 int
-bev_may(const struct bufferevent_state *st, short dir)
+litevent_bev_may(const struct bufferevent_state *st, short dir)
 {
 	const short *reasons = dir == EV_READ ? &st->read_paused :
 	    &st->write_paused;
@@ -474,13 +474,13 @@ bufferevent_enable(struct bufferevent *bev, short what)
 	short start;
 	int r = 0;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return -1;
 	what &= EV_READ | EV_WRITE;
 	bev->enabled |= what;
 	if ((start = bev_unpaused(st, what)) != 0)
 		r = bev->be_ops->start(bev, start);
-	bev_leave(st);
+	litevent_bev_leave(st);
 	return r;
 }
 /* ⟨Disable directions⟩ */
@@ -490,13 +490,13 @@ bufferevent_disable(struct bufferevent *bev, short what)
 	struct bufferevent_state *st = bev_state(bev);
 	int r = 0;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return -1;
 	what &= EV_READ | EV_WRITE;
 	bev->enabled &= ~what;
 	if (what)
 		r = bev->be_ops->stop(bev, what);
-	bev_leave(st);
+	litevent_bev_leave(st);
 	return r;
 }
 /* ⟨Report the enabled directions⟩ */
@@ -513,22 +513,22 @@ bufferevent_get_enabled(struct bufferevent *bev)
 }
 /* ⟨Decide after bytes arrived⟩ */
 void
-bev_input_grew(struct bufferevent_state *st)
+litevent_bev_input_grew(struct bufferevent_state *st)
 {
 	struct bufferevent *bev = &st->bev;
 	size_t len = evbuffer_get_length(bev->input);
 
 	if (bev->wm_read.high && len >= bev->wm_read.high)
-		bev_pause(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
+		litevent_bev_pause(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
 	if (len >= bev->wm_read.low)
-		bev_report_data(st, EV_READ, 0);
+		litevent_bev_report_data(st, EV_READ, 0);
 }
 /* ⟨Decide after bytes left⟩ */
 void
-bev_output_shrank(struct bufferevent_state *st)
+litevent_bev_output_shrank(struct bufferevent_state *st)
 {
 	if (evbuffer_get_length(st->bev.output) <= st->bev.wm_write.low)
-		bev_report_data(st, EV_WRITE, 0);
+		litevent_bev_report_data(st, EV_WRITE, 0);
 }
 /* ⟨Watch the input for the high watermark⟩ */
 static void
@@ -538,12 +538,12 @@ bev_input_watch(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct bufferevent_state *st = arg;
 	size_t high;
 
-	if (info->n_deleted == 0 || !bev_enter(st))
+	if (info->n_deleted == 0 || !litevent_bev_enter(st))
 		return;
 	high = st->bev.wm_read.high;
 	if (high == 0 || evbuffer_get_length(buf) < high)
-		bev_resume(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
-	bev_leave(st);
+		litevent_bev_resume(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
+	litevent_bev_leave(st);
 }
 
 static int
@@ -573,11 +573,11 @@ bufferevent_setwatermark(struct bufferevent *bev, short events,
 		    __func__, highmark, lowmark);
 		return;
 	}
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
 	if ((events & EV_READ) && bev_watch_input(st, highmark != 0) < 0) {
 		event_warnx("%s: out of memory", __func__);
-		bev_leave(st);
+		litevent_bev_leave(st);
 		return;
 	}
 	if (events & EV_WRITE) {
@@ -588,11 +588,13 @@ bufferevent_setwatermark(struct bufferevent *bev, short events,
 		bev->wm_read.low = lowmark;
 		bev->wm_read.high = highmark;
 		if (highmark && evbuffer_get_length(bev->input) >= highmark)
-			bev_pause(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
+			litevent_bev_pause(st, EV_READ,
+			    BEV_PAUSE_HIGH_WATERMARK);
 		else
-			bev_resume(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
+			litevent_bev_resume(st, EV_READ,
+			    BEV_PAUSE_HIGH_WATERMARK);
 	}
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨Read the watermarks⟩ */
 int
@@ -656,14 +658,14 @@ bufferevent_read_buffer(struct bufferevent *bev, struct evbuffer *buf)
 }
 /* ⟨Thaw the transport's ends for one transfer⟩ */
 void
-bev_thaw_ends(struct bufferevent *bev)
+litevent_bev_thaw_ends(struct bufferevent *bev)
 {
 	evbuffer_unfreeze(bev->input, 0);
 	evbuffer_unfreeze(bev->output, 1);
 }
 
 void
-bev_freeze_ends(struct bufferevent *bev)
+litevent_bev_freeze_ends(struct bufferevent *bev)
 {
 	evbuffer_freeze(bev->input, 0);
 	evbuffer_freeze(bev->output, 1);
@@ -676,7 +678,7 @@ bufferevent_set_timeouts(struct bufferevent *bev,
 	struct bufferevent_state *st = bev_state(bev);
 	int r;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return -1;
 	if (timeout_read)
 		bev->timeout_read = *timeout_read;
@@ -687,29 +689,30 @@ bufferevent_set_timeouts(struct bufferevent *bev,
 	else
 		evutil_timerclear(&bev->timeout_write);
 	r = bev->be_ops->timeouts_changed(bev);
-	bev_leave(st);
+	litevent_bev_leave(st);
 	return r;
 }
 
 void
-bev_stop_and_report(struct bufferevent_state *st, short dir, short what)
+litevent_bev_stop_and_report(struct bufferevent_state *st, short dir,
+    short what)
 {
 	struct bufferevent *bev = &st->bev;
 
 	bev->enabled &= ~dir;
 	bev->be_ops->stop(bev, dir);
-	bev_report_event(st, what |
+	litevent_bev_report_event(st, what |
 	    (dir == EV_READ ? BEV_EVENT_READING : BEV_EVENT_WRITING), 0);
 }
 /* ⟨Timers in place of I/O events⟩ */
 void
-bev_arm_timer(struct bufferevent_state *st, short dir)
+litevent_bev_arm_timer(struct bufferevent_state *st, short dir)
 {
 	struct bufferevent *bev = &st->bev;
 	struct event *ev = dir == EV_READ ? &bev->ev_read : &bev->ev_write;
 	const struct timeval *tv = dir == EV_READ ? &bev->timeout_read :
 	    &bev->timeout_write;
-	int wants = bev_may(st, dir) && evutil_timerisset(tv);
+	int wants = litevent_bev_may(st, dir) && evutil_timerisset(tv);
 
 	if (dir == EV_WRITE && evbuffer_get_length(bev->output) == 0)
 		wants = 0;
@@ -720,20 +723,20 @@ bev_arm_timer(struct bufferevent_state *st, short dir)
 }
 
 int
-bev_timers_changed(struct bufferevent *bev)
+litevent_bev_timers_changed(struct bufferevent *bev)
 {
-	bev_arm_timer(bev_state(bev), EV_READ);
-	bev_arm_timer(bev_state(bev), EV_WRITE);
+	litevent_bev_arm_timer(bev_state(bev), EV_READ);
+	litevent_bev_arm_timer(bev_state(bev), EV_WRITE);
 	return 0;
 }
 /* ⟨Timers in place of I/O events⟩ */
 static void
 bev_timer_expired(struct bufferevent_state *st, short dir)
 {
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
-	bev_stop_and_report(st, dir, BEV_EVENT_TIMEOUT);
-	bev_leave(st);
+	litevent_bev_stop_and_report(st, dir, BEV_EVENT_TIMEOUT);
+	litevent_bev_leave(st);
 }
 
 static void
@@ -753,7 +756,7 @@ bev_write_timer_expired(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-bev_use_timers(struct bufferevent_state *st)
+litevent_bev_use_timers(struct bufferevent_state *st)
 {
 	struct bufferevent *bev = &st->bev;
 
@@ -770,11 +773,11 @@ bufferevent_flush(struct bufferevent *bev, short iotype,
 	struct bufferevent_state *st = bev_state(bev);
 	int r = 0;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return -1;
 	if (bev->be_ops->flush)
 		r = bev->be_ops->flush(bev, iotype, mode);
-	bev_leave(st);
+	litevent_bev_leave(st);
 	return r;
 }
 /* ⟨Read and replace the descriptor⟩ */
@@ -801,11 +804,11 @@ bufferevent_setfd(struct bufferevent *bev, evutil_socket_t fd)
 		event_warnx("%s: %d is not a descriptor", __func__, (int)fd);
 		return -1;
 	}
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return -1;
 	if (bev->be_ops->set_fd)
 		r = bev->be_ops->set_fd(bev, fd);
-	bev_leave(st);
+	litevent_bev_leave(st);
 	return r;
 }
 /* ⟨Set and read the priority⟩ */
@@ -863,7 +866,7 @@ bufferevent_get_base(struct bufferevent *bev)
 }
 /* ⟨Move the shared parts to another base⟩ */
 void
-bev_move_to_base(struct bufferevent_state *st, struct event_base *base)
+litevent_bev_move_to_base(struct bufferevent_state *st, struct event_base *base)
 {
 	EVUTIL_ASSERT(!(st->deferred.evcb_flags & EVLIST_ACTIVE));
 	st->bev.ev_base = base;

@@ -83,20 +83,20 @@ filter_move_input(struct filter_bufferevent *fb,
 	struct bufferevent *bev = &st->bev;
 	enum bufferevent_filter_result r;
 
-	if (mode == BEV_NORMAL && !bev_may(st, EV_READ))
+	if (mode == BEV_NORMAL && !litevent_bev_may(st, EV_READ))
 		return 0;
 	evbuffer_unfreeze(bev->input, 0);
 	r = run_filter(fb->process_input, fb->underlying->input, bev->input,
 	    mode == BEV_NORMAL ? bev->wm_read.high : 0, mode, fb->context);
 	evbuffer_freeze(bev->input, 0);
 	if (r == BEV_ERROR) {
-		bev_stop_and_report(st, EV_READ, BEV_EVENT_ERROR);
+		litevent_bev_stop_and_report(st, EV_READ, BEV_EVENT_ERROR);
 		return -1;
 	}
 	if (r != BEV_OK)
 		return 0;
-	bev_arm_timer(st, EV_READ);
-	bev_input_grew(st);
+	litevent_bev_arm_timer(st, EV_READ);
+	litevent_bev_input_grew(st);
 	return 1;
 }
 /* ⟨Move output through the output filter⟩ */
@@ -108,7 +108,7 @@ filter_move_output(struct filter_bufferevent *fb,
 	struct bufferevent *bev = &st->bev;
 	enum bufferevent_filter_result r;
 
-	if (mode == BEV_NORMAL && !bev_may(st, EV_WRITE))
+	if (mode == BEV_NORMAL && !litevent_bev_may(st, EV_WRITE))
 		return 0;
 	evbuffer_unfreeze(bev->output, 1);
 	r = run_filter(fb->process_output, bev->output,
@@ -117,10 +117,10 @@ filter_move_output(struct filter_bufferevent *fb,
 	    fb->context);
 	evbuffer_freeze(bev->output, 1);
 	if (r == BEV_ERROR) {
-		bev_stop_and_report(st, EV_WRITE, BEV_EVENT_ERROR);
+		litevent_bev_stop_and_report(st, EV_WRITE, BEV_EVENT_ERROR);
 		return -1;
 	}
-	bev_arm_timer(st, EV_WRITE);
+	litevent_bev_arm_timer(st, EV_WRITE);
 	return r == BEV_OK;
 }
 /* ⟨What the filter hears from below⟩ */
@@ -130,10 +130,10 @@ filter_under_read(struct bufferevent *under, void *arg)
 	struct filter_bufferevent *fb = arg;
 
 	(void)under;
-	if (!bev_enter(&fb->st))
+	if (!litevent_bev_enter(&fb->st))
 		return;
 	filter_move_input(fb, BEV_NORMAL);
-	bev_leave(&fb->st);
+	litevent_bev_leave(&fb->st);
 }
 
 static void
@@ -142,11 +142,11 @@ filter_under_write(struct bufferevent *under, void *arg)
 	struct filter_bufferevent *fb = arg;
 
 	(void)under;
-	if (!bev_enter(&fb->st))
+	if (!litevent_bev_enter(&fb->st))
 		return;
 	if (filter_move_output(fb, BEV_NORMAL) >= 0)
-		bev_output_shrank(&fb->st);
-	bev_leave(&fb->st);
+		litevent_bev_output_shrank(&fb->st);
+	litevent_bev_leave(&fb->st);
 }
 /* ⟨Pass on what happened below⟩ */
 static void
@@ -155,12 +155,12 @@ filter_under_event(struct bufferevent *under, short what, void *arg)
 	struct filter_bufferevent *fb = arg;
 
 	(void)under;
-	if (!bev_enter(&fb->st))
+	if (!litevent_bev_enter(&fb->st))
 		return;
 	if (what & BEV_EVENT_EOF)
 		filter_move_input(fb, BEV_FINISHED);
-	bev_report_event(&fb->st, what, 0);
-	bev_leave(&fb->st);
+	litevent_bev_report_event(&fb->st, what, 0);
+	litevent_bev_leave(&fb->st);
 }
 /* ⟨Filter what the program writes⟩ */
 static void
@@ -170,10 +170,10 @@ filter_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct filter_bufferevent *fb = arg;
 
 	(void)buf;
-	if (info->n_added == 0 || !bev_enter(&fb->st))
+	if (info->n_added == 0 || !litevent_bev_enter(&fb->st))
 		return;
 	filter_move_output(fb, BEV_NORMAL);
-	bev_leave(&fb->st);
+	litevent_bev_leave(&fb->st);
 }
 /* ⟨Hold the bufferevent below⟩ */
 static void
@@ -183,9 +183,9 @@ filter_hold_under(struct filter_bufferevent *fb, int hold)
 
 	bev_lock(ust);
 	if (hold)
-		bev_pause(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
+		litevent_bev_pause(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	else
-		bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
+		litevent_bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
 }
 /* ⟨Start and stop a filter⟩ */
@@ -198,7 +198,7 @@ filter_start(struct bufferevent *bev, short what)
 		filter_hold_under(fb, 0);
 		if (evbuffer_get_length(fb->underlying->input) > 0)
 			filter_move_input(fb, BEV_NORMAL);
-		bev_arm_timer(&fb->st, EV_READ);
+		litevent_bev_arm_timer(&fb->st, EV_READ);
 	}
 	if ((what & EV_WRITE) && evbuffer_get_length(bev->output) > 0)
 		filter_move_output(fb, BEV_NORMAL);
@@ -212,10 +212,10 @@ filter_stop(struct bufferevent *bev, short what)
 
 	if (what & EV_READ) {
 		filter_hold_under(fb, 1);
-		bev_arm_timer(&fb->st, EV_READ);
+		litevent_bev_arm_timer(&fb->st, EV_READ);
 	}
 	if (what & EV_WRITE)
-		bev_arm_timer(&fb->st, EV_WRITE);
+		litevent_bev_arm_timer(&fb->st, EV_WRITE);
 	return 0;
 }
 /* ⟨Flush a filter⟩ */
@@ -254,7 +254,7 @@ filter_detach(struct bufferevent *bev)
 		under->readcb = under->writecb = NULL;
 		under->errorcb = NULL;
 	}
-	bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
+	litevent_bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
 	if (fb->free_context)
 		fb->free_context(fb->context);
@@ -287,7 +287,7 @@ static const struct bufferevent_ops filter_ops = {
 	.stop = filter_stop,
 	.abandon = NULL,
 	.detach = filter_detach,
-	.timeouts_changed = bev_timers_changed,
+	.timeouts_changed = litevent_bev_timers_changed,
 	.flush = filter_flush,
 	.get_fd = filter_get_fd,
 	.set_fd = filter_set_fd,
@@ -306,16 +306,17 @@ bufferevent_filter_new(struct bufferevent *underlying,
 	struct filter_bufferevent *fb;
 	struct bufferevent *bev;
 
-	if (underlying == NULL || (fb = mm_calloc(1, sizeof(*fb))) == NULL)
+	if (underlying == NULL ||
+	    (fb = litevent_calloc(1, sizeof(*fb))) == NULL)
 		return NULL;
-	if (bev_init_common(&fb->st, underlying->ev_base, &filter_ops, options,
-	    bev_state(underlying)) < 0) {
-		mm_free(fb);
+	if (litevent_bev_init_common(&fb->st, underlying->ev_base, &filter_ops,
+	    options, bev_state(underlying)) < 0) {
+		litevent_free(fb);
 		return NULL;
 	}
 	bev = &fb->st.bev;
 	if (evbuffer_add_cb(bev->output, filter_output_grew, fb) == NULL) {
-		bev_discard_new(&fb->st);
+		litevent_bev_discard_new(&fb->st);
 		return NULL;
 	}
 	fb->underlying = underlying;
@@ -323,8 +324,8 @@ bufferevent_filter_new(struct bufferevent *underlying,
 	fb->process_output = output_filter ? output_filter : pass_through;
 	fb->free_context = free_context;
 	fb->context = ctx;
-	bev_freeze_ends(bev);
-	bev_use_timers(&fb->st);
+	litevent_bev_freeze_ends(bev);
+	litevent_bev_use_timers(&fb->st);
 	bufferevent_incref(underlying);
 	bufferevent_setcb(underlying, filter_under_read, filter_under_write,
 	    filter_under_event, fb);

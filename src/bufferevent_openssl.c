@@ -122,7 +122,7 @@ tls_call_failed(struct tls_bufferevent *tb, int ret, short dir)
 	tls_keep_errors(tb);
 	what = tls_end_event(tb, o);
 	if (o == TLS_CLOSED && !tb->handshaking) {
-		bev_stop_and_report(st, EV_READ, what);
+		litevent_bev_stop_and_report(st, EV_READ, what);
 		return;
 	}
 	tb->failed = 1;
@@ -132,7 +132,7 @@ tls_call_failed(struct tls_bufferevent *tb, int ret, short dir)
 		EVUTIL_SET_SOCKET_ERROR(tb->socket_errno);
 	st->bev.enabled = 0;
 	st->bev.be_ops->stop(&st->bev, EV_READ | EV_WRITE);
-	bev_report_event(st, what | (tb->handshaking ? 0 :
+	litevent_bev_report_event(st, what | (tb->handshaking ? 0 :
 	    dir == EV_READ ? BEV_EVENT_READING : BEV_EVENT_WRITING), 0);
 }
 /* ⟨Hold the transport while nobody needs ciphertext⟩ */
@@ -141,13 +141,13 @@ tls_sync_transport(struct tls_bufferevent *tb)
 {
 	struct bufferevent_state *ust = bev_state(tb->under);
 	int needed = !tb->failed && (tb->handshaking ||
-	    bev_may(&tb->st, EV_READ));
+	    litevent_bev_may(&tb->st, EV_READ));
 
 	bev_lock(ust);
 	if (needed && !tb->direct)
-		bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
+		litevent_bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	else
-		bev_pause(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
+		litevent_bev_pause(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
 	if (tb->direct && needed)
 		event_add(&tb->readable, NULL);
@@ -186,7 +186,7 @@ tls_handshake_step(struct tls_bufferevent *tb)
 	tb->handshaking = 0;
 	tls_go_direct(tb);
 	tls_sync_transport(tb);
-	bev_report_event(st, BEV_EVENT_CONNECTED, 0);
+	litevent_bev_report_event(st, BEV_EVENT_CONNECTED, 0);
 	if (st->freed)
 		return 0;
 	tls_write_some(tb);
@@ -201,21 +201,21 @@ tls_renegotiation_check(struct tls_bufferevent *tb)
 		return;
 	tb->renegotiating = 0;
 	tls_sync_transport(tb);
-	bev_report_event(&tb->st, BEV_EVENT_CONNECTED, 0);
+	litevent_bev_report_event(&tb->st, BEV_EVENT_CONNECTED, 0);
 }
 /* ⟨Decide how much plaintext to read⟩ */
 static ev_ssize_t
 tls_read_allowance(struct bufferevent_state *st)
 {
 	struct bufferevent *bev = &st->bev;
-	ev_ssize_t want = bev_budget(st, EV_READ);
+	ev_ssize_t want = litevent_bev_budget(st, EV_READ);
 	size_t have = evbuffer_get_length(bev->input);
 
 	if (want > TLS_RECORD_MAX)
 		want = TLS_RECORD_MAX;
 	if (want > 0 && bev->wm_read.high) {
 		if (have >= bev->wm_read.high) {
-			bev_pause(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
+			litevent_bev_pause(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
 			return 0;
 		}
 		if ((size_t)want > bev->wm_read.high - have)
@@ -234,12 +234,12 @@ tls_read_some(struct tls_bufferevent *tb)
 	ev_ssize_t want;
 	int r;
 
-	while (bev_may(st, EV_READ) && !tb->failed && !tb->handshaking &&
+	while (litevent_bev_may(st, EV_READ) && !tb->failed && !tb->handshaking &&
 	    (want = tls_read_allowance(st)) > 0) {
 		evbuffer_unfreeze(input, 0);
 		if (evbuffer_reserve_space(input, want, &vec, 1) < 1) {
 			evbuffer_freeze(input, 0);
-			bev_stop_and_report(st, EV_READ, BEV_EVENT_ERROR);
+			litevent_bev_stop_and_report(st, EV_READ, BEV_EVENT_ERROR);
 			break;
 		}
 		ERR_clear_error();
@@ -251,14 +251,14 @@ tls_read_some(struct tls_bufferevent *tb)
 			tls_call_failed(tb, r, EV_READ);
 			break;
 		}
-		bev_spend(st, EV_READ, (size_t)r);
+		litevent_bev_spend(st, EV_READ, (size_t)r);
 		got += (size_t)r;
 	}
 	tls_renegotiation_check(tb);
 	if (got == 0)
 		return;
-	bev_arm_timer(st, EV_READ);
-	bev_input_grew(st);
+	litevent_bev_arm_timer(st, EV_READ);
+	litevent_bev_input_grew(st);
 }
 /* ⟨Decide how much plaintext to write⟩ */
 static int
@@ -270,7 +270,7 @@ tls_write_length(struct tls_bufferevent *tb)
 
 	if (tb->write_retry)
 		return tb->write_retry;
-	if ((budget = bev_budget(st, EV_WRITE)) <= 0)
+	if ((budget = litevent_bev_budget(st, EV_WRITE)) <= 0)
 		return 0;
 	if (len > (size_t)budget)
 		len = (size_t)budget;
@@ -281,7 +281,7 @@ static int
 tls_write_waits_for_reading(struct tls_bufferevent *tb)
 {
 	if (!(tb->renegotiating || SSL_in_init(tb->ssl)) ||
-	    bev_may(&tb->st, EV_READ))
+	    litevent_bev_may(&tb->st, EV_READ))
 		return 0;
 	tb->write_needs_read = 1;
 	return 1;
@@ -294,7 +294,7 @@ tls_write_some(struct tls_bufferevent *tb)
 	struct evbuffer *output = st->bev.output;
 	int n, r, wrote = 0;
 
-	while (bev_may(st, EV_WRITE) && !tb->failed && !tb->handshaking &&
+	while (litevent_bev_may(st, EV_WRITE) && !tb->failed && !tb->handshaking &&
 	    evbuffer_get_length(output) > 0 && tls_transport_room(tb) > 0 &&
 	    !tls_write_waits_for_reading(tb) &&
 	    (n = tls_write_length(tb)) > 0) {
@@ -313,13 +313,13 @@ tls_write_some(struct tls_bufferevent *tb)
 		}
 		tb->write_retry = 0;
 		wrote = 1;
-		bev_spend(st, EV_WRITE, (size_t)r);
+		litevent_bev_spend(st, EV_WRITE, (size_t)r);
 	}
 	tls_renegotiation_check(tb);
 	if (!wrote)
 		return;
 	tb->wrote_unreported = 1;
-	bev_arm_timer(st, EV_WRITE);
+	litevent_bev_arm_timer(st, EV_WRITE);
 	if (evbuffer_get_length(tb->under->output) == 0)
 		event_active(&tb->from_loop, EV_WRITE, 1);
 }
@@ -332,7 +332,7 @@ tls_report_written(struct tls_bufferevent *tb)
 	    evbuffer_get_length(tb->st.bev.output) > tb->st.bev.wm_write.low)
 		return;
 	tb->wrote_unreported = 0;
-	bev_output_shrank(&tb->st);
+	litevent_bev_output_shrank(&tb->st);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
@@ -351,13 +351,13 @@ tls_transport_read(struct bufferevent *under, void *arg)
 	struct tls_bufferevent *tb = arg;
 
 	(void)under;
-	if (!bev_enter(&tb->st))
+	if (!litevent_bev_enter(&tb->st))
 		return;
 	if (tls_handshake_step(tb)) {
 		tls_read_then_waiting_write(tb);
 		tls_sync_transport(tb);
 	}
-	bev_leave(&tb->st);
+	litevent_bev_leave(&tb->st);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
@@ -366,7 +366,7 @@ tls_transport_written(struct bufferevent *under, void *arg)
 	struct tls_bufferevent *tb = arg;
 
 	(void)under;
-	if (!bev_enter(&tb->st))
+	if (!litevent_bev_enter(&tb->st))
 		return;
 	if (tls_handshake_step(tb)) {
 		if (tb->read_needs_write) {
@@ -376,7 +376,7 @@ tls_transport_written(struct bufferevent *under, void *arg)
 		tls_write_some(tb);
 		tls_report_written(tb);
 	}
-	bev_leave(&tb->st);
+	litevent_bev_leave(&tb->st);
 }
 
 static void
@@ -397,7 +397,7 @@ tls_transport_event(struct bufferevent *under, short what, void *arg)
 	struct tls_bufferevent *tb = arg;
 	struct bufferevent_state *st = &tb->st;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
 	if (what & BEV_EVENT_EOF) {
 		tb->transport_eof = 1;
@@ -406,9 +406,9 @@ tls_transport_event(struct bufferevent *under, short what, void *arg)
 		tls_transport_failed(tb,
 		    what & (BEV_EVENT_READING | BEV_EVENT_WRITING));
 	} else if (!(what & BEV_EVENT_CONNECTED)) {
-		bev_report_event(st, what, 0);
+		litevent_bev_report_event(st, what, 0);
 	}
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨When the transport fails⟩ */
 static void
@@ -421,7 +421,7 @@ tls_fail_on_transport(struct tls_bufferevent *tb, short dir, int err)
 	st->bev.enabled = 0;
 	st->bev.be_ops->stop(&st->bev, EV_READ | EV_WRITE);
 	EVUTIL_SET_SOCKET_ERROR(err);
-	bev_report_event(st, BEV_EVENT_ERROR | (dir ? dir : BEV_EVENT_READING),
+	litevent_bev_report_event(st, BEV_EVENT_ERROR | (dir ? dir : BEV_EVENT_READING),
 	    0);
 }
 
@@ -429,7 +429,7 @@ static void
 tls_transport_failed(struct tls_bufferevent *tb, short dir)
 {
 	int err = tb->socket_errno ? tb->socket_errno : EVUTIL_SOCKET_ERROR();
-	int reading = !tb->transport_eof && bev_may(&tb->st, EV_READ);
+	int reading = !tb->transport_eof && litevent_bev_may(&tb->st, EV_READ);
 	int peer_closed = (SSL_get_shutdown(tb->ssl) & SSL_RECEIVED_SHUTDOWN) &&
 	    !tb->wrote_unreported;
 
@@ -450,11 +450,11 @@ tls_start(struct bufferevent *bev, short what)
 	if (what & EV_READ) {
 		tls_sync_transport(tb);
 		tls_read_then_waiting_write(tb);
-		bev_arm_timer(&tb->st, EV_READ);
+		litevent_bev_arm_timer(&tb->st, EV_READ);
 	}
 	if (what & EV_WRITE) {
 		tls_write_some(tb);
-		bev_arm_timer(&tb->st, EV_WRITE);
+		litevent_bev_arm_timer(&tb->st, EV_WRITE);
 	}
 	return 0;
 }
@@ -466,10 +466,10 @@ tls_stop(struct bufferevent *bev, short what)
 
 	if (what & EV_READ) {
 		tls_sync_transport(tb);
-		bev_arm_timer(&tb->st, EV_READ);
+		litevent_bev_arm_timer(&tb->st, EV_READ);
 	}
 	if (what & EV_WRITE)
-		bev_arm_timer(&tb->st, EV_WRITE);
+		litevent_bev_arm_timer(&tb->st, EV_WRITE);
 	return 0;
 }
 /* ⟨Write when the program adds plaintext⟩ */
@@ -480,13 +480,13 @@ tls_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct tls_bufferevent *tb = arg;
 
 	(void)buf;
-	if (info->n_added == 0 || !bev_enter(&tb->st))
+	if (info->n_added == 0 || !litevent_bev_enter(&tb->st))
 		return;
 	if (tb->write_errno && !tb->failed)
 		tls_fail_on_transport(tb, BEV_EVENT_WRITING, tb->write_errno);
 	else
 		tls_write_some(tb);
-	bev_leave(&tb->st);
+	litevent_bev_leave(&tb->st);
 }
 /* ⟨Flush a TLS bufferevent⟩ */
 static void tls_send_close_notify(struct tls_bufferevent *tb);
@@ -560,7 +560,7 @@ tls_detach(struct bufferevent *bev)
 		under->readcb = under->writecb = NULL;
 		under->errorcb = NULL;
 	}
-	bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
+	litevent_bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
 	tls_transport_bio_forget(tb->bio);
 	if (owns_ssl)
@@ -615,7 +615,7 @@ static const struct bufferevent_ops tls_ops = {
 	.stop = tls_stop,
 	.abandon = NULL,
 	.detach = tls_detach,
-	.timeouts_changed = bev_timers_changed,
+	.timeouts_changed = litevent_bev_timers_changed,
 	.flush = tls_flush,
 	.get_fd = tls_get_fd,
 	.set_fd = tls_set_fd,
@@ -650,14 +650,14 @@ static struct bufferevent *
 tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
     int options, int owns_under)
 {
-	struct tls_bufferevent *tb = mm_calloc(1, sizeof(*tb));
+	struct tls_bufferevent *tb = litevent_calloc(1, sizeof(*tb));
 	struct bufferevent *bev;
 
 	if (tb == NULL)
 		return NULL;
-	if (bev_init_common(&tb->st, under->ev_base, &tls_ops, options,
+	if (litevent_bev_init_common(&tb->st, under->ev_base, &tls_ops, options,
 	    bev_state(under)) < 0) {
-		mm_free(tb);
+		litevent_free(tb);
 		return NULL;
 	}
 	bev = &tb->st.bev;
@@ -665,7 +665,7 @@ tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
 	    (tb->bio = tls_transport_bio_new(tb)) == NULL ||
 	    tls_start_transport(under) < 0) {
 		BIO_free(tb->bio);
-		bev_discard_new(&tb->st);
+		litevent_bev_discard_new(&tb->st);
 		return NULL;
 	}
 	/* ⟨Give the SSL and the transport to the TLS bufferevent⟩ */
@@ -680,8 +680,8 @@ tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
 	else if (state == BUFFEREVENT_SSL_ACCEPTING)
 		SSL_set_accept_state(ssl);
 	tb->handshaking = state != BUFFEREVENT_SSL_OPEN;
-	bev_freeze_ends(bev);
-	bev_use_timers(&tb->st);
+	litevent_bev_freeze_ends(bev);
+	litevent_bev_use_timers(&tb->st);
 	event_assign(&tb->from_loop, bev->ev_base, -1, EV_FINALIZE,
 	    tls_run_from_loop, tb);
 	if (tb->handshaking)
@@ -758,13 +758,13 @@ bufferevent_ssl_renegotiate(struct bufferevent *bev)
 	struct tls_bufferevent *tb = tls_checked(bev);
 	int r = -1, done;
 
-	if (tb == NULL || !bev_enter(&tb->st))
+	if (tb == NULL || !litevent_bev_enter(&tb->st))
 		return -1;
 	ERR_clear_error();
 	if (!tb->failed && !tb->handshaking && SSL_renegotiate(tb->ssl) == 1) {
 		tb->renegotiating = 1;
 		r = 0;
-		if (bev_may(&tb->st, EV_READ)) {
+		if (litevent_bev_may(&tb->st, EV_READ)) {
 			tb->writing = 1;
 			done = SSL_do_handshake(tb->ssl);
 			tb->writing = 0;
@@ -775,7 +775,7 @@ bufferevent_ssl_renegotiate(struct bufferevent *bev)
 		tls_sync_transport(tb);
 	}
 	tls_keep_errors(tb);
-	bev_leave(&tb->st);
+	litevent_bev_leave(&tb->st);
 	return r;
 }
 /* ⟨Dirty shutdowns, allowed or not⟩ */

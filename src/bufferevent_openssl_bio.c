@@ -75,7 +75,7 @@ transport_send_now(struct tls_bufferevent *tb, const char *data, size_t len)
 	ssize_t n;
 
 	if (!tb->direct || evbuffer_get_length(under->output) > 0 ||
-	    !bev_may(bev_state(under), EV_WRITE))
+	    !litevent_bev_may(bev_state(under), EV_WRITE))
 		return 0;
 	n = send(event_get_fd(&tb->readable), data, len,
 	    MSG_DONTWAIT | MSG_NOSIGNAL);

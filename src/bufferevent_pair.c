@@ -44,15 +44,15 @@ pair_transfer(struct pair_bufferevent *from, struct pair_bufferevent *to,
 	}
 	if (n == 0)
 		return 0;
-	bev_thaw_ends(src);
-	bev_thaw_ends(dst);
+	litevent_bev_thaw_ends(src);
+	litevent_bev_thaw_ends(dst);
 	evbuffer_remove_buffer(src->output, dst->input, n);
-	bev_freeze_ends(src);
-	bev_freeze_ends(dst);
-	bev_input_grew(&to->st);
-	bev_output_shrank(&from->st);
-	bev_arm_timer(&to->st, EV_READ);
-	bev_arm_timer(&from->st, EV_WRITE);
+	litevent_bev_freeze_ends(src);
+	litevent_bev_freeze_ends(dst);
+	litevent_bev_input_grew(&to->st);
+	litevent_bev_output_shrank(&from->st);
+	litevent_bev_arm_timer(&to->st, EV_READ);
+	litevent_bev_arm_timer(&from->st, EV_WRITE);
 	return n;
 }
 /* ⟨Let bytes flow to the partner⟩ */
@@ -61,7 +61,8 @@ pair_flow(struct pair_bufferevent *from)
 {
 	struct pair_bufferevent *to = from->partner;
 
-	if (to && bev_may(&from->st, EV_WRITE) && bev_may(&to->st, EV_READ))
+	if (to && litevent_bev_may(&from->st, EV_WRITE) &&
+	    litevent_bev_may(&to->st, EV_READ))
 		pair_transfer(from, to, 0);
 }
 
@@ -72,10 +73,10 @@ pair_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct pair_bufferevent *p = arg;
 
 	(void)buf;
-	if (info->n_added == 0 || !bev_enter(&p->st))
+	if (info->n_added == 0 || !litevent_bev_enter(&p->st))
 		return;
 	pair_flow(p);
-	bev_leave(&p->st);
+	litevent_bev_leave(&p->st);
 }
 /* ⟨Start and stop a pair⟩ */
 static int
@@ -87,7 +88,7 @@ pair_start(struct bufferevent *bev, short what)
 		pair_flow(p);
 	if ((what & EV_READ) && p->partner)
 		pair_flow(p->partner);
-	bev_timers_changed(bev);
+	litevent_bev_timers_changed(bev);
 	return 0;
 }
 
@@ -95,7 +96,7 @@ static int
 pair_stop(struct bufferevent *bev, short what)
 {
 	(void)what;
-	return bev_timers_changed(bev);
+	return litevent_bev_timers_changed(bev);
 }
 /* ⟨Flush a pair⟩ */
 static int
@@ -117,7 +118,7 @@ pair_flush(struct bufferevent *bev, short iotype,
 			what |= BEV_EVENT_READING;
 		if (iotype & EV_READ)
 			what |= BEV_EVENT_WRITING;
-		bev_report_event(&other->st, what, 0);
+		litevent_bev_report_event(&other->st, what, 0);
 	}
 	return moved > 0;
 }
@@ -126,20 +127,21 @@ static struct pair_bufferevent *
 pair_new_half(struct event_base *base, int options,
     const struct bufferevent_state *lock_of)
 {
-	struct pair_bufferevent *p = mm_calloc(1, sizeof(*p));
+	struct pair_bufferevent *p = litevent_calloc(1, sizeof(*p));
 
 	if (p == NULL)
 		return NULL;
-	if (bev_init_common(&p->st, base, &pair_ops, options, lock_of) < 0) {
-		mm_free(p);
+	if (litevent_bev_init_common(&p->st, base, &pair_ops, options,
+	    lock_of) < 0) {
+		litevent_free(p);
 		return NULL;
 	}
 	if (evbuffer_add_cb(p->st.bev.output, pair_output_grew, p) == NULL) {
-		bev_discard_new(&p->st);
+		litevent_bev_discard_new(&p->st);
 		return NULL;
 	}
-	bev_freeze_ends(&p->st.bev);
-	bev_use_timers(&p->st);
+	litevent_bev_freeze_ends(&p->st.bev);
+	litevent_bev_use_timers(&p->st);
 	return p;
 }
 /* ⟨Make a pair⟩ */
@@ -197,7 +199,7 @@ static const struct bufferevent_ops pair_ops = {
 	.stop = pair_stop,
 	.abandon = NULL,
 	.detach = pair_detach,
-	.timeouts_changed = bev_timers_changed,
+	.timeouts_changed = litevent_bev_timers_changed,
 	.flush = pair_flush,
 	.get_fd = NULL,
 	.set_fd = NULL,

@@ -151,7 +151,7 @@ ev_token_bucket_cfg_new(size_t read_rate, size_t read_burst,
 	}
 	if (ms == 0)
 		ms = 1;		/* the shortest tick there is */
-	if ((cfg = mm_calloc(1, sizeof(*cfg))) == NULL)
+	if ((cfg = litevent_calloc(1, sizeof(*cfg))) == NULL)
 		return NULL;
 	cfg->read_rate = read_rate;
 	cfg->read_burst = read_burst;
@@ -166,7 +166,7 @@ ev_token_bucket_cfg_new(size_t read_rate, size_t read_burst,
 void
 ev_token_bucket_cfg_free(struct ev_token_bucket_cfg *cfg)
 {
-	mm_free(cfg);
+	litevent_free(cfg);
 }
 /* ⟨Give a bufferevent its rate state⟩ */
 static void rate_refill_due(evutil_socket_t fd, short what, void *arg);
@@ -178,7 +178,7 @@ rate_state(struct bufferevent_state *st)
 
 	if (rl != NULL)
 		return rl;
-	if ((rl = mm_calloc(1, sizeof(*rl))) == NULL)
+	if ((rl = litevent_calloc(1, sizeof(*rl))) == NULL)
 		return NULL;
 	rl->owner = st;
 	event_assign(&rl->refill, st->bev.ev_base, -1, EV_FINALIZE,
@@ -208,8 +208,8 @@ bufferevent_set_rate_limit(struct bufferevent *bev,
 		bucket_start(&rl->bucket, cfg, tick_now(bev->ev_base, cfg));
 	}
 	if (r == 0) {
-		bev_resume(st, EV_READ, BEV_PAUSE_NO_TOKENS);
-		bev_resume(st, EV_WRITE, BEV_PAUSE_NO_TOKENS);
+		litevent_bev_resume(st, EV_READ, BEV_PAUSE_NO_TOKENS);
+		litevent_bev_resume(st, EV_WRITE, BEV_PAUSE_NO_TOKENS);
 	}
 	bev_unlock(st);
 	return r;
@@ -232,7 +232,7 @@ rate_wait(struct bev_rate_limit *rl, short dir)
 {
 	struct timeval tv;
 
-	bev_pause(rl->owner, dir, BEV_PAUSE_NO_TOKENS);
+	litevent_bev_pause(rl->owner, dir, BEV_PAUSE_NO_TOKENS);
 	if (event_pending(&rl->refill, EV_TIMEOUT, NULL))
 		return;
 	until_next_tick(rl->owner->bev.ev_base, rl->cfg, &tv);
@@ -243,7 +243,7 @@ static void
 rate_check_bucket(struct bev_rate_limit *rl, short dir)
 {
 	if (*bucket_tokens(&rl->bucket, dir) > 0)
-		bev_resume(rl->owner, dir, BEV_PAUSE_NO_TOKENS);
+		litevent_bev_resume(rl->owner, dir, BEV_PAUSE_NO_TOKENS);
 	else
 		rate_wait(rl, dir);
 }
@@ -256,7 +256,7 @@ rate_refill_due(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
 	if (rl->cfg) {
 		bucket_fill(&rl->bucket, rl->cfg, tick_now(st->bev.ev_base,
@@ -266,7 +266,7 @@ rate_refill_due(evutil_socket_t fd, short what, void *arg)
 		if (st->write_paused & BEV_PAUSE_NO_TOKENS)
 			rate_check_bucket(rl, EV_WRITE);
 	}
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨What a transfer may move⟩ */
 static ev_ssize_t
@@ -297,13 +297,13 @@ rate_allowance(struct bufferevent_state *st, short dir, int wait_if_none)
 }
 
 ev_ssize_t
-bev_budget(struct bufferevent_state *st, short dir)
+litevent_bev_budget(struct bufferevent_state *st, short dir)
 {
 	return rate_allowance(st, dir, 1);
 }
 /* ⟨Spend tokens⟩ */
 void
-bev_spend(struct bufferevent_state *st, short dir, size_t n)
+litevent_bev_spend(struct bufferevent_state *st, short dir, size_t n)
 {
 	struct bev_rate_limit *rl = st->rate;
 	ev_ssize_t *tokens;
@@ -459,7 +459,7 @@ group_arm(struct bufferevent_rate_limit_group *g, int now)
 static void
 group_wait(struct bev_rate_limit *rl, short dir)
 {
-	bev_pause(rl->owner, dir, BEV_PAUSE_GROUP_NO_TOKENS);
+	litevent_bev_pause(rl->owner, dir, BEV_PAUSE_GROUP_NO_TOKENS);
 	group_arm(rl->group, 0);
 }
 /* ⟨A member's allowance⟩ */
@@ -550,7 +550,7 @@ group_wake_one(struct bufferevent_rate_limit_group *g,
 			continue;
 		}
 		left[i] -= share[i];
-		bev_resume(st, dirs[i], BEV_PAUSE_GROUP_NO_TOKENS);
+		litevent_bev_resume(st, dirs[i], BEV_PAUSE_GROUP_NO_TOKENS);
 		woke = 1;
 	}
 	evthread_unlock(st->lock, 0);
@@ -592,11 +592,11 @@ bufferevent_rate_limit_group_new(struct event_base *base,
 
 	if (base == NULL || cfg == NULL)
 		return NULL;
-	if ((g = mm_calloc(1, sizeof(*g))) == NULL)
+	if ((g = litevent_calloc(1, sizeof(*g))) == NULL)
 		return NULL;
-	g->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	g->lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	if (g->lock == NULL && evthread_is_enabled()) {
-		mm_free(g);
+		litevent_free(g);
 		return NULL;
 	}
 	g->cfg = *cfg;
@@ -697,8 +697,8 @@ bufferevent_add_to_rate_limit_group(struct bufferevent *bev,
 		if (rl->group)
 			group_unlink(rl);
 		group_link(rl, g);
-		bev_resume(st, EV_READ, BEV_PAUSE_GROUP_NO_TOKENS);
-		bev_resume(st, EV_WRITE, BEV_PAUSE_GROUP_NO_TOKENS);
+		litevent_bev_resume(st, EV_READ, BEV_PAUSE_GROUP_NO_TOKENS);
+		litevent_bev_resume(st, EV_WRITE, BEV_PAUSE_GROUP_NO_TOKENS);
 	}
 	bev_unlock(st);
 	return r;
@@ -713,8 +713,8 @@ bufferevent_remove_from_rate_limit_group(struct bufferevent *bev)
 	bev_lock(st);
 	if ((rl = st->rate) != NULL && rl->group) {
 		group_unlink(rl);
-		bev_resume(st, EV_READ, BEV_PAUSE_GROUP_NO_TOKENS);
-		bev_resume(st, EV_WRITE, BEV_PAUSE_GROUP_NO_TOKENS);
+		litevent_bev_resume(st, EV_READ, BEV_PAUSE_GROUP_NO_TOKENS);
+		litevent_bev_resume(st, EV_WRITE, BEV_PAUSE_GROUP_NO_TOKENS);
 	}
 	bev_unlock(st);
 	return 0;
@@ -748,8 +748,8 @@ group_finalize(struct event *ev, void *arg)
 	struct bufferevent_rate_limit_group *g = arg;
 
 	(void)ev;
-	evthread_lock_free(g->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
-	mm_free(g);
+	litevent_lock_free(g->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_free(g);
 }
 
 void
@@ -849,7 +849,7 @@ bufferevent_rate_limit_group_reset_totals(
 }
 /* ⟨Rate limits at release and finalization⟩ */
 void
-bev_rate_limit_release(struct bufferevent_state *st)
+litevent_bev_rate_limit_release(struct bufferevent_state *st)
 {
 	struct bev_rate_limit *rl = st->rate;
 
@@ -861,11 +861,11 @@ bev_rate_limit_release(struct bufferevent_state *st)
 }
 
 void
-bev_rate_limit_free(struct bufferevent_state *st)
+litevent_bev_rate_limit_free(struct bufferevent_state *st)
 {
 	if (st->rate == NULL)
 		return;
 	event_debug_unassign(&st->rate->refill);
-	mm_free(st->rate);
+	litevent_free(st->rate);
 	st->rate = NULL;
 }

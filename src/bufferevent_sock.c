@@ -76,18 +76,18 @@ bufferevent_socket_new(struct event_base *base, evutil_socket_t fd,
 		    "no event_base");
 		return NULL;
 	}
-	if ((sb = mm_calloc(1, sizeof(*sb))) == NULL)
+	if ((sb = litevent_calloc(1, sizeof(*sb))) == NULL)
 		return NULL;
-	if (bev_init_common(&sb->st, base, &socket_ops, options, NULL) < 0) {
-		mm_free(sb);
+	if (litevent_bev_init_common(&sb->st, base, &socket_ops, options, NULL) < 0) {
+		litevent_free(sb);
 		return NULL;
 	}
 	bev = &sb->st.bev;
 	if (evbuffer_add_cb(bev->output, socket_output_grew, sb) == NULL) {
-		bev_discard_new(&sb->st);
+		litevent_bev_discard_new(&sb->st);
 		return NULL;
 	}
-	bev_freeze_ends(bev);
+	litevent_bev_freeze_ends(bev);
 	socket_assign_events(sb, fd);
 	return bev;
 }
@@ -136,7 +136,7 @@ socket_output_grew(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	struct bufferevent *bev = &sb->st.bev;
 
 	(void)buf;
-	if (info->n_added > 0 && bev_may(&sb->st, EV_WRITE) &&
+	if (info->n_added > 0 && litevent_bev_may(&sb->st, EV_WRITE) &&
 	    !sb->connecting && !event_pending(&bev->ev_write, EV_WRITE, NULL))
 		socket_arm(bev, EV_WRITE);
 }
@@ -159,11 +159,11 @@ socket_io_failed(struct socket_bufferevent *sb, evutil_socket_t fd,
 	if (EVUTIL_ERR_RW_RETRIABLE(err))
 		return;
 	if (socket_never_connected(fd, err)) {
-		bev_pause(&sb->st, dir, BEV_PAUSE_NOT_CONNECTED);
+		litevent_bev_pause(&sb->st, dir, BEV_PAUSE_NOT_CONNECTED);
 		return;
 	}
 	EVUTIL_SET_SOCKET_ERROR(err);
-	bev_stop_and_report(&sb->st, dir, BEV_EVENT_ERROR);
+	litevent_bev_stop_and_report(&sb->st, dir, BEV_EVENT_ERROR);
 }
 /* ⟨Read what the socket has⟩ */
 /* ⟨Read small messages into small chains⟩ */
@@ -183,7 +183,7 @@ static ev_ssize_t
 socket_read_allowance(struct bufferevent_state *st)
 {
 	struct bufferevent *bev = &st->bev;
-	ev_ssize_t want = bev_budget(st, EV_READ);
+	ev_ssize_t want = litevent_bev_budget(st, EV_READ);
 	size_t high = bev->wm_read.high, have;
 
 	if (want > INT_MAX)
@@ -191,7 +191,8 @@ socket_read_allowance(struct bufferevent_state *st)
 	if (high && want > 0) {
 		have = evbuffer_get_length(bev->input);
 		if (have >= high) {
-			bev_pause(st, EV_READ, BEV_PAUSE_HIGH_WATERMARK);
+			litevent_bev_pause(st, EV_READ,
+			    BEV_PAUSE_HIGH_WATERMARK);
 			return 0;
 		}
 		if ((size_t)want > high - have)
@@ -216,10 +217,10 @@ socket_read_some(struct socket_bufferevent *sb, evutil_socket_t fd)
 	evbuffer_freeze(bev->input, 0);
 	if (n > 0) {
 		sb->small_reads = n < SMALL_READ;
-		bev_spend(st, EV_READ, (size_t)n);
-		bev_input_grew(st);
+		litevent_bev_spend(st, EV_READ, (size_t)n);
+		litevent_bev_input_grew(st);
 	} else if (n == 0) {
-		bev_stop_and_report(st, EV_READ, BEV_EVENT_EOF);
+		litevent_bev_stop_and_report(st, EV_READ, BEV_EVENT_EOF);
 	} else {
 		socket_io_failed(sb, fd, EV_READ, EVUTIL_SOCKET_ERROR());
 	}
@@ -231,13 +232,13 @@ socket_read_ready(evutil_socket_t fd, short what, void *arg)
 	struct socket_bufferevent *sb = arg;
 	struct bufferevent_state *st = &sb->st;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
 	if (what & EV_TIMEOUT)
-		bev_stop_and_report(st, EV_READ, BEV_EVENT_TIMEOUT);
-	else if (bev_may(st, EV_READ))
+		litevent_bev_stop_and_report(st, EV_READ, BEV_EVENT_TIMEOUT);
+	else if (litevent_bev_may(st, EV_READ))
 		socket_read_some(sb, fd);
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨Finish a connect⟩ */
 static int
@@ -257,11 +258,11 @@ socket_connect_ended(struct socket_bufferevent *sb, evutil_socket_t fd)
 		event_del(&bev->ev_read);
 		event_del(&bev->ev_write);
 		EVUTIL_SET_SOCKET_ERROR(err);
-		bev_report_event(st, BEV_EVENT_ERROR, 0);
+		litevent_bev_report_event(st, BEV_EVENT_ERROR, 0);
 		return 0;
 	}
-	bev_resume(st, EV_READ, BEV_PAUSE_CONNECTING);
-	bev_report_event(st, BEV_EVENT_CONNECTED, 0);
+	litevent_bev_resume(st, EV_READ, BEV_PAUSE_CONNECTING);
+	litevent_bev_report_event(st, BEV_EVENT_CONNECTED, 0);
 	return !st->freed;
 }
 /* ⟨Write what the output holds⟩ */
@@ -273,11 +274,12 @@ socket_write_some(struct socket_bufferevent *sb, evutil_socket_t fd)
 	ev_ssize_t want;
 	int n;
 
-	if (!bev_may(st, EV_WRITE) || evbuffer_get_length(bev->output) == 0) {
+	if (!litevent_bev_may(st, EV_WRITE) ||
+	    evbuffer_get_length(bev->output) == 0) {
 		event_del(&bev->ev_write);
 		return;
 	}
-	if ((want = bev_budget(st, EV_WRITE)) <= 0)
+	if ((want = litevent_bev_budget(st, EV_WRITE)) <= 0)
 		return;
 	evbuffer_unfreeze(bev->output, 1);
 	n = evbuffer_write_atmost(bev->output, fd, want);
@@ -286,10 +288,10 @@ socket_write_some(struct socket_bufferevent *sb, evutil_socket_t fd)
 		socket_io_failed(sb, fd, EV_WRITE, EVUTIL_SOCKET_ERROR());
 		return;
 	}
-	bev_spend(st, EV_WRITE, (size_t)n);
+	litevent_bev_spend(st, EV_WRITE, (size_t)n);
 	if (evbuffer_get_length(bev->output) == 0)
 		event_del(&bev->ev_write);
-	bev_output_shrank(st);
+	litevent_bev_output_shrank(st);
 }
 /* ⟨Write what the output holds⟩ */
 static void
@@ -298,18 +300,18 @@ socket_write_ready(evutil_socket_t fd, short what, void *arg)
 	struct socket_bufferevent *sb = arg;
 	struct bufferevent_state *st = &sb->st;
 
-	if (!bev_enter(st))
+	if (!litevent_bev_enter(st))
 		return;
 	if (what & EV_TIMEOUT) {
 		if (sb->connecting) {
 			sb->connecting = 0;
 			event_del(&st->bev.ev_write);
 		}
-		bev_stop_and_report(st, EV_WRITE, BEV_EVENT_TIMEOUT);
+		litevent_bev_stop_and_report(st, EV_WRITE, BEV_EVENT_TIMEOUT);
 	} else if (!sb->connecting || socket_connect_ended(sb, fd)) {
 		socket_write_some(sb, fd);
 	}
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨Take a descriptor⟩ */
 static void
@@ -338,9 +340,9 @@ socket_set_fd(struct bufferevent *bev, evutil_socket_t fd)
 	short go = 0;
 
 	socket_take_fd(socket_of(bev), fd);
-	if (bev_may(st, EV_READ))
+	if (litevent_bev_may(st, EV_READ))
 		go |= EV_READ;
-	if (bev_may(st, EV_WRITE))
+	if (litevent_bev_may(st, EV_WRITE))
 		go |= EV_WRITE;
 	return go ? socket_start(bev, go) : 0;
 }
@@ -349,10 +351,10 @@ static void
 socket_await_connect(struct socket_bufferevent *sb)
 {
 	sb->connecting = 1;
-	bev_pause(&sb->st, EV_READ, BEV_PAUSE_CONNECTING);
+	litevent_bev_pause(&sb->st, EV_READ, BEV_PAUSE_CONNECTING);
 	if (socket_arm(&sb->st.bev, EV_WRITE) < 0) {
 		EVUTIL_SET_SOCKET_ERROR(ENOMEM);
-		bev_report_event(&sb->st, BEV_EVENT_ERROR,
+		litevent_bev_report_event(&sb->st, BEV_EVENT_ERROR,
 		    BEV_OPT_DEFER_CALLBACKS);
 	}
 }
@@ -380,7 +382,7 @@ socket_begin_connect(struct socket_bufferevent *sb,
 	socket_take_fd(sb, fd);
 	if (EVUTIL_ERR_CONNECT_REFUSED(err)) {
 		EVUTIL_SET_SOCKET_ERROR(err);
-		bev_report_event(&sb->st, BEV_EVENT_ERROR,
+		litevent_bev_report_event(&sb->st, BEV_EVENT_ERROR,
 		    BEV_OPT_DEFER_CALLBACKS);
 		return 0;
 	}
@@ -421,12 +423,12 @@ bufferevent_socket_connect(struct bufferevent *bev,
 		return -1;
 	}
 	sb = socket_of(bev);
-	if (!bev_enter(&sb->st))
+	if (!litevent_bev_enter(&sb->st))
 		return -1;
 	socket_abandon_lookup(sb);
 	r = sa ? socket_begin_connect(sb, sa, socklen) :
 	    socket_connect_in_progress(sb);
-	bev_leave(&sb->st);
+	litevent_bev_leave(&sb->st);
 	return r;
 }
 /* ⟨Start a hostname lookup⟩ */
@@ -467,20 +469,21 @@ socket_lookup_done(int result, struct evutil_addrinfo *res, void *arg)
 	if (result == EVUTIL_EAI_CANCEL) {
 		if (res)
 			evutil_freeaddrinfo(res);
-		bev_leave(st);
+		litevent_bev_leave(st);
 		return;
 	}
 	sb->in_lookup = 0;
 	sb->lookup = NULL;
 	sb->dns_error = result;
-	bev_resume(st, EV_READ, BEV_PAUSE_RESOLVING);
-	bev_resume(st, EV_WRITE, BEV_PAUSE_RESOLVING);
+	litevent_bev_resume(st, EV_READ, BEV_PAUSE_RESOLVING);
+	litevent_bev_resume(st, EV_WRITE, BEV_PAUSE_RESOLVING);
 	if (!st->freed && (result != 0 || res == NULL ||
 	    socket_begin_connect(sb, res->ai_addr, (int)res->ai_addrlen) < 0))
-		bev_report_event(st, BEV_EVENT_ERROR, BEV_OPT_DEFER_CALLBACKS);
+		litevent_bev_report_event(st, BEV_EVENT_ERROR,
+		    BEV_OPT_DEFER_CALLBACKS);
 	if (res)
 		evutil_freeaddrinfo(res);
-	bev_leave(st);
+	litevent_bev_leave(st);
 }
 /* ⟨Abandon a lookup⟩ */
 static void
@@ -492,8 +495,8 @@ socket_abandon_lookup(struct socket_bufferevent *sb)
 		return;
 	sb->in_lookup = 0;
 	sb->lookup = NULL;
-	bev_resume(&sb->st, EV_READ, BEV_PAUSE_RESOLVING);
-	bev_resume(&sb->st, EV_WRITE, BEV_PAUSE_RESOLVING);
+	litevent_bev_resume(&sb->st, EV_READ, BEV_PAUSE_RESOLVING);
+	litevent_bev_resume(&sb->st, EV_WRITE, BEV_PAUSE_RESOLVING);
 	if (req)
 		sb->resolver->cancel(req);
 }
@@ -520,15 +523,15 @@ bufferevent_socket_connect_hostname(struct bufferevent *bev,
 	hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
 	evutil_snprintf(service, sizeof(service), "%d", port);
 	sb = socket_of(bev);
-	if (!bev_enter(&sb->st))
+	if (!litevent_bev_enter(&sb->st))
 		return -1;
 	socket_abandon_lookup(sb);
 	sb->dns_error = 0;
-	bev_pause(&sb->st, EV_READ, BEV_PAUSE_RESOLVING);
-	bev_pause(&sb->st, EV_WRITE, BEV_PAUSE_RESOLVING);
+	litevent_bev_pause(&sb->st, EV_READ, BEV_PAUSE_RESOLVING);
+	litevent_bev_pause(&sb->st, EV_WRITE, BEV_PAUSE_RESOLVING);
 	sb->st.refcnt++;	/* the lookup's, dropped when it ends */
 	socket_start_lookup(sb, dns, hostname, service, &hints);
-	bev_leave(&sb->st);
+	litevent_bev_leave(&sb->st);
 	return 0;
 }
 /* ⟨Report the lookup's error⟩ */
@@ -619,12 +622,12 @@ socket_set_base(struct bufferevent *bev, struct event_base *base)
 	event_del(&bev->ev_write);
 	event_base_set(base, &bev->ev_read);
 	event_base_set(base, &bev->ev_write);
-	bev_move_to_base(st, base);
+	litevent_bev_move_to_base(st, base);
 	if (socket_of(bev)->connecting)
 		socket_arm(bev, EV_WRITE);
-	if (bev_may(st, EV_READ))
+	if (litevent_bev_may(st, EV_READ))
 		go |= EV_READ;
-	if (bev_may(st, EV_WRITE))
+	if (litevent_bev_may(st, EV_WRITE))
 		go |= EV_WRITE;
 	return go ? socket_start(bev, go) : 0;
 }

@@ -20,7 +20,7 @@ event_changelist_get(struct event_base *base, evutil_socket_t fd, short old,
 		return &cl->changes[info->idxplus1 - 1];
 	if (cl->n_changes == cl->changes_size) {
 		int size = cl->changes_size ? cl->changes_size * 2 : 64;
-		ch = mm_realloc(cl->changes, (size_t)size * sizeof(*ch));
+		ch = litevent_realloc(cl->changes, (size_t)size * sizeof(*ch));
 		if (ch == NULL)
 			return NULL;
 		cl->changes = ch;
@@ -81,6 +81,6 @@ event_changelist_clear_(struct event_base *base)
 void
 event_changelist_freemem_(struct event_changelist *cl)
 {
-	mm_free(cl->changes);
+	litevent_free(cl->changes);
 	memset(cl, 0, sizeof(*cl));
 }

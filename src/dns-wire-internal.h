@@ -148,8 +148,8 @@ int dns_build_query(unsigned char *buf, size_t cap, uint16_t id,
 struct dns_answers {
 	int naddrs;			/* of type, in addrs */
 	size_t addrlen;			/* 4 for A, 16 for AAAA */
-	unsigned char *addrs;		/* mm_malloc'ed; NULL when none */
-	char *ptr_name;			/* for PTR; mm_malloc'ed */
+	unsigned char *addrs;		/* litevent_malloc'ed; NULL when none */
+	char *ptr_name;			/* for PTR; litevent_malloc'ed */
 	char *cname;			/* the chain's end, when it moved */
 	uint32_t ttl;			/* the smallest TTL of those used */
 };

@@ -59,7 +59,7 @@ epoll_refused_reserve(struct epollop *ep, int n)
 		return 0;
 	while (size < n)
 		size *= 2;
-	r = mm_realloc(ep->refused, (size_t)size * sizeof(*r));
+	r = litevent_realloc(ep->refused, (size_t)size * sizeof(*r));
 	if (r == NULL)
 		return -1;
 	ep->refused = r;
@@ -197,7 +197,7 @@ static void epoll_dealloc(struct event_base *base);
 static void *
 epoll_init(struct event_base *base)
 {
-	struct epollop *ep = mm_calloc(1, sizeof(*ep));
+	struct epollop *ep = litevent_calloc(1, sizeof(*ep));
 	int saved_errno;
 
 	if (ep == NULL)
@@ -205,7 +205,8 @@ epoll_init(struct event_base *base)
 	ep->timerfd = -1;
 	ep->epfd = epoll_create1(EPOLL_CLOEXEC);
 	ep->nevents = EPOLL_EVENTS_INITIAL;
-	ep->events = mm_calloc((size_t)ep->nevents, sizeof(struct epoll_event));
+	ep->events = litevent_calloc((size_t)ep->nevents,
+	    sizeof(struct epoll_event));
 	if (ep->epfd < 0 || ep->events == NULL) {
 		saved_errno = ep->epfd < 0 ? errno : ENOMEM;
 		goto fail;
@@ -244,9 +245,9 @@ epoll_dealloc(struct event_base *base)
 		close(ep->epfd);
 	if (ep->timerfd >= 0)
 		close(ep->timerfd);
-	mm_free(ep->events);
-	mm_free(ep->refused);
-	mm_free(ep);
+	litevent_free(ep->events);
+	litevent_free(ep->refused);
+	litevent_free(ep);
 	base->evbase = NULL;
 }
 /* ⟨Turn a timeval into epoll's milliseconds⟩ */
@@ -327,7 +328,7 @@ epoll_dispatch(struct event_base *base, struct timeval *tv)
 		evmap_io_active_(base, ep->refused[i].fd,
 		    ep->refused[i].want & (EV_READ | EV_WRITE));
 	if (n == ep->nevents && ep->nevents < EPOLL_EVENTS_MAX) {
-		struct epoll_event *grown = mm_realloc(ep->events,
+		struct epoll_event *grown = litevent_realloc(ep->events,
 		    (size_t)ep->nevents * 2 * sizeof(struct epoll_event));
 		if (grown) {
 			ep->events = grown;

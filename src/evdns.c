@@ -53,7 +53,7 @@ evdns_log(int is_warning, const char *fmt, ...)
 	else if (is_warning)
 		event_warnx("evdns: %s", msg);
 	else
-		event_debugx("evdns: %s", msg);
+		litevent_debugx("evdns: %s", msg);
 }
 /* ⟨Register a resolver's event⟩ */
 int
@@ -92,14 +92,14 @@ evdns_base_new(struct event_base *event_base, int flags)
 
 	if (!event_base)
 		event_base = event_global_current_base_;
-	if (!event_base || !(base = mm_calloc(1, sizeof(*base))))
+	if (!event_base || !(base = litevent_calloc(1, sizeof(*base))))
 		return NULL;
 	if (!(base->batch = dns_batch_new())) {
-		mm_free(base);
+		litevent_free(base);
 		return NULL;
 	}
 	base->event_base = event_base;
-	base->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	base->lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	base->quiet_when_idle = (flags & EVDNS_BASE_DISABLE_WHEN_INACTIVE) != 0;
 	set_default_options(&base->opt);
 	evdns_offer_resolver();
@@ -158,9 +158,9 @@ evdns_base_free(struct evdns_base *base, int fail_requests)
 	search_clear(base);
 	hosts_clear(base);
 	EVDNS_UNLOCK(base);
-	evthread_lock_free(base->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(base->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 	dns_batch_free(base->batch);
-	mm_free(base);
+	litevent_free(base);
 }
 /* ⟨Describe a DNS error⟩ */
 const char *

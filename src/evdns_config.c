@@ -171,7 +171,7 @@ read_whole_file(const char *path, size_t max, char **text)
 		r = 2;
 	else if ((size_t)st.st_size > max)
 		r = 3;
-	else if (!(*text = mm_malloc((size_t)st.st_size + 1)))
+	else if (!(*text = litevent_malloc((size_t)st.st_size + 1)))
 		r = 4;
 	while (r == 0 && done < (size_t)st.st_size) {
 		ssize_t n = read(fd, *text + done, (size_t)st.st_size - done);
@@ -187,7 +187,7 @@ read_whole_file(const char *path, size_t max, char **text)
 	if (r == 0)
 		(*text)[done] = '\0';
 	else {
-		mm_free(*text);
+		litevent_free(*text);
 		*text = NULL;
 	}
 	return r;
@@ -276,7 +276,7 @@ evdns_base_resolv_conf_parse(struct evdns_base *base, int flags,
 		for (line = strtok_r(text, "\n", &save); line;
 		    line = strtok_r(NULL, "\n", &save))
 			resolv_conf_line(base, flags, line);
-		mm_free(text);
+		litevent_free(text);
 	}
 	if (r == 0 || r == 1)
 		r = apply_defaults(base, flags, r);
@@ -322,7 +322,7 @@ static int
 hosts_grow(struct evdns_base *base)
 {
 	size_t n = base->hosts_buckets ? base->hosts_buckets * 2 : 64, i;
-	struct hosts_entry **table = mm_calloc(n, sizeof(*table));
+	struct hosts_entry **table = litevent_calloc(n, sizeof(*table));
 
 	if (!table)
 		return -1;
@@ -337,7 +337,7 @@ hosts_grow(struct evdns_base *base)
 			e->next = NULL;
 			*tail = e;
 		}
-	mm_free(base->hosts);
+	litevent_free(base->hosts);
 	base->hosts = table;
 	base->hosts_buckets = n;
 	return 0;
@@ -353,9 +353,9 @@ hosts_clear(struct evdns_base *base)
 			struct hosts_entry *e = base->hosts[i];
 
 			base->hosts[i] = e->next;
-			mm_free(e);
+			litevent_free(e);
 		}
-	mm_free(base->hosts);
+	litevent_free(base->hosts);
 	base->hosts = NULL;
 	base->hosts_buckets = base->nhosts = 0;
 }
@@ -374,7 +374,7 @@ hosts_add(struct evdns_base *base, const char *name,
 		if (same_host((*tail)->name, name) &&
 		    memcmp(&(*tail)->addr, addr, sizeof(*addr)) == 0)
 			return 0;	/* already there */
-	if (!(e = mm_calloc(1, sizeof(*e) + len + 1)))
+	if (!(e = litevent_calloc(1, sizeof(*e) + len + 1)))
 		return -1;
 	e->addr = *addr;
 	memcpy(e->name, name, len + 1);
@@ -435,7 +435,7 @@ evdns_base_load_hosts(struct evdns_base *base, const char *path)
 		for (line = strtok_r(text, "\n", &save); line;
 		    line = strtok_r(NULL, "\n", &save))
 			hosts_line(base, line);
-		mm_free(text);
+		litevent_free(text);
 	}
 	EVDNS_UNLOCK(base);
 	return 0;

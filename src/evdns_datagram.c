@@ -21,13 +21,13 @@ struct dns_batch {
 struct dns_batch *
 dns_batch_new(void)
 {
-	return mm_malloc(sizeof(struct dns_batch));
+	return litevent_malloc(sizeof(struct dns_batch));
 }
 
 void
 dns_batch_free(struct dns_batch *b)
 {
-	mm_free(b);
+	litevent_free(b);
 }
 /* ⟨Receive a batch and hand out its datagrams⟩ */
 int

@@ -51,7 +51,8 @@ append_address(struct evutil_addrinfo ***tail, struct sockaddr_storage ss,
 	const struct evutil_addrinfo *t;
 
 	for (t = templates; t; t = t->ai_next) {
-		struct evutil_addrinfo *ai = mm_calloc(1, sizeof(*ai) + len);
+		struct evutil_addrinfo *ai =
+		    litevent_calloc(1, sizeof(*ai) + len);
 
 		if (!ai)
 			return -1;
@@ -177,9 +178,9 @@ gai_free(struct evdns_getaddrinfo_request *g)
 	evutil_freeaddrinfo(g->found[0]);
 	evutil_freeaddrinfo(g->found[1]);
 	evutil_freeaddrinfo(g->templates);
-	mm_free(g->node);
-	mm_free(g->canonical);
-	mm_free(g);
+	litevent_free(g->node);
+	litevent_free(g->canonical);
+	litevent_free(g);
 }
 
 /* Called with the lock held; returns with it held. */
@@ -199,7 +200,7 @@ gai_finish(struct evdns_getaddrinfo_request *g)
 		evutil_freeaddrinfo(res);
 		res = NULL;
 	} else if ((g->flags & EVUTIL_AI_CANONNAME) &&
-	    !(res->ai_canonname = mm_strdup(g->canonical ? g->canonical : g->node))) {
+	    !(res->ai_canonname = litevent_strdup(g->canonical ? g->canonical : g->node))) {
 		evutil_freeaddrinfo(res);
 		res = NULL;
 		err = EVUTIL_EAI_MEMORY;
@@ -226,7 +227,7 @@ half_done(struct evdns_request *req)
 		if (!g->found[i])
 			g->error[i] = DNS_ERR_UNKNOWN;
 		if (req->answers.cname && !g->canonical)
-			g->canonical = mm_strdup(req->answers.cname);
+			g->canonical = litevent_strdup(req->answers.cname);
 	}
 	if (--g->pending == 0)
 		gai_finish(g);
@@ -293,10 +294,10 @@ static struct evdns_getaddrinfo_request *
 gai_new(struct evdns_base *base, const char *node, int flags,
     evdns_getaddrinfo_cb cb, void *arg)
 {
-	struct evdns_getaddrinfo_request *g = mm_calloc(1, sizeof(*g));
+	struct evdns_getaddrinfo_request *g = litevent_calloc(1, sizeof(*g));
 
-	if (!g || !(g->node = mm_strdup(node))) {
-		mm_free(g);
+	if (!g || !(g->node = litevent_strdup(node))) {
+		litevent_free(g);
 		return NULL;
 	}
 	g->base = base;

@@ -90,10 +90,10 @@ nameserver_add(struct evdns_base *base, const struct sockaddr *sa,
 	for (tail = &base->servers; *tail; tail = &(*tail)->next)
 		if (same_address(&(*tail)->addr, (*tail)->addrlen, sa, (socklen_t)want))
 			return -1;
-	if (!(ns = mm_calloc(1, sizeof(*ns))))
+	if (!(ns = litevent_calloc(1, sizeof(*ns))))
 		return -1;
 	if ((ns->fd = open_socket(base, sa)) < 0) {
-		mm_free(ns);
+		litevent_free(ns);
 		return -1;
 	}
 	ns->base = base;
@@ -104,7 +104,7 @@ nameserver_add(struct evdns_base *base, const struct sockaddr *sa,
 	evtimer_assign(&ns->probe_timer, base->event_base, probe_due, ns);
 	if (evdns_add_event(base, &ns->io, NULL, 1) < 0) {
 		close(ns->fd);		/* a server whose replies nobody reads */
-		mm_free(ns);
+		litevent_free(ns);
 		return -1;
 	}
 	*tail = ns;
@@ -361,7 +361,7 @@ nameserver_free_all(struct evdns_base *base)
 		event_del(&ns->io);
 		event_del(&ns->probe_timer);
 		close(ns->fd);
-		mm_free(ns);
+		litevent_free(ns);
 	}
 	base->nservers = 0;
 	base->rotate_next = NULL;

@@ -171,10 +171,10 @@ request_new(struct evdns_base *base, const char *name, uint16_t qtype,
 	struct evdns_request *req;
 
 	if (base->freeing || !name || !dns_name_is_valid(name) ||
-	    !(req = mm_calloc(1, sizeof(*req))))
+	    !(req = litevent_calloc(1, sizeof(*req))))
 		return NULL;
-	if (!(req->name = mm_strdup(name))) {
-		mm_free(req);
+	if (!(req->name = litevent_strdup(name))) {
+		litevent_free(req);
 		return NULL;
 	}
 	req->base = base;
@@ -442,8 +442,8 @@ void
 request_free(struct evdns_request *req)
 {
 	dns_answers_clear(&req->answers);
-	mm_free(req->name);
-	mm_free(req);
+	litevent_free(req->name);
+	litevent_free(req);
 }
 
 static void

@@ -54,8 +54,8 @@ search_clear(struct evdns_base *base)
 	int i;
 
 	for (i = 0; i < base->nsearch; i++)
-		mm_free(base->search[i]);
-	mm_free(base->search);
+		litevent_free(base->search[i]);
+	litevent_free(base->search);
 	base->search = NULL;
 	base->nsearch = 0;
 }
@@ -81,14 +81,14 @@ evdns_base_search_add(struct evdns_base *base, const char *domain)
 	len = strlen(domain);
 	while (len > 0 && domain[len - 1] == '.')
 		len--;
-	if (len == 0 || !(copy = mm_malloc(len + 1)))
+	if (len == 0 || !(copy = litevent_malloc(len + 1)))
 		return;
 	memcpy(copy, domain, len);
 	copy[len] = '\0';
 	EVDNS_LOCK(base);
-	if (!(grown = mm_realloc(base->search,
+	if (!(grown = litevent_realloc(base->search,
 	    (size_t)(base->nsearch + 1) * sizeof(*grown)))) {
-		mm_free(copy);
+		litevent_free(copy);
 	} else {
 		base->search = grown;
 		base->search[base->nsearch++] = copy;

@@ -25,7 +25,7 @@ static struct evdns_server_question *
 new_question(const struct dns_question *q)
 {
 	size_t len = strlen(q->name);
-	struct evdns_server_question *sq = mm_malloc(sizeof(*sq) + len);
+	struct evdns_server_question *sq = litevent_malloc(sizeof(*sq) + len);
 
 	if (sq) {
 		sq->type = q->type;
@@ -41,7 +41,7 @@ add_question(struct evdns_server_request *pub, struct evdns_server_question *sq,
 {
 	if (pub->nquestions == *cap) {
 		int more = *cap ? *cap * 2 : 1;
-		struct evdns_server_question **grown = mm_realloc(pub->questions,
+		struct evdns_server_question **grown = litevent_realloc(pub->questions,
 		    (size_t)more * sizeof(*grown));
 
 		if (!grown)
@@ -73,7 +73,7 @@ server_read_query(struct server_request *req, const unsigned char *msg,
 		if (dns_get_question(&r, &q) < 0 || !(sq = new_question(&q)))
 			return SERVER_QUERY_MALFORMED;
 		if (add_question(&req->pub, sq, &cap) < 0) {
-			mm_free(sq);
+			litevent_free(sq);
 			return SERVER_QUERY_MALFORMED;
 		}
 	}
@@ -90,9 +90,9 @@ port_unref(struct evdns_server_port *port)
 static void
 port_free(struct evdns_server_port *port)
 {
-	evthread_lock_free(port->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(port->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 	dns_batch_free(port->batch);
-	mm_free(port);
+	litevent_free(port);
 }
 
 /* Unlock, and free the port when the last count is gone. */
@@ -112,17 +112,17 @@ server_request_release(struct server_request *req)
 	int i;
 
 	for (i = 0; i < req->pub.nquestions; i++)
-		mm_free(req->pub.questions[i]);
-	mm_free(req->pub.questions);
+		litevent_free(req->pub.questions[i]);
+	litevent_free(req->pub.questions);
 	for (i = 0; i < 3; i++)
 		while (req->records[i]) {
 			struct server_record *next = req->records[i]->next;
 
-			mm_free(req->records[i]);
+			litevent_free(req->records[i]);
 			req->records[i] = next;
 		}
-	mm_free(req->unsent);
-	mm_free(req);
+	litevent_free(req->unsent);
+	litevent_free(req);
 	return port ? port_unref(port) : 0;
 }
 /* ⟨Write the records of one section⟩ */
@@ -225,7 +225,7 @@ send_reply(struct server_request *req, const unsigned char *buf, size_t len)
 	int queue = !port->closed &&
 	    (port->unsent || send_now(port, req, buf, len) == 1);
 
-	if (!queue || !(req->unsent = mm_malloc(len)))
+	if (!queue || !(req->unsent = litevent_malloc(len)))
 		return server_request_release(req);
 	memcpy(req->unsent, buf, len);
 	req->unsent_len = len;
@@ -255,7 +255,7 @@ static void
 receive_one(struct evdns_server_port *port, const unsigned char *buf,
     size_t len, const struct sockaddr *from, socklen_t fromlen)
 {
-	struct server_request *req = mm_calloc(1, sizeof(*req));
+	struct server_request *req = litevent_calloc(1, sizeof(*req));
 	unsigned char reply[DNS_HEADER_LEN];
 	int i, verdict;
 
@@ -274,7 +274,7 @@ receive_one(struct evdns_server_port *port, const unsigned char *buf,
 	port->refcount++;
 	if (verdict == SERVER_QUERY_MALFORMED) {
 		for (i = 0; i < req->pub.nquestions; i++)
-			mm_free(req->pub.questions[i]);
+			litevent_free(req->pub.questions[i]);
 		req->pub.nquestions = 0;
 		send_reply(req, reply, server_write_reply(req, DNS_ERR_FORMAT,
 		    reply, sizeof(reply)));
@@ -335,10 +335,10 @@ evdns_add_server_port_with_base(struct event_base *base, evutil_socket_t fd,
 	if (!base)
 		base = event_global_current_base_;
 	if (!base || fd < 0 || !cb || evutil_make_socket_nonblocking(fd) < 0 ||
-	    !(port = mm_calloc(1, sizeof(*port))))
+	    !(port = litevent_calloc(1, sizeof(*port))))
 		return NULL;
 	if (!(port->batch = dns_batch_new())) {
-		mm_free(port);
+		litevent_free(port);
 		return NULL;
 	}
 	port->base = base;
@@ -347,7 +347,7 @@ evdns_add_server_port_with_base(struct event_base *base, evutil_socket_t fd,
 	port->cb_arg = user_data;
 	port->refcount = 1;
 	port->unsent_tail = &port->unsent;
-	port->lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	port->lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	event_assign(&port->io, base, fd, EV_READ | EV_PERSIST, port_ready, port);
 	if (event_add(&port->io, NULL) < 0) {
 		port_free(port);
@@ -390,7 +390,7 @@ evdns_server_request_add_reply(struct evdns_server_request *pub, int section,
 		return -1;
 	namelen = strlen(name) + 1;
 	len = (size_t)datalen;
-	if (!(rec = mm_malloc(sizeof(*rec) + len + namelen)))
+	if (!(rec = litevent_malloc(sizeof(*rec) + len + namelen)))
 		return -1;
 	rec->next = NULL;
 	rec->type = (uint16_t)type;

@@ -30,7 +30,7 @@ tcp_start(struct evdns_request *req)
 {
 	struct evdns_base *base = req->base;
 	struct nameserver *ns = req->ns;
-	struct tcp_exchange *t = mm_calloc(1, sizeof(*t));
+	struct tcp_exchange *t = litevent_calloc(1, sizeof(*t));
 
 	if (!t)
 		return -1;
@@ -40,7 +40,7 @@ tcp_start(struct evdns_request *req)
 	    ns->addrlen) < 0 && errno != EINPROGRESS)) {
 		if (t->fd >= 0)
 			close(t->fd);
-		mm_free(t);
+		litevent_free(t);
 		return -1;
 	}
 	t->out[0] = (unsigned char)(req->packet_len >> 8);
@@ -51,7 +51,7 @@ tcp_start(struct evdns_request *req)
 	    tcp_ready, req);
 	if (evdns_add_event(base, &t->ev, NULL, 1) < 0) {
 		close(t->fd);
-		mm_free(t);
+		litevent_free(t);
 		return -1;
 	}
 	req->tcp = t;
@@ -71,8 +71,8 @@ tcp_close(struct evdns_request *req)
 		return;
 	event_del(&t->ev);
 	close(t->fd);
-	mm_free(t->in);
-	mm_free(t);
+	litevent_free(t->in);
+	litevent_free(t);
 	req->tcp = NULL;
 }
 /* ⟨Read a reply over TCP⟩ */
@@ -92,7 +92,8 @@ read_some(struct tcp_exchange *t)
 	t->indone += (size_t)n;
 	if (t->indone == 2) {
 		t->inlen = (size_t)(t->lenbuf[0] << 8 | t->lenbuf[1]);
-		if (t->inlen < DNS_HEADER_LEN || !(t->in = mm_malloc(t->inlen)))
+		if (t->inlen < DNS_HEADER_LEN ||
+		    !(t->in = litevent_malloc(t->inlen)))
 			return -1;
 	}
 	return t->indone > 2 && t->indone == t->inlen + 2;

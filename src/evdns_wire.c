@@ -449,7 +449,7 @@ collect(const struct dns_reader *r, struct record_ref *refs, int n,
 		    a->addrlen, c);
 	if (count == 0)
 		return 0;
-	if (type != EVDNS_TYPE_PTR && !(a->addrs = mm_malloc((size_t)count * a->addrlen)))
+	if (type != EVDNS_TYPE_PTR && !(a->addrs = litevent_malloc((size_t)count * a->addrlen)))
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct dns_reader in = *r;
@@ -467,7 +467,7 @@ collect(const struct dns_reader *r, struct record_ref *refs, int n,
 			continue;
 		}
 		in.pos = refs[i].rdata;
-		if (dns_get_name(&in, name) < 0 || !(a->ptr_name = mm_strdup(name)))
+		if (dns_get_name(&in, name) < 0 || !(a->ptr_name = litevent_strdup(name)))
 			return -1;
 		break;			/* the first name is the answer */
 	}
@@ -479,9 +479,9 @@ collect(const struct dns_reader *r, struct record_ref *refs, int n,
 void
 dns_answers_clear(struct dns_answers *a)
 {
-	mm_free(a->addrs);
-	mm_free(a->ptr_name);
-	mm_free(a->cname);
+	litevent_free(a->addrs);
+	litevent_free(a->ptr_name);
+	litevent_free(a->cname);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -492,7 +492,7 @@ decode_at(const struct dns_reader *r, size_t at, char **out)
 	char name[DNS_NAME_SIZE];
 
 	in.pos = at;
-	return dns_get_name(&in, name) < 0 || !(*out = mm_strdup(name)) ? -1 : 0;
+	return dns_get_name(&in, name) < 0 || !(*out = litevent_strdup(name)) ? -1 : 0;
 }
 /* ⟨Read the answer section of a reply⟩ */
 int
@@ -509,7 +509,8 @@ dns_get_answers(struct dns_reader *r, const struct dns_header *h,
 	a->ttl = UINT32_MAX;
 	if (r->len > 0xffff || (size_t)n > (r->len - r->pos) / 11)
 		return -1;
-	if (n > LOCAL_REFS && !(refs = mm_malloc((size_t)n * sizeof(*refs))))
+	if (n > LOCAL_REFS &&
+	    !(refs = litevent_malloc((size_t)n * sizeof(*refs))))
 		return -1;
 	r_ok = read_records(&in, n, refs, &cnames) == 0;
 	if (r_ok && cnames)
@@ -518,7 +519,7 @@ dns_get_answers(struct dns_reader *r, const struct dns_header *h,
 	r_ok = r_ok && collect(r, refs, n, type, &chain, a) == 0 &&
 	    (chain.n == 1 || decode_at(r, chain.at[chain.n - 1], &a->cname) == 0);
 	if (refs != local)
-		mm_free(refs);
+		litevent_free(refs);
 	if (!r_ok)
 		dns_answers_clear(a);
 	return r_ok ? 0 : -1;

@@ -47,7 +47,7 @@ static void
 debug_lock_table(void)
 {
 	if (debug_lock == NULL && evthread_is_enabled())
-		debug_lock = evthread_lock_alloc(0);
+		debug_lock = litevent_lock_alloc(0);
 	evthread_lock(debug_lock, 0);
 }
 
@@ -98,7 +98,7 @@ debug_set(const struct event *ev, int added)
 		return 0;
 	debug_lock_table();
 	p = debug_find(ev);
-	if (*p == NULL && (*p = mm_calloc(1, sizeof(**p))) != NULL)
+	if (*p == NULL && (*p = litevent_calloc(1, sizeof(**p))) != NULL)
 		(*p)->ev = ev;
 	if (*p)
 		(*p)->added = added;
@@ -137,7 +137,7 @@ event_debug_note_teardown_(const struct event *ev)
 	if ((gone = *p) != NULL)
 		*p = gone->next;
 	debug_unlock_table();
-	mm_free(gone);
+	litevent_free(gone);
 }
 /* ⟨The debug-mode table of events⟩ */
 void
@@ -149,13 +149,13 @@ event_debug_map_clear_(void)
 		while (debug_table[i]) {
 			struct debug_entry *e = debug_table[i];
 			debug_table[i] = e->next;
-			mm_free(e);
+			litevent_free(e);
 		}
 	}
 	/* The table's lock is made only once threading is on, so there may be
 	 * none; a NULL lock given back would miscount the unlocked objects. */
 	if (debug_lock)
-		evthread_lock_free(debug_lock, 0);
+		litevent_lock_free(debug_lock, 0);
 	debug_lock = NULL;
 }
 /* ⟨Common timeouts: one queue per duration⟩ */
@@ -253,14 +253,14 @@ common_timeout_new(struct event_base *base, const struct timeval *d)
 
 	if (n == base->n_common_timeouts_allocated) {
 		int size = n ? n * 2 : 16;
-		struct common_timeout_list **q = mm_realloc(
+		struct common_timeout_list **q = litevent_realloc(
 		    base->common_timeout_queues, (size_t)size * sizeof(*q));
 		if (q == NULL)
 			return NULL;
 		base->common_timeout_queues = q;
 		base->n_common_timeouts_allocated = size;
 	}
-	ctl = mm_calloc(1, sizeof(*ctl));
+	ctl = litevent_calloc(1, sizeof(*ctl));
 	if (ctl == NULL)
 		return NULL;
 	ctl->lastp = &ctl->first;
@@ -363,12 +363,12 @@ struct event *
 event_new(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn cb, void *arg)
 {
-	struct event *ev = mm_malloc(sizeof(struct event));
+	struct event *ev = litevent_malloc(sizeof(struct event));
 
 	if (ev == NULL)
 		return NULL;
 	if (event_assign(ev, base, fd, events, cb, arg) < 0) {
-		mm_free(ev);
+		litevent_free(ev);
 		return NULL;
 	}
 	return ev;
@@ -403,7 +403,7 @@ event_free(struct event *ev)
 	event_debug_assert_is_setup(ev);
 	event_del(ev);
 	event_debug_note_teardown_(ev);
-	mm_free(ev);
+	litevent_free(ev);
 }
 
 void
@@ -922,7 +922,7 @@ event_run_finalizer_(struct event_callback *evcb)
 	event_debug_note_teardown_(ev);	/* first: fin may assign ev again */
 	fin(ev, ev->ev_arg);
 	if (free_it)
-		mm_free(ev);
+		litevent_free(ev);
 }
 /* ⟨Request a finalizer⟩ */
 static int
@@ -1005,7 +1005,7 @@ event_once_run(evutil_socket_t fd, short what, void *arg)
 	event_once_unlink(eo);
 	EVBASE_RELEASE_LOCK(base);
 	event_debug_note_teardown_(&eo->ev);
-	mm_free(eo);
+	litevent_free(eo);
 	cb(fd, what, cb_arg);
 }
 /* ⟨Schedule a one-shot callback⟩ */
@@ -1020,13 +1020,13 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	if (base == NULL || cb == NULL || (events & (EV_SIGNAL | EV_PERSIST)) ||
 	    (!io && !(events & EV_TIMEOUT)))
 		return -1;
-	eo = mm_calloc(1, sizeof(*eo));
+	eo = litevent_calloc(1, sizeof(*eo));
 	if (eo == NULL)
 		return -1;
 	eo->cb = cb;
 	eo->arg = arg;
 	if (event_assign(&eo->ev, base, io ? fd : -1, io, event_once_run, eo) < 0) {
-		mm_free(eo);
+		litevent_free(eo);
 		return -1;
 	}
 	EVBASE_ACQUIRE_LOCK(base);
@@ -1042,7 +1042,7 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	EVBASE_RELEASE_LOCK(base);
 	if (r < 0) {
 		event_debug_note_teardown_(&eo->ev);
-		mm_free(eo);
+		litevent_free(eo);
 	}
 	return r;
 }
@@ -1097,9 +1097,9 @@ event_base_release_events_(struct event_base *base, int run_finalizers)
 		while (ctl->first)
 			event_detach(ctl->first);
 		min_heap_erase_(&base->timeheap, &ctl->timer);
-		mm_free(ctl);
+		litevent_free(ctl);
 	}
-	mm_free(base->common_timeout_queues);
+	litevent_free(base->common_timeout_queues);
 	base->common_timeout_queues = NULL;
 	base->n_common_timeouts = 0;
 	while ((ev = min_heap_top_(&base->timeheap)) != NULL)
@@ -1109,7 +1109,7 @@ event_base_release_events_(struct event_base *base, int run_finalizers)
 		struct event_once *eo = base->once_events;
 		event_once_unlink(eo);
 		event_debug_note_teardown_(&eo->ev);
-		mm_free(eo);
+		litevent_free(eo);
 	}
 	min_heap_free_(&base->timeheap);
 }

@@ -39,7 +39,7 @@ event_get_supported_methods(void)
 struct event_config *
 event_config_new(void)
 {
-	struct event_config *cfg = mm_calloc(1, sizeof(*cfg));
+	struct event_config *cfg = litevent_calloc(1, sizeof(*cfg));
 
 	if (cfg == NULL)
 		return NULL;
@@ -61,10 +61,10 @@ event_config_free(struct event_config *cfg)
 		return;
 	while ((a = cfg->avoid) != NULL) {
 		cfg->avoid = a->next;
-		mm_free(a->method);
-		mm_free(a);
+		litevent_free(a->method);
+		litevent_free(a);
 	}
-	mm_free(cfg);
+	litevent_free(cfg);
 }
 /* ⟨Steer the choice of backend⟩ */
 int
@@ -74,12 +74,12 @@ event_config_avoid_method(struct event_config *cfg, const char *method)
 
 	if (cfg == NULL || method == NULL)
 		return -1;
-	a = mm_malloc(sizeof(*a));
+	a = litevent_malloc(sizeof(*a));
 	if (a == NULL)
 		return -1;
-	a->method = mm_strdup(method);
+	a->method = litevent_strdup(method);
 	if (a->method == NULL) {
-		mm_free(a);
+		litevent_free(a);
 		return -1;
 	}
 	a->next = cfg->avoid;
@@ -181,7 +181,7 @@ event_base_start_backend(struct event_base *base, const struct eventop *op)
 struct event_base *
 event_base_new_with_config(const struct event_config *cfg)
 {
-	struct event_base *base = mm_calloc(1, sizeof(*base));
+	struct event_base *base = litevent_calloc(1, sizeof(*base));
 	const struct eventop *op = NULL;
 
 	if (base == NULL) {
@@ -249,15 +249,15 @@ event_base_free_(struct event_base *base, int run_finalizers)
 	evmap_io_clear_(&base->io);
 	evmap_signal_clear_(&base->sigmap);
 	event_changelist_freemem_(&base->changelist);
-	mm_free(base->activequeues);
+	litevent_free(base->activequeues);
 	/* ⟨Release the lock of a base⟩ */
 	/* Chapter 4 frees the base lock here. */
 	/* ⟨Release the lock of a base⟩ */
 	if (!(base->flags & EVENT_BASE_FLAG_NOLOCK))
-		evthread_lock_free(base->th_base_lock,
+		litevent_lock_free(base->th_base_lock,
 		    EVTHREAD_LOCKTYPE_RECURSIVE);
 	evthread_cond_free(base->current_event_cond);
-	mm_free(base);
+	litevent_free(base);
 }
 
 void

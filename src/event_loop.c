@@ -127,7 +127,7 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 		return 0;
 	/* Ask even with threading off: the NULL answer is counted, and that
 	 * count is what refuses a later evthread_use_pthreads(). */
-	base->th_base_lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	base->th_base_lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	if (base->th_base_lock == NULL)
 		return evthread_is_enabled() ? -1 : 0;
 	base->current_event_cond = evthread_cond_alloc(0);

@@ -27,17 +27,25 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 	realloc_hook = complete ? realloc_fn : NULL;
 	free_hook = complete ? free_fn : NULL;
 }
+/* ⟨Say why an allocation failed⟩ */
+static void *
+refused_unless(void *p)
+{
+	if (p == NULL)
+		errno = ENOMEM;
+	return p;
+}
 /* ⟨Allocate through the hooks⟩ */
 void *
-mm_malloc(size_t size)
+litevent_malloc(size_t size)
 {
 	if (size == 0)
 		return NULL;
-	return malloc_hook ? malloc_hook(size) : malloc(size);
+	return refused_unless(malloc_hook ? malloc_hook(size) : malloc(size));
 }
 /* ⟨Allocate zeroed memory through the hooks⟩ */
 void *
-mm_calloc(size_t count, size_t size)
+litevent_calloc(size_t count, size_t size)
 {
 	void *p;
 
@@ -49,14 +57,14 @@ mm_calloc(size_t count, size_t size)
 	}
 	if (!malloc_hook)
 		return calloc(count, size);
-	p = malloc_hook(count * size);
+	p = refused_unless(malloc_hook(count * size));
 	if (p)
 		memset(p, 0, count * size);
 	return p;
 }
 /* ⟨Free through the hooks⟩ */
 void
-mm_free(void *ptr)
+litevent_free(void *ptr)
 {
 	if (!ptr)
 		return;
@@ -67,19 +75,20 @@ mm_free(void *ptr)
 }
 /* ⟨Resize through the hooks⟩ */
 void *
-mm_realloc(void *ptr, size_t size)
+litevent_realloc(void *ptr, size_t size)
 {
 	if (size == 0) {
-		mm_free(ptr);
+		litevent_free(ptr);
 		return NULL;
 	}
 	if (!ptr)
-		return mm_malloc(size);
-	return realloc_hook ? realloc_hook(ptr, size) : realloc(ptr, size);
+		return litevent_malloc(size);
+	return refused_unless(realloc_hook ? realloc_hook(ptr, size) :
+	    realloc(ptr, size));
 }
 /* ⟨Copy a string through the hooks⟩ */
 char *
-mm_strdup(const char *s)
+litevent_strdup(const char *s)
 {
 	size_t len;
 	char *copy;
@@ -89,7 +98,7 @@ mm_strdup(const char *s)
 		return NULL;
 	}
 	len = strlen(s) + 1;
-	copy = mm_malloc(len);
+	copy = litevent_malloc(len);
 	if (copy)
 		memcpy(copy, s, len);
 	return copy;

@@ -14,14 +14,14 @@
 int
 event_base_priority_queues_(struct event_base *base, int n)
 {
-	struct evcb_queue *q = mm_calloc((size_t)n, sizeof(*q));
+	struct evcb_queue *q = litevent_calloc((size_t)n, sizeof(*q));
 	int i;
 
 	if (q == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
 		q[i].lastp = &q[i].first;
-	mm_free(base->activequeues);
+	litevent_free(base->activequeues);
 	base->activequeues = q;
 	base->nactivequeues = n;
 	return 0;

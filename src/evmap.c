@@ -29,7 +29,7 @@ evmap_grow(void ***entries, int *nentries, int index)
 		}
 		n <<= 1;
 	}
-	grown = mm_realloc(*entries, (size_t)n * sizeof(void *));
+	grown = litevent_realloc(*entries, (size_t)n * sizeof(void *));
 	if (grown == NULL)
 		return -1;
 	memset(grown + *nentries, 0, (size_t)(n - *nentries) * sizeof(void *));
@@ -51,7 +51,7 @@ evmap_io_entry(struct event_base *base, evutil_socket_t fd, int create)
 	if (fd >= map->nentries &&
 	    evmap_grow((void ***)&map->entries, &map->nentries, fd) < 0)
 		return NULL;
-	ctx = mm_calloc(1, sizeof(*ctx) + base->evsel->fdinfo_len);
+	ctx = litevent_calloc(1, sizeof(*ctx) + base->evsel->fdinfo_len);
 	if (ctx == NULL)
 		return NULL;
 	map->entries[fd] = ctx;
@@ -225,7 +225,7 @@ evmap_signal_entry(struct event_base *base, int sig, int create)
 	if (sig >= map->nentries &&
 	    evmap_grow((void ***)&map->entries, &map->nentries, sig) < 0)
 		return NULL;
-	map->entries[sig] = mm_calloc(1, sizeof(struct evmap_signal));
+	map->entries[sig] = litevent_calloc(1, sizeof(struct evmap_signal));
 	return map->entries[sig];
 }
 /* ⟨Add and remove signal events⟩ */
@@ -312,8 +312,8 @@ evmap_io_clear_(struct event_io_map *map)
 	int i;
 
 	for (i = 0; i < map->nentries; i++)
-		mm_free(map->entries[i]);
-	mm_free(map->entries);
+		litevent_free(map->entries[i]);
+	litevent_free(map->entries);
 	map->entries = NULL;
 	map->nentries = 0;
 	map->no_fd = NULL;
@@ -325,8 +325,8 @@ evmap_signal_clear_(struct event_signal_map *map)
 	int i;
 
 	for (i = 0; i < map->nentries; i++)
-		mm_free(map->entries[i]);
-	mm_free(map->entries);
+		litevent_free(map->entries[i]);
+	litevent_free(map->entries);
 	map->entries = NULL;
 	map->nentries = 0;
 }

@@ -13,28 +13,28 @@ struct timeval;
 /* ⟨Declarations of evthread-internal.h⟩ */
 /* NULL while threading is off.  Ask even then (do not test
  * evthread_is_enabled() first): the NULL answer is how the threading trap
- * learns that an unlocked object exists.  Call evthread_lock_free() for
- * every evthread_lock_alloc(), even when it returned NULL. */
-void *evthread_lock_alloc(unsigned locktype);
-void evthread_lock_free(void *lock, unsigned locktype);
+ * learns that an unlocked object exists.  Call litevent_lock_free() for
+ * every litevent_lock_alloc(), even when it returned NULL. */
+void *litevent_lock_alloc(unsigned locktype);
+void litevent_lock_free(void *lock, unsigned locktype);
 /* ⟨Declarations of evthread-internal.h⟩ */
 /* The out-of-line halves of evthread_lock()/evthread_unlock(): a real lock,
  * taken through the installed callbacks (or the lock debugger). */
-int evthread_lock_through_callbacks(void *lock, unsigned mode);
-int evthread_unlock_through_callbacks(void *lock, unsigned mode);
+int litevent_lock_through_callbacks(void *lock, unsigned mode);
+int litevent_unlock_through_callbacks(void *lock, unsigned mode);
 
 /* mode is 0, or EVTHREAD_READ/EVTHREAD_WRITE, maybe with EVTHREAD_TRY.
  * A NULL lock costs one compare and no call; 0 means success. */
 static inline int
 evthread_lock(void *lock, unsigned mode)
 {
-	return lock ? evthread_lock_through_callbacks(lock, mode) : 0;
+	return lock ? litevent_lock_through_callbacks(lock, mode) : 0;
 }
 
 static inline int
 evthread_unlock(void *lock, unsigned mode)
 {
-	return lock ? evthread_unlock_through_callbacks(lock, mode) : 0;
+	return lock ? litevent_unlock_through_callbacks(lock, mode) : 0;
 }
 /* ⟨Declarations of evthread-internal.h⟩ */
 /* The calling thread's ID (1 when no ID callback is installed), and

@@ -165,7 +165,7 @@ static int wait_with_debug_lock(void *cond, void *lock,
     const struct timeval *tv);
 /* ⟨Allocate a lock⟩ */
 void *
-evthread_lock_alloc(unsigned locktype)
+litevent_lock_alloc(unsigned locktype)
 {
 	void *lock;
 
@@ -182,7 +182,7 @@ evthread_lock_alloc(unsigned locktype)
 }
 /* ⟨Free a lock⟩ */
 void
-evthread_lock_free(void *lock, unsigned locktype)
+litevent_lock_free(void *lock, unsigned locktype)
 {
 	if (!lock) {
 		if (!lock_fns.alloc && read_count(&unlocked_objects) > 0)
@@ -197,7 +197,7 @@ evthread_lock_free(void *lock, unsigned locktype)
 }
 /* ⟨Take and release a lock⟩ */
 int
-evthread_lock_through_callbacks(void *lock, unsigned mode)
+litevent_lock_through_callbacks(void *lock, unsigned mode)
 {
 	if (lock_debugging)
 		return take_debug_lock(lock, mode);
@@ -205,7 +205,7 @@ evthread_lock_through_callbacks(void *lock, unsigned mode)
 }
 
 int
-evthread_unlock_through_callbacks(void *lock, unsigned mode)
+litevent_unlock_through_callbacks(void *lock, unsigned mode)
 {
 	if (lock_debugging)
 		return release_debug_lock(lock, mode);
@@ -306,7 +306,7 @@ is_shared_read(const struct debug_lock *dl, unsigned mode)
 static void *
 wrap_debug_lock(void *real, unsigned locktype)
 {
-	struct debug_lock *dl = mm_calloc(1, sizeof(*dl));
+	struct debug_lock *dl = litevent_calloc(1, sizeof(*dl));
 
 	if (!dl) {
 		lock_fns.free(real, locktype);
@@ -328,7 +328,7 @@ free_debug_lock(void *lock, unsigned locktype)
 	EVUTIL_ASSERT(dl->locktype == locktype);
 	lock_fns.free(dl->real, locktype);
 	dl->signature = 0;
-	mm_free(dl);
+	litevent_free(dl);
 }
 /* ⟨Record a change of holds⟩ */
 static void

@@ -17,7 +17,7 @@ static void *
 mutex_alloc(unsigned locktype)
 {
 	pthread_mutexattr_t attr;
-	pthread_mutex_t *mutex = mm_malloc(sizeof(*mutex));
+	pthread_mutex_t *mutex = litevent_malloc(sizeof(*mutex));
 
 	if (!mutex)
 		return NULL;
@@ -25,7 +25,7 @@ mutex_alloc(unsigned locktype)
 	if (locktype & EVTHREAD_LOCKTYPE_RECURSIVE)
 		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	if (pthread_mutex_init(mutex, &attr) != 0) {
-		mm_free(mutex);
+		litevent_free(mutex);
 		mutex = NULL;
 	}
 	pthread_mutexattr_destroy(&attr);
@@ -37,7 +37,7 @@ mutex_free(void *lock, unsigned locktype)
 {
 	(void)locktype;
 	pthread_mutex_destroy(lock);
-	mm_free(lock);
+	litevent_free(lock);
 }
 /* ⟨Take and release a pthread mutex⟩ */
 static int
@@ -59,7 +59,7 @@ static void *
 condvar_alloc(unsigned condtype)
 {
 	pthread_condattr_t attr;
-	pthread_cond_t *cond = mm_malloc(sizeof(*cond));
+	pthread_cond_t *cond = litevent_malloc(sizeof(*cond));
 
 	(void)condtype;
 	if (!cond)
@@ -67,7 +67,7 @@ condvar_alloc(unsigned condtype)
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	if (pthread_cond_init(cond, &attr) != 0) {
-		mm_free(cond);
+		litevent_free(cond);
 		cond = NULL;
 	}
 	pthread_condattr_destroy(&attr);
@@ -78,7 +78,7 @@ static void
 condvar_free(void *cond)
 {
 	pthread_cond_destroy(cond);
-	mm_free(cond);
+	litevent_free(cond);
 }
 /* ⟨Wake the waiters of a pthread condition⟩ */
 static int

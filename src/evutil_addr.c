@@ -241,7 +241,7 @@ static struct evutil_addrinfo *
 new_addrinfo(const struct sockaddr *sa, socklen_t len, int socktype,
     int protocol)
 {
-	struct evutil_addrinfo *ai = mm_calloc(1, sizeof(*ai) + len);
+	struct evutil_addrinfo *ai = litevent_calloc(1, sizeof(*ai) + len);
 
 	if (!ai)
 		return NULL;
@@ -260,8 +260,8 @@ evutil_freeaddrinfo(struct evutil_addrinfo *ai)
 	while (ai) {
 		struct evutil_addrinfo *next = ai->ai_next;
 
-		mm_free(ai->ai_canonname);
-		mm_free(ai);
+		litevent_free(ai->ai_canonname);
+		litevent_free(ai);
 		ai = next;
 	}
 }
@@ -281,7 +281,7 @@ copy_system_list(const struct addrinfo *sys)
 		tail = &ai->ai_next;
 		ai->ai_flags = sys->ai_flags;
 		if (sys->ai_canonname &&
-		    !(ai->ai_canonname = mm_strdup(sys->ai_canonname)))
+		    !(ai->ai_canonname = litevent_strdup(sys->ai_canonname)))
 			break;
 	}
 	if (sys) {
@@ -437,7 +437,7 @@ answer_numeric(const struct numeric_request *req, const char *node,
 	    append_ipv6(req, passive, &tail) < 0)
 		goto out_of_memory;
 	if ((hints->ai_flags & EVUTIL_AI_CANONNAME) &&
-	    !(head->ai_canonname = mm_strdup(node)))
+	    !(head->ai_canonname = litevent_strdup(node)))
 		goto out_of_memory;
 	*res = head;
 	return 0;

@@ -48,13 +48,13 @@ struct evutil_monotonic_timer {
 struct evutil_monotonic_timer *
 evutil_monotonic_timer_new(void)
 {
-	return mm_calloc(1, sizeof(struct evutil_monotonic_timer));
+	return litevent_calloc(1, sizeof(struct evutil_monotonic_timer));
 }
 
 void
 evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer)
 {
-	mm_free(timer);
+	litevent_free(timer);
 }
 /* ⟨Choose the clock of a monotonic timer⟩ */
 int

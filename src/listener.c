@@ -72,10 +72,10 @@ listener_release(struct evconnlistener *lev)
 		evutil_closesocket(lev->fd);
 	event_debug_unassign(&lev->accept_event);
 	event_debug_unassign(&lev->resume_timer);
-	mm_free(lev);
+	litevent_free(lev);
 	evthread_unlock(lock, 0);
 	if (has_lock)
-		evthread_lock_free(lock, 0);
+		litevent_lock_free(lock, 0);
 	return 1;
 }
 
@@ -219,12 +219,10 @@ static struct evconnlistener *
 listener_setup(struct event_base *base, evconnlistener_cb cb, void *arg,
     unsigned flags, evutil_socket_t fd)
 {
-	struct evconnlistener *lev = mm_calloc(1, sizeof(*lev));
+	struct evconnlistener *lev = litevent_calloc(1, sizeof(*lev));
 
-	if (lev == NULL) {
-		errno = ENOMEM;	/* the program's allocator need not say */
-		return NULL;
-	}
+	if (lev == NULL)
+		return NULL;	/* errno is ENOMEM (chapter 2) */
 	lev->base = base;
 	lev->fd = fd;
 	lev->flags = flags;
@@ -238,9 +236,9 @@ listener_setup(struct event_base *base, evconnlistener_cb cb, void *arg,
 	lev->pause_msec = FIRST_PAUSE_MSEC;
 	lev->refcount = 1;
 	if (flags & LEV_OPT_THREADSAFE) {
-		lev->lock = evthread_lock_alloc(0);
+		lev->lock = litevent_lock_alloc(0);
 		if (lev->lock == NULL && evthread_is_enabled()) {
-			mm_free(lev);
+			litevent_free(lev);
 			errno = ENOMEM;
 			return NULL;
 		}

@@ -23,8 +23,8 @@ void event_sock_warn(evutil_socket_t sock, const char *fmt, ...)
     EV_CHECK_FMT(2, 3);
 void event_warnx(const char *fmt, ...) EV_CHECK_FMT(1, 2);
 void event_msgx(const char *fmt, ...) EV_CHECK_FMT(1, 2);
-void event_debugx(const char *fmt, ...) EV_CHECK_FMT(1, 2);
+void litevent_debugx(const char *fmt, ...) EV_CHECK_FMT(1, 2);
 /* Written with double parentheses: event_debug(("fd %d", fd)). */
-#define event_debug(args) event_debugx args
+#define event_debug(args) litevent_debugx args
 
 #endif /* LOG_INTERNAL_H_INCLUDED_ */

@@ -150,7 +150,7 @@ event_msgx(const char *fmt, ...)
 }
 
 void
-event_debugx(const char *fmt, ...)
+litevent_debugx(const char *fmt, ...)
 {
 	if (!debug_logging_mask)
 		return;

@@ -116,7 +116,7 @@ min_heap_reserve_(struct min_heap *h, unsigned n)
 	a = h->a ? h->a * 2 : 8;
 	if (a < n)
 		a = n;
-	p = mm_realloc(h->p, a * sizeof(*p));
+	p = litevent_realloc(h->p, a * sizeof(*p));
 	if (p == NULL)
 		return -1;
 	h->p = p;
@@ -184,7 +184,7 @@ min_heap_adjust_(struct min_heap *h, struct event *e)
 static inline void
 min_heap_free_(struct min_heap *h)
 {
-	mm_free(h->p);
+	litevent_free(h->p);
 	h->p = NULL;
 	h->n = h->a = 0;
 }

@@ -9,13 +9,14 @@
 #include <stddef.h>
 
 /* Every allocation of the library goes through these, and so through the
- * hooks of event_set_mem_functions().  mm_malloc(0) and mm_calloc() with a
- * zero or overflowing size return NULL; mm_realloc(p, 0) frees p and returns
- * NULL; mm_free(NULL) does nothing. */
-void *mm_malloc(size_t size);
-void *mm_calloc(size_t count, size_t size);
-void *mm_realloc(void *ptr, size_t size);
-char *mm_strdup(const char *s);
-void mm_free(void *ptr);
+ * hooks of event_set_mem_functions().  litevent_malloc(0) and
+ * litevent_calloc() with a zero or overflowing size return NULL;
+ * litevent_realloc(p, 0) frees p and returns NULL; litevent_free(NULL)
+ * does nothing. */
+void *litevent_malloc(size_t size);
+void *litevent_calloc(size_t count, size_t size);
+void *litevent_realloc(void *ptr, size_t size);
+char *litevent_strdup(const char *s);
+void litevent_free(void *ptr);
 
 #endif /* MM_INTERNAL_H_INCLUDED_ */

@@ -54,7 +54,7 @@ poll_add(struct event_base *base, evutil_socket_t fd, short old, short events,
 	if (i < 0) {
 		if (pop->nfds == pop->size) {
 			int size = pop->size ? pop->size * 2 : 32;
-			struct pollfd *fds = mm_realloc(pop->fds,
+			struct pollfd *fds = litevent_realloc(pop->fds,
 			    (size_t)size * sizeof(*fds));
 			if (fds == NULL)
 				return -1;
@@ -108,7 +108,7 @@ poll_dispatch(struct event_base *base, struct timeval *tv)
 	if (base->th_base_lock && nfds) {
 		/* ⟨Give the kernel a private copy of the array⟩ */
 		if (pop->copy_size < nfds) {
-			struct pollfd *c = mm_realloc(pop->copy,
+			struct pollfd *c = litevent_realloc(pop->copy,
 			    (size_t)nfds * sizeof(*c));
 			if (c == NULL)
 				return -1;
@@ -150,7 +150,7 @@ static void *
 poll_init(struct event_base *base)
 {
 	(void)base;
-	return mm_calloc(1, sizeof(struct pollop));
+	return litevent_calloc(1, sizeof(struct pollop));
 }
 
 static void
@@ -160,9 +160,9 @@ poll_dealloc(struct event_base *base)
 
 	if (pop == NULL)
 		return;
-	mm_free(pop->fds);
-	mm_free(pop->copy);
-	mm_free(pop);
+	litevent_free(pop->fds);
+	litevent_free(pop->copy);
+	litevent_free(pop);
 	base->evbase = NULL;
 }
 

@@ -4,6 +4,7 @@
  *   chapters/03-backends/03-backends.adoc
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/select.h>
 #include "event-internal.h"
@@ -21,7 +22,7 @@ struct selectop {
 static void *
 select_init(struct event_base *base)
 {
-	struct selectop *sop = mm_calloc(1, sizeof(*sop));
+	struct selectop *sop = litevent_calloc(1, sizeof(*sop));
 
 	(void)base;
 	if (sop)
@@ -32,7 +33,7 @@ select_init(struct event_base *base)
 static void
 select_dealloc(struct event_base *base)
 {
-	mm_free(base->evbase);
+	litevent_free(base->evbase);
 	base->evbase = NULL;
 }
 /* ⟨Add to the fd sets⟩ */
@@ -77,12 +78,35 @@ select_del(struct event_base *base, evutil_socket_t fd, short old, short events,
 		--sop->maxfd;
 	return 0;
 }
+/* ⟨Report descriptors closed under select⟩ */
+/* Copy the wanted sets again, leaving out every descriptor that is no
+ * longer open and reporting it active both ways; how many there were. */
+static int
+select_set_aside_closed(struct event_base *base, struct selectop *sop)
+{
+	int fd, found = 0;
+
+	sop->ready_read = sop->want_read;
+	sop->ready_write = sop->want_write;
+	for (fd = 0; fd <= sop->maxfd; fd++) {
+		if (!FD_ISSET(fd, &sop->want_read) &&
+		    !FD_ISSET(fd, &sop->want_write))
+			continue;
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			FD_CLR(fd, &sop->ready_read);
+			FD_CLR(fd, &sop->ready_write);
+			evmap_io_active_(base, fd, EV_READ | EV_WRITE);
+			found++;
+		}
+	}
+	return found;
+}
 /* ⟨Wait with select and report⟩ */
 static int
 select_dispatch(struct event_base *base, struct timeval *tv)
 {
 	struct selectop *sop = base->evbase;
-	struct timeval tmp, *tvp = NULL;
+	struct timeval tmp, no_wait = { 0, 0 }, *tvp = NULL;
 	int fd, n, nfds = sop->maxfd + 1;
 
 	sop->ready_read = sop->want_read;
@@ -94,12 +118,14 @@ select_dispatch(struct event_base *base, struct timeval *tv)
 	EVBASE_RELEASE_LOCK(base);
 	n = select(nfds, &sop->ready_read, &sop->ready_write, NULL, tvp);
 	EVBASE_ACQUIRE_LOCK(base);
+	while (n < 0 && errno == EBADF && select_set_aside_closed(base, sop) > 0)
+		n = select(nfds, &sop->ready_read, &sop->ready_write, NULL,
+		    &no_wait);
 	if (n < 0) {
-		if (errno != EINTR) {
-			event_warn("select");
-			return -1;
-		}
-		return 0;
+		if (errno == EINTR)
+			return 0;
+		event_warn("select");
+		return -1;
 	}
 	for (fd = 0; fd < nfds && n > 0; fd++) {
 		short res = 0;

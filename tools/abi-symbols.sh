@@ -13,6 +13,14 @@
 # compiled against the headers cannot name them), the HTTP, RPC and tagging
 # families (outside the book), and headers whose chapter is still to come.
 #
+#
+# The other way round, every name ours exports must be one the same-named
+# libevent 2.1 library exports, or on the short list below: any other is an
+# internal helper that leaked (the linker exports every global function
+# unless told otherwise, tools/exports.sh), and a program defining a
+# function of the same name (request_new, hosts_find, tcp_close...) would
+# silently replace it inside the library.
+#
 # Only symbol names are read from the system's files.  One line per soname,
 # then "N passed, M failed".
 set -u
@@ -45,6 +53,24 @@ grep -E '^event2/(http|rpc|tag)' "$work/declared" | cut -f2 | sort -u >"$work/ex
 exported() {   # SHARED-OBJECT: the functions it defines and exports
 	nm -D --defined-only "$1" 2>/dev/null | awk '$2 ~ /^[TWi]$/ { print $3 }' | sort -u
 }
+every_name() {   # SHARED-OBJECT: every name it defines and exports, data too
+	nm -D --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u
+}
+
+# What ours may export that libevent 2.1's libraries do not:
+#   litevent_*   internals that one of our libraries calls in another (the
+#                allocator, locks, the debug log, the bufferevent machinery
+#                the TLS library is built on); the project's prefix cannot
+#                meet a program's name or libevent's;
+#   evutil_set_hostname_resolver   how the DNS library registers its
+#                resolver with the core (chapter 7), in libevent's evutil_
+#                namespace, where no program defines names;
+#   evutil_gettimeofday   public in our util.h: the function behind the
+#                macro, which libevent 2.1's header declares only on systems
+#                without gettimeofday().
+not_ours_to_export() {   # reads names, prints those the list does not allow
+	grep -vE '^(litevent_.*|evutil_set_hostname_resolver|evutil_gettimeofday)$'
+}
 
 passed=0 failed=0
 for name in libevent libevent_core libevent_extra libevent_pthreads libevent_openssl; do
@@ -66,6 +92,11 @@ for name in libevent libevent_core libevent_extra libevent_pthreads libevent_ope
 		got=$(readelf -d "$ours" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 		[ "$got" = "$soname" ] || problems+=("its soname is '$got'")
 		while IFS= read -r f; do problems+=("does not export $f"); done < <(exported "$ours" | comm -13 - "$work/required")
+		every_name "$syslib/$soname" >"$work/theirs-all"
+		every_name "$ours" | comm -23 - "$work/theirs-all" >"$work/own"
+		while IFS= read -r f; do problems+=("exports $f, which libevent 2.1's does not: an internal that leaked")
+		done < <(not_ours_to_export <"$work/own")
+		counts="$counts; $(not_ours_to_export <"$work/own" | comm -23 "$work/own" - | wc -l) allowed names of its own"
 	fi
 	if [ ${#problems[@]} -eq 0 ]; then
 		echo "ok   $soname: exports all $counts"

@@ -16,6 +16,7 @@ OPT ?= -O2
 SANITIZE ?=
 # Read before any include changes MAKEFILE_LIST: the tests' harness, beside tools/.
 HARNESS := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))../tests/harness)
+EXPORTS_SH := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))/exports.sh
 
 # -fno-semantic-interposition: a call from the library to a function it
 # defines in the same file may be inlined, although the function is exported
@@ -42,6 +43,14 @@ objects = $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(1))
 LIBDIR := $(OUT)/lib
 SOVERSION := 2.1.so.7
 
+# What the shared libraries export: the public API and the few internals
+# one litevent library calls in another (tools/exports.sh says why).  The
+# static archives keep every name, for the tests that call internals.
+EXPORTS_MAP := $(OUT)/obj/exports.map
+$(EXPORTS_MAP): $(EXPORTS_SH) $(call objects,$(ALL_C)) $(wildcard $(SRC)/include/*.h $(SRC)/include/event2/*.h)
+	$(EXPORTS_SH) $(SRC) "$(call objects,$(CORE_C))" "$(call objects,$(EXTRA_C) $(OPENSSL_C) $(PTHREADS_C))" >$@.tmp
+	mv $@.tmp $@
+
 # libevent = core + extra, as in libevent 2.1.
 STATIC_LIBS :=
 SHARED_LIBS :=
@@ -52,9 +61,10 @@ $(LIBDIR)/lib$(1).a: $(call objects,$(2))
 	@mkdir -p $$(@D)
 	@rm -f $$@
 	ar rcs $$@ $$^
-$(LIBDIR)/lib$(1)-$(SOVERSION): $(call objects,$(2)) $(4)
+$(LIBDIR)/lib$(1)-$(SOVERSION): $(call objects,$(2)) $(4) $(EXPORTS_MAP)
 	@mkdir -p $$(@D)
-	$$(CC) -shared -Wl,-soname,lib$(1)-$(SOVERSION) $(LDFLAGS) -o $$@ $(call objects,$(2)) $(3)
+	$$(CC) -shared -Wl,-soname,lib$(1)-$(SOVERSION) -Wl,--version-script=$(EXPORTS_MAP) $(LDFLAGS) \
+		-o $$@ $(call objects,$(2)) $(3)
 $(LIBDIR)/lib$(1).so: $(LIBDIR)/lib$(1)-$(SOVERSION)
 	ln -sf lib$(1)-$(SOVERSION) $$@
 endef

@@ -49,7 +49,7 @@ stop() {	# stop: SIGTERM, wait, status in $rc
 # Every program was linked with litevent's bufferevents, not the system's.
 for prog in rot13_server http_get rate_sender; do
 	check "$prog is built on litevent's bufferevents" \
-		bash -c "nm '$BIN/$prog' | grep ' T bev_init_common\$' >/dev/null"
+		bash -c "nm '$BIN/$prog' | grep ' T litevent_bev_init_common\$' >/dev/null"
 done
 
 # rot13_server: twenty clients at once, two lines each, and 256 KiB from one.

@@ -57,8 +57,8 @@ try_elsewhere(void *lock)
 static void
 test_correct_locking_passes_the_checks(void **state)
 {
-	void *plain = evthread_lock_alloc(0);
-	void *recursive = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *plain = litevent_lock_alloc(0);
+	void *recursive = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 
 	(void)state;
 	assert_non_null(plain);
@@ -74,14 +74,14 @@ test_correct_locking_passes_the_checks(void **state)
 	assert_int_equal(evthread_lock(plain, 0), 0);
 	assert_int_not_equal(evthread_lock(plain, EVTHREAD_TRY), 0);
 	assert_int_equal(evthread_unlock(plain, 0), 0);
-	evthread_lock_free(plain, 0);
-	evthread_lock_free(recursive, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(plain, 0);
+	litevent_lock_free(recursive, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 static void
 test_condition_wait_with_its_lock_passes(void **state)
 {
-	void *lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	void *cond = evthread_cond_alloc(0);
 	struct timeval tv = { 0, 5000 };
 
@@ -93,14 +93,14 @@ test_condition_wait_with_its_lock_passes(void **state)
 	assert_int_equal(evthread_unlock(lock, 0), 0);
 	assert_int_equal(try_elsewhere(lock), 0);
 	evthread_cond_free(cond);
-	evthread_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 /* The misuses, each run in a child. */
 static void
 unlock_a_lock_never_taken(void)
 {
-	void *lock = evthread_lock_alloc(0);
+	void *lock = litevent_lock_alloc(0);
 
 	evthread_unlock(lock, 0);
 }
@@ -108,7 +108,7 @@ unlock_a_lock_never_taken(void)
 static void
 unlock_twice(void)
 {
-	void *lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 
 	evthread_lock(lock, 0);
 	evthread_unlock(lock, 0);
@@ -125,7 +125,7 @@ take_and_keep(void *lock)
 static void
 unlock_a_lock_another_thread_holds(void)
 {
-	void *lock = evthread_lock_alloc(0);
+	void *lock = litevent_lock_alloc(0);
 	pthread_t t;
 
 	pthread_create(&t, NULL, take_and_keep, lock);
@@ -136,7 +136,7 @@ unlock_a_lock_another_thread_holds(void)
 static void
 relock_a_non_recursive_lock(void)
 {
-	void *lock = evthread_lock_alloc(0);
+	void *lock = litevent_lock_alloc(0);
 
 	evthread_lock(lock, 0);
 	evthread_lock(lock, 0);
@@ -145,16 +145,16 @@ relock_a_non_recursive_lock(void)
 static void
 free_a_held_lock(void)
 {
-	void *lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 
 	evthread_lock(lock, 0);
-	evthread_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 static void
 wait_without_the_lock(void)
 {
-	void *lock = evthread_lock_alloc(0);
+	void *lock = litevent_lock_alloc(0);
 	void *cond = evthread_cond_alloc(0);
 	struct timeval tv = { 0, 1000 };
 
@@ -164,7 +164,7 @@ wait_without_the_lock(void)
 static void
 wait_holding_a_recursive_lock_twice(void)
 {
-	void *lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	void *cond = evthread_cond_alloc(0);
 	struct timeval tv = { 0, 1000 };
 
@@ -275,7 +275,7 @@ test_waiting_for_another_threads_lock_is_not_a_self_deadlock(void **state)
 	/* Without an ID callback every thread has ID 1; the debugger must
 	 * still see that the holder is another thread. */
 	evthread_set_id_callback(NULL);
-	h.lock = evthread_lock_alloc(0);
+	h.lock = litevent_lock_alloc(0);
 	assert_int_equal(pipe(h.held), 0);
 	assert_int_equal(pipe(h.go), 0);
 	assert_int_equal(pthread_create(&t, NULL, hold_until_told, &h), 0);
@@ -284,7 +284,7 @@ test_waiting_for_another_threads_lock_is_not_a_self_deadlock(void **state)
 	assert_int_equal(evthread_lock(h.lock, 0), 0);	/* waits, no abort */
 	assert_int_equal(evthread_unlock(h.lock, 0), 0);
 	pthread_join(t, NULL);
-	evthread_lock_free(h.lock, 0);
+	litevent_lock_free(h.lock, 0);
 	close(h.held[0]);
 	close(h.held[1]);
 	close(h.go[0]);

@@ -72,19 +72,19 @@ test_every_allocation_goes_through_the_hooks(void **state)
 	int *v;
 
 	(void)state;
-	s = mm_malloc(10);
-	v = mm_calloc(4, sizeof(*v));
-	t = mm_strdup("copied through the hooks");
-	s = mm_realloc(s, 100);
+	s = litevent_malloc(10);
+	v = litevent_calloc(4, sizeof(*v));
+	t = litevent_strdup("copied through the hooks");
+	s = litevent_realloc(s, 100);
 	assert_non_null(s);
 	assert_non_null(v);
 	assert_string_equal(t, "copied through the hooks");
 	assert_int_equal(v[0] | v[1] | v[2] | v[3], 0);
 	assert_int_equal(allocs, 3);
 	assert_int_equal(reallocs, 1);
-	mm_free(s);
-	mm_free(v);
-	mm_free(t);
+	litevent_free(s);
+	litevent_free(v);
+	litevent_free(t);
 	assert_int_equal(frees, 3);
 }
 
@@ -94,14 +94,14 @@ test_hooks_never_see_zero_sizes_or_null_frees(void **state)
 	void *p;
 
 	(void)state;
-	assert_null(mm_malloc(0));
-	assert_null(mm_calloc(0, 8));
-	assert_null(mm_calloc(8, 0));
-	mm_free(NULL);
-	p = mm_realloc(NULL, 16);	/* realloc of NULL allocates */
+	assert_null(litevent_malloc(0));
+	assert_null(litevent_calloc(0, 8));
+	assert_null(litevent_calloc(8, 0));
+	litevent_free(NULL);
+	p = litevent_realloc(NULL, 16);	/* realloc of NULL allocates */
 	assert_non_null(p);
 	assert_int_equal(allocs, 1);
-	assert_null(mm_realloc(p, 0));	/* realloc to 0 frees */
+	assert_null(litevent_realloc(p, 0));	/* realloc to 0 frees */
 	assert_int_equal(frees, 1);
 	assert_int_equal(zero_sized_requests, 0);
 	assert_int_equal(null_frees, 0);
@@ -112,9 +112,47 @@ test_calloc_refuses_an_overflowing_product(void **state)
 {
 	(void)state;
 	errno = 0;
-	assert_null(mm_calloc(SIZE_MAX / 2, 4));
+	assert_null(litevent_calloc(SIZE_MAX / 2, 4));
 	assert_int_equal(errno, ENOMEM);
 	assert_int_equal(allocs, 0);
+}
+
+/* A program's allocator that refuses and says nothing, as C allows. */
+static void *
+silent_refusal(size_t n)
+{
+	(void)n;
+	return NULL;
+}
+
+static void *
+silent_realloc_refusal(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return NULL;
+}
+
+static void
+test_a_silent_hook_refusal_still_says_enomem(void **state)
+{
+	void *p = malloc(8);
+
+	(void)state;
+	event_set_mem_functions(silent_refusal, silent_realloc_refusal, free);
+	errno = EAGAIN;		/* what the last recv() may have left */
+	assert_null(litevent_malloc(8));
+	assert_int_equal(errno, ENOMEM);
+	errno = EAGAIN;
+	assert_null(litevent_calloc(2, 8));
+	assert_int_equal(errno, ENOMEM);
+	errno = EAGAIN;
+	assert_null(litevent_realloc(p, 64));	/* p itself is kept */
+	assert_int_equal(errno, ENOMEM);
+	errno = EAGAIN;
+	assert_null(litevent_strdup("x"));
+	assert_int_equal(errno, ENOMEM);
+	free(p);
 }
 
 static void
@@ -122,7 +160,7 @@ test_strdup_of_null_is_an_error(void **state)
 {
 	(void)state;
 	errno = 0;
-	assert_null(mm_strdup(NULL));
+	assert_null(litevent_strdup(NULL));
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(allocs, 0);
 }
@@ -134,8 +172,8 @@ test_incomplete_hooks_restore_the_c_library(void **state)
 
 	(void)state;
 	event_set_mem_functions(counting_malloc, NULL, counting_free);
-	p = mm_malloc(8);
-	mm_free(p);
+	p = litevent_malloc(8);
+	litevent_free(p);
 	assert_int_equal(allocs, 0);
 	assert_int_equal(frees, 0);
 }
@@ -164,17 +202,17 @@ test_debug_messages_need_debug_logging(void **state)
 {
 	(void)state;
 	capture_log_start();
-	event_debugx("quiet %d", 1);
+	litevent_debugx("quiet %d", 1);
 	event_debug(("quiet %d", 2));
 	assert_int_equal(captured.count, 0);
 	event_enable_debug_logging(EVENT_DBG_ALL);
-	event_debugx("loud %d", 1);
+	litevent_debugx("loud %d", 1);
 	event_debug(("loud %d", 2));
 	assert_int_equal(captured.count, 2);
 	assert_int_equal(captured.last_severity, EVENT_LOG_DEBUG);
 	assert_string_equal(captured.last, "loud 2");
 	event_enable_debug_logging(EVENT_DBG_NONE);
-	event_debugx("quiet again");
+	litevent_debugx("quiet again");
 	assert_int_equal(captured.count, 2);
 	capture_log_stop();
 }
@@ -357,6 +395,7 @@ main(void)
 		HOOKED(test_calloc_refuses_an_overflowing_product),
 		HOOKED(test_strdup_of_null_is_an_error),
 		HOOKED(test_incomplete_hooks_restore_the_c_library),
+		HOOKED(test_a_silent_hook_refusal_still_says_enomem),
 		cmocka_unit_test(test_log_callback_gets_severity_and_message),
 		cmocka_unit_test(test_debug_messages_need_debug_logging),
 		cmocka_unit_test(test_an_overlong_message_is_cut_short_not_lost),

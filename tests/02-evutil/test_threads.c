@@ -32,7 +32,7 @@ threading_off(void **state)
 static void
 test_locks_are_null_and_cost_nothing_while_threading_is_off(void **state)
 {
-	void *lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	void *cond = evthread_cond_alloc(0);
 	struct timeval tv = { 0, 1000 };
 
@@ -48,15 +48,15 @@ test_locks_are_null_and_cost_nothing_while_threading_is_off(void **state)
 	assert_int_equal(evthread_cond_wait(cond, lock, &tv), 0);
 	assert_int_equal(evthread_get_id(), 1);
 	evthread_cond_free(cond);
-	evthread_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 static void
 test_enabling_threads_after_an_unlocked_object_fails_loudly(void **state)
 {
 	/* Two objects (think: two event_bases) made before threading. */
-	void *first = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
-	void *second = evthread_lock_alloc(0);
+	void *first = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	void *second = litevent_lock_alloc(0);
 
 	(void)state;
 	capture_log_start();
@@ -66,17 +66,17 @@ test_enabling_threads_after_an_unlocked_object_fails_loudly(void **state)
 	assert_true(captured_contains("2 object(s)"));
 	assert_true(captured_contains("created before threading was enabled"));
 	assert_int_equal(evthread_is_enabled(), 0);
-	assert_null(evthread_lock_alloc(0));	/* still off: a third object */
-	evthread_lock_free(NULL, 0);
+	assert_null(litevent_lock_alloc(0));	/* still off: a third object */
+	litevent_lock_free(NULL, 0);
 
 	/* Freeing one is not enough... */
-	evthread_lock_free(first, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(first, EVTHREAD_LOCKTYPE_RECURSIVE);
 	assert_int_equal(evthread_use_pthreads(), -1);
 	assert_true(captured_contains("1 object(s)"));
 	capture_log_stop();
 
 	/* ...freeing all of them is. */
-	evthread_lock_free(second, 0);
+	litevent_lock_free(second, 0);
 	assert_int_equal(evthread_use_pthreads(), 0);
 	assert_int_equal(evthread_is_enabled(), 1);
 }
@@ -114,7 +114,7 @@ test_pthread_locks_exclude_each_other(void **state)
 
 	(void)state;
 	assert_int_equal(evthread_use_pthreads(), 0);
-	c.lock = evthread_lock_alloc(0);
+	c.lock = litevent_lock_alloc(0);
 	assert_non_null(c.lock);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&threads[i], NULL, add_many, &c), 0);
@@ -122,7 +122,7 @@ test_pthread_locks_exclude_each_other(void **state)
 		pthread_join(threads[i], NULL);
 	assert_int_equal(c.value, 4 * 20000);
 	assert_int_equal(c.failures, 0);
-	evthread_lock_free(c.lock, 0);
+	litevent_lock_free(c.lock, 0);
 }
 
 static void *
@@ -153,7 +153,7 @@ test_recursive_lock_is_released_after_as_many_unlocks(void **state)
 
 	(void)state;
 	assert_int_equal(evthread_use_pthreads(), 0);
-	lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	assert_int_equal(evthread_lock(lock, 0), 0);
 	assert_int_equal(evthread_lock(lock, 0), 0);
 	assert_int_not_equal(try_elsewhere(lock), 0);
@@ -161,7 +161,7 @@ test_recursive_lock_is_released_after_as_many_unlocks(void **state)
 	assert_int_not_equal(try_elsewhere(lock), 0);
 	assert_int_equal(evthread_unlock(lock, 0), 0);
 	assert_int_equal(try_elsewhere(lock), 0);
-	evthread_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 struct waiters {
@@ -205,7 +205,7 @@ test_condition_signal_wakes_one_and_broadcast_wakes_all(void **state)
 	(void)state;
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(evthread_use_pthreads(), 0);
-	w.lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	w.lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	w.cond = evthread_cond_alloc(0);
 	assert_non_null(w.cond);
 	for (i = 0; i < 3; i++)
@@ -234,7 +234,7 @@ test_condition_signal_wakes_one_and_broadcast_wakes_all(void **state)
 	assert_int_equal(w.woken, 3);
 	assert_int_equal(w.failures, 0);
 	evthread_cond_free(w.cond);
-	evthread_lock_free(w.lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(w.lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 static void
@@ -245,7 +245,7 @@ test_condition_wait_times_out(void **state)
 
 	(void)state;
 	assert_int_equal(evthread_use_pthreads(), 0);
-	lock = evthread_lock_alloc(0);
+	lock = litevent_lock_alloc(0);
 	cond = evthread_cond_alloc(0);
 	evthread_lock(lock, 0);
 	assert_int_equal(evthread_cond_wait(cond, lock, &tv), 1);
@@ -253,7 +253,7 @@ test_condition_wait_times_out(void **state)
 	assert_int_not_equal(try_elsewhere(lock), 0);
 	evthread_unlock(lock, 0);
 	evthread_cond_free(cond);
-	evthread_lock_free(lock, 0);
+	litevent_lock_free(lock, 0);
 }
 
 static void *
@@ -372,7 +372,7 @@ test_custom_callbacks_receive_every_call_with_its_mode(void **state)
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(evthread_set_lock_callbacks(&my_locks), 0);
 	assert_int_equal(evthread_set_condition_callbacks(&my_conds), 0);
-	lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_READWRITE);
+	lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_READWRITE);
 	assert_ptr_equal(lock, &lock_storage[0]);
 	assert_int_equal(seen.last_type, EVTHREAD_LOCKTYPE_READWRITE);
 	assert_int_equal(evthread_lock(lock, EVTHREAD_READ), 0);
@@ -392,7 +392,7 @@ test_custom_callbacks_receive_every_call_with_its_mode(void **state)
 	assert_int_equal(seen.signals, 1);
 	assert_int_equal(seen.broadcasts, 2);
 	evthread_cond_free(cond);
-	evthread_lock_free(lock, EVTHREAD_LOCKTYPE_READWRITE);
+	litevent_lock_free(lock, EVTHREAD_LOCKTYPE_READWRITE);
 	assert_int_equal(seen.frees, 1);
 	assert_int_equal(seen.last_type, EVTHREAD_LOCKTYPE_READWRITE);
 }
@@ -418,14 +418,14 @@ test_threading_stays_on_while_locks_exist(void **state)
 
 	(void)state;
 	assert_int_equal(evthread_use_pthreads(), 0);
-	lock = evthread_lock_alloc(0);
+	lock = litevent_lock_alloc(0);
 	capture_log_start();
 	assert_int_equal(evthread_set_lock_callbacks(NULL), -1);
 	assert_int_equal(evthread_set_condition_callbacks(NULL), -1);
 	assert_true(captured_contains("1 lock(s) exist"));
 	capture_log_stop();
 	assert_int_equal(evthread_is_enabled(), 1);
-	evthread_lock_free(lock, 0);
+	litevent_lock_free(lock, 0);
 }
 
 static void
@@ -462,12 +462,12 @@ debugging_after_a_lock_exists(void)
 
 	if (evthread_use_pthreads() < 0)
 		_exit(1);
-	lock = evthread_lock_alloc(0);
+	lock = litevent_lock_alloc(0);
 	evthread_enable_lock_debugging();
 	/* Still a plain lock, so a plain unlock of it must work. */
 	evthread_lock(lock, 0);
 	evthread_unlock(lock, 0);
-	evthread_lock_free(lock, 0);
+	litevent_lock_free(lock, 0);
 }
 
 static void

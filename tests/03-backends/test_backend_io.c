@@ -287,6 +287,40 @@ test_two_readers_on_one_fd_both_wake_and_one_can_leave(void **state)
 	close(pair[1]);
 }
 
+/* The program closed the descriptor and forgot the event.  No backend may
+ * fail the whole dispatch for it (libevent 2.1's select does: EBADF, -1,
+ * and the loop ends); select and poll report it ready both ways, so the
+ * callback hears EBADF itself, and a healthy neighbour is still served.
+ * epoll's kernel dropped the descriptor when it closed: nothing to say. */
+static void
+test_a_descriptor_closed_under_its_event_does_not_fail_the_dispatch(void **state)
+{
+	struct event_base *base = *state;
+	struct event stale, healthy;
+	int gone[2], pair[2];
+
+	make_pair(gone);
+	make_pair(pair);
+	init_event(&stale, base, gone[0], EV_READ | EV_PERSIST);
+	init_event(&healthy, base, pair[0], EV_READ | EV_PERSIST);
+	assert_int_equal(watch(&stale), 0);
+	assert_int_equal(watch(&healthy), 0);
+	close(gone[0]);
+	close(gone[1]);
+	assert_int_equal(write(pair[1], "x", 1), 1);
+	assert_int_equal(dispatch_once(base, 100000), 0);
+	assert_true(is_active(&healthy));
+	if (strncmp(expected_method(), "epoll", 5) != 0) {
+		assert_true(is_active(&stale));
+		assert_true(stale.ev_res & EV_READ);
+	}
+	clear_active(base);
+	unwatch(&stale);
+	assert_int_equal(unwatch(&healthy), 0);
+	close(pair[0]);
+	close(pair[1]);
+}
+
 static void
 test_eof_makes_reader_active(void **state)
 {
@@ -839,6 +873,7 @@ main(void)
 		T(test_descriptor_with_no_events_left_does_not_wake_the_wait),
 		T(test_deleting_some_fds_keeps_the_others_watched),
 		T(test_two_readers_on_one_fd_both_wake_and_one_can_leave),
+		T(test_a_descriptor_closed_under_its_event_does_not_fail_the_dispatch),
 		T(test_eof_makes_reader_active),
 		T(test_edge_triggered_reports_new_data_once),
 		T(test_edge_triggered_event_is_told_ev_et),

@@ -97,15 +97,15 @@ locks_and_conditions(void)
 	long m;
 
 	m = alloc_mark();
-	lock = evthread_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+	lock = litevent_lock_alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
 	if (!ALLOC_OK(m, lock != NULL))
 		return;
 	m = alloc_mark();
-	plain = evthread_lock_alloc(0);
+	plain = litevent_lock_alloc(0);
 	if (ALLOC_OK(m, plain != NULL)) {
 		assert_int_equal(evthread_lock(plain, 0), 0);
 		assert_int_equal(evthread_unlock(plain, 0), 0);
-		evthread_lock_free(plain, 0);
+		litevent_lock_free(plain, 0);
 	}
 	m = alloc_mark();
 	cond = evthread_cond_alloc(0);
@@ -117,7 +117,7 @@ locks_and_conditions(void)
 		assert_int_equal(evthread_unlock(lock, 0), 0);
 		evthread_cond_free(cond);
 	}
-	evthread_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	litevent_lock_free(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 
 	m = alloc_mark();
 	timer = evutil_monotonic_timer_new();

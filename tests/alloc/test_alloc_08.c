@@ -5,8 +5,11 @@
  *
  * A listener that could not be made leaves no socket open (the driver
  * counts descriptors) and leaves the program's socket as it was; one that
- * was made accepts every client that connects to it.
+ * was made accepts every client that connects to it.  A second workload
+ * hands each accepted socket to an echoing bufferevent, as servers do.
  */
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
@@ -143,8 +146,142 @@ listeners_accept_and_free(void)
 	event_base_free(base);
 }
 
+/* The server a program builds from a listener: every accepted socket goes
+ * to a bufferevent that echoes what it reads.  Whatever part of that is
+ * refused (the bufferevent, enabling it, the bytes it reads or writes), the
+ * connection is closed rather than left hanging: the client sees its echo
+ * or an end, never silence. */
+struct echo_server {
+	struct event_base *base;
+	int accepted, dropped;
+};
+
+static void
+echo_back(struct bufferevent *bev, void *arg)
+{
+	struct echo_server *s = arg;
+	long m = alloc_mark();
+
+	if (!ALLOC_OK(m, bufferevent_write_buffer(bev,
+	    bufferevent_get_input(bev)) == 0)) {
+		s->dropped++;
+		bufferevent_free(bev);
+	}
+}
+
+static void
+echo_ended(struct bufferevent *bev, short what, void *arg)
+{
+	struct echo_server *s = arg;
+
+	(void)what;
+	s->dropped++;
+	bufferevent_free(bev);
+}
+
+static void
+hand_to_bufferevent(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *addr, int len, void *arg)
+{
+	struct echo_server *s = arg;
+	struct bufferevent *bev;
+	long m = alloc_mark();
+
+	(void)lev;
+	(void)addr;
+	(void)len;
+	s->accepted++;
+	bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!ALLOC_OK(m, bev != NULL)) {
+		evutil_closesocket(fd);	/* a failed call takes nothing */
+		s->dropped++;
+		return;
+	}
+	bufferevent_setcb(bev, echo_back, NULL, echo_ended, s);
+	m = alloc_mark();
+	if (!ALLOC_OK(m, bufferevent_enable(bev, EV_READ | EV_WRITE) == 0)) {
+		bufferevent_free(bev);
+		s->dropped++;
+	}
+}
+
+/* One client: send a line, then turn the loop until the echo or an end
+ * comes back (bounded: silence fails the test). */
+static void
+client_round_trip(struct echo_server *s, const struct sockaddr_in *sin)
+{
+	char got[16];
+	ssize_t n = 0, r;
+	evutil_socket_t c;
+	int rounds = 0;
+
+	alloc_pause();
+	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(c >= 0);
+	assert_true(connect(c, (const struct sockaddr *)sin, sizeof(*sin)) == 0 ||
+	    errno == EINPROGRESS);
+	alloc_resume();
+	for (;;) {
+		r = send(c, "echo me\n", 8, MSG_NOSIGNAL);
+		if (r == 8 || (r < 0 && errno != EAGAIN))
+			break;
+		assert_true(event_base_loop(s->base, EVLOOP_NONBLOCK) >= 0);
+	}
+	while (n < 8) {
+		assert_true(++rounds < 5000);
+		assert_true(event_base_loop(s->base, EVLOOP_NONBLOCK) >= 0);
+		r = recv(c, got + n, sizeof(got) - (size_t)n, 0);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			break;		/* the server dropped us: allowed */
+		if (r > 0)
+			n += r;
+		else
+			usleep(1000);
+	}
+	if (n == 8)
+		assert_memory_equal(got, "echo me\n", 8);
+	else
+		assert_true(alloc_injecting());
+	close(c);
+}
+
+static void
+listener_hands_sockets_to_bufferevents(void)
+{
+	struct echo_server s = { NULL, 0, 0 };
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct evconnlistener *lev;
+	int i;
+	long m = alloc_mark();
+
+	s.base = event_base_new();
+	if (!ALLOC_OK(m, s.base != NULL))
+		return;
+	loopback(&sin);
+	m = alloc_mark();
+	lev = evconnlistener_new_bind(s.base, hand_to_bufferevent, &s,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, -1,
+	    (struct sockaddr *)&sin, sizeof(sin));
+	if (ALLOC_OK(m, lev != NULL)) {
+		assert_int_equal(getsockname(evconnlistener_get_fd(lev),
+		    (struct sockaddr *)&sin, &len), 0);
+		for (i = 0; i < CLIENTS; i++)
+			client_round_trip(&s, &sin);
+		assert_int_equal(s.accepted, CLIENTS);
+		evconnlistener_free(lev);
+	}
+	/* Echo connections the client closed are freed by their EOF; a
+	 * last loop pass lets each hear it. */
+	while (s.dropped < s.accepted)
+		assert_true(event_base_loop(s.base, EVLOOP_ONCE) >= 0);
+	event_base_free(s.base);
+}
+
 static const struct alloc_workload workloads[] = {
 	{ "listeners_accept_and_free", listeners_accept_and_free },
+	{ "listener_hands_sockets_to_bufferevents",
+	    listener_hands_sockets_to_bufferevents },
 };
 
 int
