@@ -19,7 +19,8 @@ struct tls_bufferevent {
 	struct bufferevent *under;	/* the transport, held by a reference */
 	SSL *ssl;
 	BIO *bio;			/* ours; the SSL owns it */
-	struct event kickoff;		/* runs the first handshake step */
+	struct event from_loop;		/* runs the engine from the loop */
+	struct event readable;		/* direct: the socket can be read */
 	unsigned owns_under : 1;	/* socket mode: under is private */
 	unsigned handshaking : 1;	/* SSL_do_handshake() has not finished */
 	unsigned renegotiating : 1;	/* a CONNECTED is due when it ends */
@@ -30,8 +31,11 @@ struct tls_bufferevent {
 	unsigned transport_failed : 1;	/* under reported an error */
 	unsigned failed : 1;		/* a fatal TLS error: no more SSL I/O */
 	unsigned allow_dirty_shutdown : 1;
+	unsigned direct : 1;		/* the BIO uses the socket itself */
+	unsigned writing : 1;		/* OpenSSL reads for a write */
 	int write_retry;		/* an SSL_write() length to repeat */
 	int write_errno;		/* a transport write error held back */
+	int socket_errno;		/* what a failed send() or recv() met */
 	int n_errors;
 	unsigned long errors[TLS_ERRORS_KEPT];
 };

@@ -21,6 +21,7 @@
 static const struct bufferevent_ops tls_ops;
 static void tls_write_some(struct tls_bufferevent *tb);
 static void tls_read_some(struct tls_bufferevent *tb);
+static void tls_socket_readable(evutil_socket_t fd, short what, void *arg);
 
 /* ⟨Find a TLS bufferevent⟩ */
 static struct tls_bufferevent *
@@ -127,6 +128,8 @@ tls_call_failed(struct tls_bufferevent *tb, int ret, short dir)
 	tb->failed = 1;
 	if (tb->handshaking)
 		what |= BEV_EVENT_READING | BEV_EVENT_WRITING;
+	if (tb->transport_failed)	/* a direct BIO's recv() */
+		EVUTIL_SET_SOCKET_ERROR(tb->socket_errno);
 	st->bev.enabled = 0;
 	st->bev.be_ops->stop(&st->bev, EV_READ | EV_WRITE);
 	litevent_bev_report_event(st, what | (tb->handshaking ? 0 :
@@ -137,15 +140,31 @@ static void
 tls_sync_transport(struct tls_bufferevent *tb)
 {
 	struct bufferevent_state *ust = bev_state(tb->under);
-	int needed = !tb->failed && (tb->handshaking || tb->renegotiating ||
-	    tb->write_needs_read || litevent_bev_may(&tb->st, EV_READ));
+	int needed = !tb->failed && (tb->handshaking ||
+	    litevent_bev_may(&tb->st, EV_READ));
 
 	bev_lock(ust);
-	if (needed)
+	if (needed && !tb->direct)
 		litevent_bev_resume(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	else
 		litevent_bev_pause(ust, EV_READ, BEV_PAUSE_FILTER_FULL);
 	bev_unlock(ust);
+	if (tb->direct && needed)
+		event_add(&tb->readable, NULL);
+	else if (tb->direct)
+		event_del(&tb->readable);
+}
+/* ⟨Read and write the socket itself after the handshake⟩ */
+static void
+tls_go_direct(struct tls_bufferevent *tb)
+{
+	evutil_socket_t fd = bufferevent_getfd(tb->under);
+
+	if (!tb->owns_under || tb->direct || fd < 0)
+		return;
+	event_assign(&tb->readable, tb->st.bev.ev_base, fd,
+	    EV_READ | EV_PERSIST | EV_FINALIZE, tls_socket_readable, tb);
+	tb->direct = 1;
 }
 /* ⟨Take one step of the handshake⟩ */
 static int
@@ -165,6 +184,7 @@ tls_handshake_step(struct tls_bufferevent *tb)
 		return 0;
 	}
 	tb->handshaking = 0;
+	tls_go_direct(tb);
 	tls_sync_transport(tb);
 	litevent_bev_report_event(st, BEV_EVENT_CONNECTED, 0);
 	if (st->freed)
@@ -256,6 +276,16 @@ tls_write_length(struct tls_bufferevent *tb)
 		len = (size_t)budget;
 	return len > TLS_RECORD_MAX ? TLS_RECORD_MAX : (int)len;
 }
+/* ⟨Hold a write while a renegotiation needs reading⟩ */
+static int
+tls_write_waits_for_reading(struct tls_bufferevent *tb)
+{
+	if (!(tb->renegotiating || SSL_in_init(tb->ssl)) ||
+	    litevent_bev_may(&tb->st, EV_READ))
+		return 0;
+	tb->write_needs_read = 1;
+	return 1;
+}
 /* ⟨Write plaintext into OpenSSL⟩ */
 static void
 tls_write_some(struct tls_bufferevent *tb)
@@ -266,10 +296,13 @@ tls_write_some(struct tls_bufferevent *tb)
 
 	while (litevent_bev_may(st, EV_WRITE) && !tb->failed && !tb->handshaking &&
 	    evbuffer_get_length(output) > 0 && tls_transport_room(tb) > 0 &&
+	    !tls_write_waits_for_reading(tb) &&
 	    (n = tls_write_length(tb)) > 0) {
 		evbuffer_unfreeze(output, 1);
 		ERR_clear_error();
+		tb->writing = 1;
 		r = SSL_write(tb->ssl, evbuffer_pullup(output, n), n);
+		tb->writing = 0;
 		if (r > 0)
 			evbuffer_drain(output, (size_t)r);
 		evbuffer_freeze(output, 1);
@@ -287,6 +320,8 @@ tls_write_some(struct tls_bufferevent *tb)
 		return;
 	tb->wrote_unreported = 1;
 	litevent_bev_arm_timer(st, EV_WRITE);
+	if (evbuffer_get_length(tb->under->output) == 0)
+		event_active(&tb->from_loop, EV_WRITE, 1);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
@@ -301,6 +336,16 @@ tls_report_written(struct tls_bufferevent *tb)
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void
+tls_read_then_waiting_write(struct tls_bufferevent *tb)
+{
+	tls_read_some(tb);
+	if (tb->write_needs_read) {
+		tb->write_needs_read = 0;
+		tls_write_some(tb);
+	}
+}
+
+static void
 tls_transport_read(struct bufferevent *under, void *arg)
 {
 	struct tls_bufferevent *tb = arg;
@@ -309,16 +354,12 @@ tls_transport_read(struct bufferevent *under, void *arg)
 	if (!litevent_bev_enter(&tb->st))
 		return;
 	if (tls_handshake_step(tb)) {
-		tls_read_some(tb);
-		if (tb->write_needs_read) {
-			tb->write_needs_read = 0;
-			tls_write_some(tb);
-		}
+		tls_read_then_waiting_write(tb);
 		tls_sync_transport(tb);
 	}
 	litevent_bev_leave(&tb->st);
 }
-
+/* ⟨What the TLS bufferevent hears from below⟩ */
 static void
 tls_transport_written(struct bufferevent *under, void *arg)
 {
@@ -336,6 +377,16 @@ tls_transport_written(struct bufferevent *under, void *arg)
 		tls_report_written(tb);
 	}
 	litevent_bev_leave(&tb->st);
+}
+
+static void
+tls_socket_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_bufferevent *tb = arg;
+
+	(void)fd;
+	(void)what;
+	tls_transport_read(tb->under, tb);
 }
 /* ⟨What the TLS bufferevent hears from below⟩ */
 static void tls_transport_failed(struct tls_bufferevent *tb, short dir);
@@ -377,12 +428,14 @@ tls_fail_on_transport(struct tls_bufferevent *tb, short dir, int err)
 static void
 tls_transport_failed(struct tls_bufferevent *tb, short dir)
 {
-	int err = EVUTIL_SOCKET_ERROR();
+	int err = tb->socket_errno ? tb->socket_errno : EVUTIL_SOCKET_ERROR();
+	int reading = !tb->transport_eof && litevent_bev_may(&tb->st, EV_READ);
+	int peer_closed = (SSL_get_shutdown(tb->ssl) & SSL_RECEIVED_SHUTDOWN) &&
+	    !tb->wrote_unreported;
 
 	if (tb->failed)
 		return;
-	if (dir == BEV_EVENT_WRITING && !tb->transport_eof &&
-	    litevent_bev_may(&tb->st, EV_READ)) {
+	if (dir == BEV_EVENT_WRITING && (reading || peer_closed)) {
 		tb->write_errno = err ? err : EPIPE;
 		return;
 	}
@@ -396,7 +449,7 @@ tls_start(struct bufferevent *bev, short what)
 
 	if (what & EV_READ) {
 		tls_sync_transport(tb);
-		tls_read_some(tb);
+		tls_read_then_waiting_write(tb);
 		litevent_bev_arm_timer(&tb->st, EV_READ);
 	}
 	if (what & EV_WRITE) {
@@ -492,8 +545,12 @@ tls_detach(struct bufferevent *bev)
 	struct bufferevent_state *ust = bev_state(under);
 	int owns_ssl = (tb->st.options & BEV_OPT_CLOSE_ON_FREE) != 0;
 
-	event_del(&tb->kickoff);
-	event_debug_unassign(&tb->kickoff);
+	event_del(&tb->from_loop);
+	event_debug_unassign(&tb->from_loop);
+	if (tb->direct) {
+		event_del(&tb->readable);
+		event_debug_unassign(&tb->readable);
+	}
 	if (owns_ssl)
 		tls_send_close_notify(tb);
 	bev_lock(ust);
@@ -524,7 +581,16 @@ tls_get_fd(struct bufferevent *bev)
 static int
 tls_set_fd(struct bufferevent *bev, evutil_socket_t fd)
 {
-	return bufferevent_setfd(tls_of(bev)->under, fd);
+	struct tls_bufferevent *tb = tls_of(bev);
+	int r;
+
+	if (tb->direct) {	/* a new socket is chapter 7's to read */
+		event_del(&tb->readable);
+		tb->direct = 0;
+	}
+	r = bufferevent_setfd(tb->under, fd);
+	tls_sync_transport(tb);
+	return r;
 }
 
 static struct bufferevent *
@@ -561,16 +627,11 @@ static const struct bufferevent_ops tls_ops = {
 };
 /* ⟨Begin the handshake from the loop⟩ */
 static void
-tls_kickoff(evutil_socket_t fd, short what, void *arg)
+tls_run_from_loop(evutil_socket_t fd, short what, void *arg)
 {
-	struct tls_bufferevent *tb = arg;
-
 	(void)fd;
 	(void)what;
-	if (!litevent_bev_enter(&tb->st))
-		return;
-	tls_handshake_step(tb);
-	litevent_bev_leave(&tb->st);
+	tls_transport_written(NULL, arg);
 }
 /* ⟨Put a TLS bufferevent together⟩ */
 /* ⟨Start the transport or leave it as it was⟩ */
@@ -621,9 +682,10 @@ tls_new(struct bufferevent *under, SSL *ssl, enum bufferevent_ssl_state state,
 	tb->handshaking = state != BUFFEREVENT_SSL_OPEN;
 	litevent_bev_freeze_ends(bev);
 	litevent_bev_use_timers(&tb->st);
-	event_assign(&tb->kickoff, bev->ev_base, -1, EV_FINALIZE, tls_kickoff, tb);
+	event_assign(&tb->from_loop, bev->ev_base, -1, EV_FINALIZE,
+	    tls_run_from_loop, tb);
 	if (tb->handshaking)
-		event_active(&tb->kickoff, EV_TIMEOUT, 1);
+		event_active(&tb->from_loop, EV_TIMEOUT, 1);
 	bufferevent_incref(under);
 	bufferevent_setcb(under, tls_transport_read, tls_transport_written,
 	    tls_transport_event, tb);
@@ -701,10 +763,15 @@ bufferevent_ssl_renegotiate(struct bufferevent *bev)
 	ERR_clear_error();
 	if (!tb->failed && !tb->handshaking && SSL_renegotiate(tb->ssl) == 1) {
 		tb->renegotiating = 1;
-		done = SSL_do_handshake(tb->ssl);
-		if (done == 1 || tls_outcome_of(SSL_get_error(tb->ssl, done),
-		    ERR_peek_error(), 0) <= TLS_WANTS_ROOM)
-			r = 0;
+		r = 0;
+		if (litevent_bev_may(&tb->st, EV_READ)) {
+			tb->writing = 1;
+			done = SSL_do_handshake(tb->ssl);
+			tb->writing = 0;
+			if (done != 1 && tls_outcome_of(SSL_get_error(tb->ssl,
+			    done), ERR_peek_error(), 0) > TLS_WANTS_ROOM)
+				r = -1;
+		}
 		tls_sync_transport(tb);
 	}
 	tls_keep_errors(tb);

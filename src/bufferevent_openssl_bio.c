@@ -3,8 +3,11 @@
  * Edit the chapter, then run 'make tangle'.  Written from:
  *   chapters/10-ssl/10-ssl.adoc
  */
+#include <errno.h>
+#include <sys/socket.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <event2/event.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_struct.h>
@@ -22,6 +25,25 @@ tls_transport_room(const struct tls_bufferevent *tb)
 
 	return queued < cap ? cap - queued : 0;
 }
+/* ⟨Receive ciphertext straight from the kernel⟩ */
+static int
+transport_recv_now(struct tls_bufferevent *tb, BIO *bio, char *out, int len)
+{
+	ssize_t n = recv(event_get_fd(&tb->readable), out, (size_t)len,
+	    MSG_DONTWAIT);
+
+	if (n >= 0) {
+		tb->transport_eof = n == 0;
+		return (int)n;
+	}
+	if (EVUTIL_ERR_RW_RETRIABLE(errno)) {
+		BIO_set_retry_read(bio);
+		return -1;
+	}
+	tb->transport_failed = 1;
+	tb->socket_errno = errno;
+	return -1;
+}
 /* ⟨Give OpenSSL ciphertext from the transport⟩ */
 static int
 transport_read(BIO *bio, char *out, int len)
@@ -33,21 +55,39 @@ transport_read(BIO *bio, char *out, int len)
 	if (tb == NULL || out == NULL || len <= 0)
 		return -1;
 	in = tb->under->input;
-	if (evbuffer_get_length(in) == 0) {
-		if (tb->transport_failed)
-			return -1;
-		if (tb->transport_eof)
-			return 0;
-		BIO_set_retry_read(bio);
+	if (evbuffer_get_length(in) > 0)
+		return evbuffer_remove(in, out, (size_t)len);
+	if (tb->direct && !tb->writing && !tb->transport_eof &&
+	    !tb->transport_failed)
+		return transport_recv_now(tb, bio, out, len);
+	if (tb->transport_failed)
 		return -1;
-	}
-	return evbuffer_remove(in, out, (size_t)len);
+	if (tb->transport_eof)
+		return 0;
+	BIO_set_retry_read(bio);
+	return -1;
+}
+/* ⟨Send ciphertext straight to the kernel⟩ */
+static size_t
+transport_send_now(struct tls_bufferevent *tb, const char *data, size_t len)
+{
+	struct bufferevent *under = tb->under;
+	ssize_t n;
+
+	if (!tb->direct || evbuffer_get_length(under->output) > 0 ||
+	    !litevent_bev_may(bev_state(under), EV_WRITE))
+		return 0;
+	n = send(event_get_fd(&tb->readable), data, len,
+	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	tb->socket_errno = n < 0 && !EVUTIL_ERR_RW_RETRIABLE(errno) ? errno : 0;
+	return n > 0 ? (size_t)n : 0;
 }
 /* ⟨Take ciphertext from OpenSSL into the transport⟩ */
 static int
 transport_write(BIO *bio, const char *data, int len)
 {
 	struct tls_bufferevent *tb = BIO_get_data(bio);
+	size_t sent;
 
 	BIO_clear_retry_flags(bio);
 	if (tb == NULL || tb->transport_failed || len < 0)
@@ -56,7 +96,9 @@ transport_write(BIO *bio, const char *data, int len)
 		BIO_set_retry_write(bio);
 		return -1;
 	}
-	if (evbuffer_add(tb->under->output, data, (size_t)len) < 0)
+	sent = transport_send_now(tb, data, (size_t)len);
+	if (sent < (size_t)len && evbuffer_add(tb->under->output,
+	    data + sent, (size_t)len - sent) < 0)
 		return -1;
 	return len;
 }

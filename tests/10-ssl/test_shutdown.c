@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -335,6 +336,89 @@ without_close_on_free_the_program_keeps_fd_and_ssl(void **state)
 	run_for(base, 10);
 }
 
+/* The server closes its socket with SO_LINGER 0, and no close_notify:
+ * the client's kernel gets a reset. */
+static void
+reset_by_the_server(struct link *l)
+{
+	struct linger hard = { 1, 0 };
+
+	assert_int_equal(setsockopt(l->raw[1], SOL_SOCKET, SO_LINGER, &hard,
+	    sizeof(hard)), 0);
+	/* No close_notify: the free only closes, and the close resets. */
+	SSL_set_quiet_shutdown(bufferevent_openssl_get_ssl(l->server.bev), 1);
+	bufferevent_free(l->server.bev);
+	l->server.bev = NULL;
+}
+
+/* Once the handshake is over, socket mode send()s each record itself
+ * when nothing waits in the transport.  A peer that reset the connection
+ * makes that send() fail with ECONNRESET -- which the kernel says once:
+ * the transport's own write then fails with EPIPE.  The program still
+ * hears ERROR|WRITING with ECONNRESET, as when the transport met it. */
+static void
+write_to_a_reset_peer_reports_the_reset(void **state)
+{
+	struct link l;
+
+	(void)state;
+	open_and_connect(&l, MODE_SOCKET_TCP, MODE_SOCKET_TCP);
+	bufferevent_disable(l.client.bev, EV_READ);
+	run_for(base, 10);
+	reset_by_the_server(&l);
+	run_for(base, 10);
+	side_send(&l.client, 1000);
+	assert_true(run_until(base, &l.client.error, 1, 10));
+	assert_int_equal(l.client.last_what, BEV_EVENT_ERROR |
+	    BEV_EVENT_WRITING);
+	assert_int_equal(l.client.last_errno, ECONNRESET);
+	assert_int_equal(l.client.ssl_error, 0);
+	link_close(&l);
+}
+
+/* After the handshake socket mode recv()s from the socket itself.  A
+ * reset met there is the transport's error, as when chapter 7's reader
+ * met it: ERROR|READING with ECONNRESET, nothing from OpenSSL. */
+static void
+read_from_a_reset_peer_reports_the_reset(void **state)
+{
+	struct link l;
+
+	(void)state;
+	open_and_connect(&l, MODE_SOCKET_TCP, MODE_SOCKET_TCP);
+	run_for(base, 10);
+	reset_by_the_server(&l);
+	assert_true(run_until(base, &l.client.error, 1, 10));
+	assert_int_equal(l.client.last_what, BEV_EVENT_ERROR |
+	    BEV_EVENT_READING);
+	assert_int_equal(l.client.last_errno, ECONNRESET);
+	assert_int_equal(l.client.ssl_error, 0);
+	assert_int_equal(l.client.eof, 0);
+	link_close(&l);
+}
+
+/* A peer that sent close_notify and closed: our next write fails with
+ * EPIPE, but the close_notify waiting to be read is still a clean EOF,
+ * and the EPIPE comes when the program writes again. */
+static void
+write_after_the_peer_left_still_hears_its_close_notify(void **state)
+{
+	struct link l;
+
+	(void)state;
+	open_and_connect(&l, MODE_SOCKET, MODE_SOCKET);
+	bufferevent_free(l.server.bev);	/* close_notify, then close */
+	l.server.bev = NULL;
+	side_send(&l.client, 1000);
+	assert_true(run_until(base, &l.client.eof, 1, 10));
+	assert_int_equal(l.client.eof, 1);
+	side_send(&l.client, 1000);
+	assert_true(run_until(base, &l.client.error, 1, 10));
+	assert_true(l.client.last_what & BEV_EVENT_WRITING);
+	assert_int_equal(l.client.last_errno, EPIPE);
+	link_close(&l);
+}
+
 /* A filter without BEV_OPT_CLOSE_ON_FREE leaves the bufferevent below to
  * the program, working and with no callbacks of ours. */
 static void
@@ -390,6 +474,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(close_on_free_closes_the_socket, setup, teardown),
 		cmocka_unit_test_setup_teardown(without_close_on_free_the_program_keeps_fd_and_ssl, setup, teardown),
 		cmocka_unit_test_setup_teardown(filter_free_leaves_the_underlying_bufferevent, setup, teardown),
+		cmocka_unit_test_setup_teardown(write_to_a_reset_peer_reports_the_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_from_a_reset_peer_reports_the_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(write_after_the_peer_left_still_hears_its_close_notify, setup, teardown),
 	};
 	int r;
 

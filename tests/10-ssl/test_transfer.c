@@ -222,6 +222,111 @@ input_near_mark(const void *arg)
 	return evbuffer_get_length(bufferevent_get_input(bev)) >= 50000 - 16384;
 }
 
+/* How the client's reading is held: at its high watermark (50000), or by
+ * a read bucket of 50000 tokens that refills once an hour. */
+enum hold { HOLD_AT_MARK, HOLD_BY_BUDGET };
+
+static int
+read_budget_spent(const void *arg)
+{
+	return bufferevent_get_read_limit((struct bufferevent *)arg) <= 0;
+}
+
+/* The hold is released: the input drained, and 50000 more tokens. */
+static void
+release_hold(struct link *l, enum hold hold)
+{
+	evbuffer_add_buffer(l->client.got, bufferevent_get_input(l->client.bev));
+	if (hold == HOLD_BY_BUDGET)
+		assert_int_equal(bufferevent_decrement_read_limit(l->client.bev,
+		    -50000), 0);
+}
+
+/* A TLS 1.2 renegotiation while the client's reading is held and both
+ * ends send.  The client's reading stops at the hold and is released only
+ * after a pause, again and again; at the third hold the client or the
+ * server asks for a new handshake, and the client starts writing.  During the handshake
+ * OpenSSL accepts the peer's application data only inside SSL_read(), so
+ * a write (or the renegotiation's own first step) that met the data
+ * waiting behind the hold would be a fatal "unexpected record". */
+static void
+renegotiate_while_reading_is_held(enum hold hold, int client_starts)
+{
+	struct ev_token_bucket_cfg *cfg = NULL;
+	struct timeval hour = { 3600, 0 };
+	struct link l;
+	SSL_CTX *sctx = server_ctx(TLS1_2_VERSION);
+	size_t n = big_transfer_size() / 8;
+	int i;
+
+	SSL_CTX_set_options(sctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+	link_open(&l, base, MODE_SOCKET, MODE_SOCKET,
+	    client_ctx(VERIFY_NONE, TLS1_2_VERSION), sctx,
+	    BEV_OPT_CLOSE_ON_FREE);
+	assert_true(run_until(base, &l.server.connected, 1, 10));
+	assert_true(run_until(base, &l.client.connected, 1, 10));
+	if (hold == HOLD_AT_MARK)
+		bufferevent_setwatermark(l.client.bev, EV_READ, 0, 50000);
+	else
+		assert_int_equal(bufferevent_set_rate_limit(l.client.bev, cfg =
+		    ev_token_bucket_cfg_new(1, 50000, EV_RATE_LIMIT_MAX,
+		    EV_RATE_LIMIT_MAX, &hour)), 0);
+	l.client.keep_input = 1;
+	side_send(&l.server, n);
+	for (i = 0; i < 2000 && !both_got(&l, n) && !l.client.error &&
+	    !l.server.error; i++) {
+		run_until_cond(base, hold == HOLD_AT_MARK ? input_near_mark :
+		    read_budget_spent, l.client.bev, 1);
+		if (i == 2) {
+			assert_int_equal(bufferevent_ssl_renegotiate(
+			    client_starts ? l.client.bev : l.server.bev), 0);
+			side_send(&l.client, n);	/* writes in the handshake */
+		}
+		run_for(base, 5);
+		release_hold(&l, hold);
+	}
+	if (l.client.error || l.server.error)
+		print_message("client %s / server %s (what %x, %x)\n",
+		    ERR_error_string(l.client.ssl_error, NULL),
+		    ERR_error_string(l.server.ssl_error, NULL),
+		    l.client.last_what, l.server.last_what);
+	assert_int_equal(l.client.error + l.server.error, 0);
+	assert_true(pattern_matches(l.client.got, n));
+	assert_true(pattern_matches(l.server.got, n));
+	assert_true(run_until(base, client_starts ? &l.client.connected :
+	    &l.server.connected, 2, 10));
+	link_close(&l);
+	ev_token_bucket_cfg_free(cfg);
+}
+
+static void
+client_renegotiates_at_its_high_watermark(void **state)
+{
+	(void)state;
+	renegotiate_while_reading_is_held(HOLD_AT_MARK, 1);
+}
+
+static void
+server_renegotiates_while_the_client_is_at_its_mark(void **state)
+{
+	(void)state;
+	renegotiate_while_reading_is_held(HOLD_AT_MARK, 0);
+}
+
+static void
+client_renegotiates_with_no_read_tokens(void **state)
+{
+	(void)state;
+	renegotiate_while_reading_is_held(HOLD_BY_BUDGET, 1);
+}
+
+static void
+server_renegotiates_while_the_client_has_no_read_tokens(void **state)
+{
+	(void)state;
+	renegotiate_while_reading_is_held(HOLD_BY_BUDGET, 0);
+}
+
 /* Reading stops at the high watermark and the rest waits (in the kernel:
  * the transport is held); draining below it brings the rest. */
 static void
@@ -424,6 +529,35 @@ slow_rate_limit_paces_plaintext(void **state)
 	ev_token_bucket_cfg_free(cfg);
 }
 
+/* After the handshake socket mode reads the socket with an event of its
+ * own.  A new descriptor (here a dup of the old one, which is then closed)
+ * goes back to chapter 7's reader, and the stream goes on. */
+static void
+setfd_after_the_handshake_keeps_the_stream(void **state)
+{
+	struct link l;
+	evutil_socket_t fd;
+
+	(void)state;
+	link_open(&l, base, MODE_SOCKET, MODE_SOCKET,
+	    client_ctx(VERIFY_NONE, 0), server_ctx(0), BEV_OPT_CLOSE_ON_FREE);
+	side_send(&l.server, 100000);
+	assert_true(run_until_got(base, &l.client, 100000, 10));
+	fd = dup(bufferevent_getfd(l.client.bev));
+	assert_true(fd >= 0);
+	assert_int_equal(bufferevent_setfd(l.client.bev, fd), 0);
+	close(l.raw[0]);
+	l.raw[0] = fd;
+	side_send(&l.server, 100000);
+	side_send(&l.client, 100000);
+	assert_true(run_until_got(base, &l.client, 200000, 10));
+	assert_true(run_until_got(base, &l.server, 100000, 10));
+	assert_true(pattern_matches(l.client.got, 200000));
+	assert_true(pattern_matches(l.server.got, 100000));
+	assert_int_equal(l.client.error + l.server.error, 0);
+	link_close(&l);
+}
+
 /* The write callback comes once the plaintext is in OpenSSL and the
  * ciphertext has left the transport, and only after the program wrote. */
 static void
@@ -527,6 +661,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(sixteen_mib_each_way_socket_to_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(sixteen_mib_each_way_over_loopback_tcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(renegotiation_mid_stream_keeps_every_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(client_renegotiates_at_its_high_watermark, setup, teardown),
+		cmocka_unit_test_setup_teardown(server_renegotiates_while_the_client_is_at_its_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(client_renegotiates_with_no_read_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(server_renegotiates_while_the_client_has_no_read_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(client_renegotiation_over_a_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(key_updates_mid_stream_keep_every_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_that_must_write_waits_for_the_transport, setup, teardown),
@@ -536,6 +674,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(empty_read_budget_reads_nothing_then_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_group_budget_never_reserves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(slow_rate_limit_paces_plaintext, setup, teardown),
+		cmocka_unit_test_setup_teardown(setfd_after_the_handshake_keeps_the_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_callback_waits_for_the_transport, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_timeout_on_an_idle_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(flush_finished_sends_close_notify, setup, teardown),
