@@ -181,7 +181,7 @@ evbuffer_free(struct evbuffer *buf)
 		return;
 	EVBUFFER_LOCK(buf);
 	/* ⟨Take a queued report off the loop⟩ */
-	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
+	if (buf->cb_base && litevent_callback_cancel(buf->cb_base, &buf->deferred))
 		buf->refcnt--;
 	decref_and_unlock(buf);
 }
@@ -426,7 +426,7 @@ run_callbacks(struct evbuffer *buf)
 }
 /* ⟨Report changes to the callbacks⟩ */
 void
-evbuffer_invoke_callbacks_(struct evbuffer *buf)
+evbuffer_run_callbacks(struct evbuffer *buf)
 {
 	if (buf->callbacks == NULL) {
 		buf->n_add_for_cb = buf->n_del_for_cb = 0;
@@ -434,7 +434,7 @@ evbuffer_invoke_callbacks_(struct evbuffer *buf)
 	}
 	/* ⟨Hand the callbacks to the loop when they are deferred⟩ */
 	if (buf->cb_base) {
-		if (event_callback_activate_(buf->cb_base, &buf->deferred))
+		if (litevent_callback_activate(buf->cb_base, &buf->deferred))
 			buf->refcnt++;
 		return;
 	}
@@ -461,10 +461,11 @@ evbuffer_defer_callbacks(struct evbuffer *buf, struct event_base *base)
 	}
 	EVBUFFER_LOCK(buf);
 	/* ⟨Take a queued report off the loop⟩ */
-	if (buf->cb_base && event_callback_cancel_(buf->cb_base, &buf->deferred))
+	if (buf->cb_base && litevent_callback_cancel(buf->cb_base, &buf->deferred))
 		buf->refcnt--;
 	buf->cb_base = base;
-	event_callback_init_(base, &buf->deferred, -1, run_deferred_callbacks, buf);
+	litevent_callback_init(base, &buf->deferred, -1, run_deferred_callbacks,
+	    buf);
 	EVBUFFER_UNLOCK(buf);
 	return 0;
 }
@@ -653,7 +654,7 @@ evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 	if (r == 1) {
 		r = add_in_place(buf, data, datlen) ? 0 :
 		    add_bytes(buf, data, datlen);
-		evbuffer_invoke_callbacks_(buf);
+		evbuffer_run_callbacks(buf);
 	}
 	EVBUFFER_UNLOCK(buf);
 	return r;
@@ -677,7 +678,7 @@ evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
 			break;
 		added += vec[i].iov_len;
 	}
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return added;
@@ -777,7 +778,7 @@ evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 	if (r < 0)
 		r = format_in_new_room(buf, fmt, ap, __func__);
 	if (r >= 0)
-		evbuffer_invoke_callbacks_(buf);
+		evbuffer_run_callbacks(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
@@ -837,7 +838,7 @@ evbuffer_prepend(struct evbuffer *buf, const void *data, size_t datlen)
 	r = may_add_bytes(buf, data, datlen, 1, __func__);
 	if (r == 1) {
 		r = prepend_bytes(buf, data, datlen);
-		evbuffer_invoke_callbacks_(buf);
+		evbuffer_run_callbacks(buf);
 	}
 	EVBUFFER_UNLOCK(buf);
 	return r;
@@ -907,7 +908,7 @@ evbuffer_drain(struct evbuffer *buf, size_t len)
 	EVBUFFER_LOCK(buf);
 	if (!frozen(buf, 1, __func__)) {
 		drain_bytes(buf, MIN_SIZE(len, buf->total_len));
-		evbuffer_invoke_callbacks_(buf);
+		evbuffer_run_callbacks(buf);
 		r = 0;
 	}
 	EVBUFFER_UNLOCK(buf);
@@ -1017,7 +1018,7 @@ evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen)
 		goto done;
 	n = copy_out(buf->first, 0, data, MIN_SIZE(datlen, (size_t)INT_MAX));
 	drain_bytes(buf, n);
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 	r = (int)n;
 done:
 	EVBUFFER_UNLOCK(buf);
@@ -1111,8 +1112,8 @@ evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 	r = may_move_buffer(outbuf, inbuf, 0, __func__);
 	if (r == 1) {
 		move_all(outbuf, inbuf);
-		evbuffer_invoke_callbacks_(inbuf);
-		evbuffer_invoke_callbacks_(outbuf);
+		evbuffer_run_callbacks(inbuf);
+		evbuffer_run_callbacks(outbuf);
 		r = 0;
 	}
 	unlock_two(outbuf, inbuf);
@@ -1192,8 +1193,8 @@ evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst,
 	else if (datlen > 0 && (datlen = move_some(dst, src, datlen)) == 0)
 		goto done;	/* out of memory before a single byte moved */
 	n = datlen;
-	evbuffer_invoke_callbacks_(src);
-	evbuffer_invoke_callbacks_(dst);
+	evbuffer_run_callbacks(src);
+	evbuffer_run_callbacks(dst);
 	r = (int)n;
 done:
 	unlock_two(src, dst);
@@ -1225,8 +1226,8 @@ evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src)
 		dst->first = src->first;
 		take_over_counts(dst, src);
 	}
-	evbuffer_invoke_callbacks_(src);
-	evbuffer_invoke_callbacks_(dst);
+	evbuffer_run_callbacks(src);
+	evbuffer_run_callbacks(dst);
 	r = 0;
 done:
 	unlock_two(dst, src);
@@ -1624,7 +1625,7 @@ evbuffer_readln(struct evbuffer *buf, size_t *n_read_out,
 	drain_bytes(buf, n + eol_len);
 	if (n_read_out)
 		*n_read_out = n;
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return line;
@@ -1815,7 +1816,7 @@ evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec,
 		commit_in_chain(buf, link, vec[i].iov_len);
 		link = &(*link)->next;
 	}
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 	r = 0;
 done:
 	EVBUFFER_UNLOCK(buf);
@@ -1884,7 +1885,7 @@ evbuffer_read(struct evbuffer *buf, evutil_socket_t fd, int howmuch)
 		goto done;
 	}
 	commit_read(buf, link, vec, n, (size_t)got);
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 	r = (int)got;
 done:
 	EVBUFFER_UNLOCK(buf);
@@ -1966,7 +1967,7 @@ evbuffer_write_atmost(struct evbuffer *buf, evutil_socket_t fd,
 		n = write_chains(buf, fd, want, &to_socket);
 	if (n > 0) {
 		drain_bytes(buf, (size_t)n);
-		evbuffer_invoke_callbacks_(buf);
+		evbuffer_run_callbacks(buf);
 	}
 done:
 	EVBUFFER_UNLOCK(buf);
@@ -2022,7 +2023,7 @@ evbuffer_add_reference(struct evbuffer *buf, const void *data, size_t datlen,
 	ch->u.ref.arg = arg;
 	end_reservation(buf);
 	append_data_chain(buf, ch);
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
@@ -2097,7 +2098,7 @@ evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
 		list = m->next;
 		append_data_chain(outbuf, m);
 	}
-	evbuffer_invoke_callbacks_(outbuf);
+	evbuffer_run_callbacks(outbuf);
 	r = 0;
 done:
 	unlock_two(outbuf, inbuf);
@@ -2310,7 +2311,7 @@ evbuffer_add_file_segment(struct evbuffer *buf,
 	ch->data_len = (size_t)length;
 	end_reservation(buf);
 	append_data_chain(buf, ch);
-	evbuffer_invoke_callbacks_(buf);
+	evbuffer_run_callbacks(buf);
 done:
 	EVBUFFER_UNLOCK(buf);
 	return r;
@@ -2371,7 +2372,7 @@ check_chain(const struct evbuffer *buf, const struct evbuffer_chain *ch,
 }
 /* ⟨Check the invariants of an evbuffer⟩ */
 void
-evbuffer_check_invariants_(struct evbuffer *buf)
+evbuffer_check_invariants(struct evbuffer *buf)
 {
 	struct evbuffer_chain *ch, **link, **last_data = &buf->first;
 	size_t total = 0, unread = 0;

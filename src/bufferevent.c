@@ -159,7 +159,7 @@ bufferevent_free(struct bufferevent *bev)
 	bev->errorcb = NULL;
 	st->readcb_pending = st->writecb_pending = 0;
 	st->eventcb_pending = 0;
-	if (event_callback_cancel_(bev->ev_base, &st->deferred))
+	if (litevent_callback_cancel(bev->ev_base, &st->deferred))
 		st->refcnt--;	/* the queued run's; the program's is still held */
 	bev->enabled = 0;
 	bev->be_ops->stop(bev, EV_READ | EV_WRITE);
@@ -228,7 +228,7 @@ litevent_bev_init_common(struct bufferevent_state *st, struct event_base *base,
 	st->refcnt = 1;
 	st->options = options;
 	st->max_single_read = st->max_single_write = BEV_MAX_SINGLE_DEFAULT;
-	event_callback_init_(base, &st->deferred, -1, bev_run_deferred, st);
+	litevent_callback_init(base, &st->deferred, -1, bev_run_deferred, st);
 	return 0;
 }
 /* ⟨Set up the parts every bufferevent has⟩ */
@@ -250,7 +250,7 @@ bev_defers(const struct bufferevent_state *st, int options)
 static void
 bev_queue_deferred(struct bufferevent_state *st)
 {
-	if (event_callback_activate_(st->bev.ev_base, &st->deferred))
+	if (litevent_callback_activate(st->bev.ev_base, &st->deferred))
 		st->refcnt++;
 }
 /* ⟨Report bytes in or out⟩ */
@@ -870,7 +870,7 @@ litevent_bev_move_to_base(struct bufferevent_state *st, struct event_base *base)
 {
 	EVUTIL_ASSERT(!(st->deferred.evcb_flags & EVLIST_ACTIVE));
 	st->bev.ev_base = base;
-	event_callback_init_(base, &st->deferred, -1, bev_run_deferred, st);
+	litevent_callback_init(base, &st->deferred, -1, bev_run_deferred, st);
 }
 /* ⟨Limit single reads and writes⟩ */
 static int

@@ -70,7 +70,7 @@ bufferevent_socket_new(struct event_base *base, evutil_socket_t fd,
 	struct bufferevent *bev;
 
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (base == NULL || fd < -1) {
 		event_warnx("%s: %s", __func__, base ? "not a descriptor" :
 		    "no event_base");

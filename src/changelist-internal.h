@@ -28,11 +28,11 @@ struct event_changelist_fdinfo {
 	int idxplus1;
 };
 
-int event_changelist_add_(struct event_base *base, evutil_socket_t fd,
+int changelist_add(struct event_base *base, evutil_socket_t fd,
     short old, short events, void *fdinfo);
-int event_changelist_del_(struct event_base *base, evutil_socket_t fd,
+int changelist_del(struct event_base *base, evutil_socket_t fd,
     short old, short events, void *fdinfo);
-void event_changelist_clear_(struct event_base *base);
-void event_changelist_freemem_(struct event_changelist *changelist);
+void changelist_clear(struct event_base *base);
+void changelist_free(struct event_changelist *changelist);
 
 #endif /* CHANGELIST_INTERNAL_H_INCLUDED_ */

@@ -36,7 +36,7 @@ event_changelist_get(struct event_base *base, evutil_socket_t fd, short old,
 }
 /* ⟨Record an addition or a removal⟩ */
 int
-event_changelist_add_(struct event_base *base, evutil_socket_t fd, short old,
+changelist_add(struct event_base *base, evutil_socket_t fd, short old,
     short events, void *fdinfo)
 {
 	struct event_change *ch = event_changelist_get(base, fd, old, fdinfo);
@@ -48,7 +48,7 @@ event_changelist_add_(struct event_base *base, evutil_socket_t fd, short old,
 }
 
 int
-event_changelist_del_(struct event_base *base, evutil_socket_t fd, short old,
+changelist_del(struct event_base *base, evutil_socket_t fd, short old,
     short events, void *fdinfo)
 {
 	struct event_change *ch = event_changelist_get(base, fd, old, fdinfo);
@@ -64,14 +64,14 @@ event_changelist_del_(struct event_base *base, evutil_socket_t fd, short old,
 }
 /* ⟨Forget the recorded changes⟩ */
 void
-event_changelist_clear_(struct event_base *base)
+changelist_clear(struct event_base *base)
 {
 	struct event_changelist *cl = &base->changelist;
 	int i;
 
 	for (i = 0; i < cl->n_changes; i++) {
 		struct event_changelist_fdinfo *info =
-		    evmap_io_get_fdinfo_(&base->io, cl->changes[i].fd);
+		    fd_table_backend_data(&base->io, cl->changes[i].fd);
 		if (info)
 			info->idxplus1 = 0;
 	}
@@ -79,7 +79,7 @@ event_changelist_clear_(struct event_base *base)
 }
 
 void
-event_changelist_freemem_(struct event_changelist *cl)
+changelist_free(struct event_changelist *cl)
 {
 	litevent_free(cl->changes);
 	memset(cl, 0, sizeof(*cl));

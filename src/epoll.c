@@ -174,10 +174,10 @@ epoll_apply_changes(struct event_base *base)
 	for (i = 0; i < cl->n_changes; i++) {
 		struct event_change *ch = &cl->changes[i];
 		(void)epoll_apply(base, ch->fd,
-		    evmap_io_get_fdinfo_(&base->io, ch->fd), ch->old, ch->want,
+		    fd_table_backend_data(&base->io, ch->fd), ch->old, ch->want,
 		    ch->lapsed);
 	}
-	event_changelist_clear_(base);
+	changelist_clear(base);
 }
 /* ⟨Record an addition for the next dispatch⟩ */
 static int
@@ -189,7 +189,7 @@ epoll_record_add(struct event_base *base, evutil_socket_t fd, short old,
 	if (epoll_refused_reserve(ep,
 	    ep->nrefused + base->changelist.n_changes + 1) < 0)
 		return -1;
-	return event_changelist_add_(base, fd, old, events, fdinfo);
+	return changelist_add(base, fd, old, events, fdinfo);
 }
 /* ⟨Create and destroy an epoll backend⟩ */
 static void epoll_dealloc(struct event_base *base);
@@ -322,10 +322,10 @@ epoll_dispatch(struct event_base *base, struct timeval *tv)
 		if (what & EPOLLRDHUP)
 			res |= EV_CLOSED;
 		if (res)
-			evmap_io_active_fdinfo_(fdinfo, res | EV_ET);
+			fd_table_activate_record(fdinfo, res | EV_ET);
 	}
 	for (i = 0; i < ep->nrefused; i++)
-		evmap_io_active_(base, ep->refused[i].fd,
+		fd_table_activate(base, ep->refused[i].fd,
 		    ep->refused[i].want & (EV_READ | EV_WRITE));
 	if (n == ep->nevents && ep->nevents < EPOLL_EVENTS_MAX) {
 		struct epoll_event *grown = litevent_realloc(ep->events,
@@ -346,7 +346,7 @@ const struct eventop epollops = {
 
 const struct eventop epollops_changelist = {
 	"epoll (with changelist)", epoll_init, epoll_record_add,
-	event_changelist_del_, epoll_dispatch, epoll_dealloc,
+	changelist_del, epoll_dispatch, epoll_dealloc,
 	1, EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE,
 	sizeof(struct event_changelist_fdinfo)
 };

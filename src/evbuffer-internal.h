@@ -105,9 +105,9 @@ struct evbuffer {
 #define EVBUFFER_UNLOCK(buf) ((void)evthread_unlock((buf)->lock, 0))
 /* ⟨Internal calls on evbuffers⟩ */
 /* Report accumulated changes to the callbacks (now, or deferred). */
-void evbuffer_invoke_callbacks_(struct evbuffer *buf);
+void evbuffer_run_callbacks(struct evbuffer *buf);
 /* ⟨Internal calls on evbuffers⟩ */
 /* Assert every invariant of the chain list; for tests and debugging. */
-void evbuffer_check_invariants_(struct evbuffer *buf);
+void evbuffer_check_invariants(struct evbuffer *buf);
 
 #endif /* EVBUFFER_INTERNAL_H_INCLUDED_ */

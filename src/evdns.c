@@ -91,7 +91,7 @@ evdns_base_new(struct event_base *event_base, int flags)
 	struct evdns_base *base;
 
 	if (!event_base)
-		event_base = event_global_current_base_;
+		event_base = litevent_current_base;
 	if (!event_base || !(base = litevent_calloc(1, sizeof(*base))))
 		return NULL;
 	if (!(base->batch = dns_batch_new())) {

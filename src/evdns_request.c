@@ -183,8 +183,8 @@ request_new(struct evdns_base *base, const char *name, uint16_t qtype,
 	req->done = done;
 	req->search_index = -1;
 	evtimer_assign(&req->timer, base->event_base, request_timer_fired, req);
-	event_callback_init_(base->event_base, &req->deferred, -1, run_deferred,
-	    req);
+	litevent_callback_init(base->event_base, &req->deferred, -1,
+	    run_deferred, req);
 	search_next_name(base, req, &req->search_index, req->asked);
 	return req;
 }
@@ -434,7 +434,7 @@ request_finish(struct evdns_request *req, int result)
 	leave_flight(req);
 	req->result = result;
 	done_add(req);
-	event_callback_activate_(base->event_base, &req->deferred);
+	litevent_callback_activate(base->event_base, &req->deferred);
 	requests_send_waiting(base);
 }
 /* ⟨Deliver a finished request and free it⟩ */
@@ -473,7 +473,7 @@ requests_flush_done(struct evdns_base *base)
 	while (base->done) {
 		struct evdns_request *req = base->done;
 
-		event_callback_cancel_(base->event_base, &req->deferred);
+		litevent_callback_cancel(base->event_base, &req->deferred);
 		list_unlink(&base->done, NULL, req);
 		EVDNS_UNLOCK(base);
 		deliver(req);

@@ -333,7 +333,7 @@ evdns_add_server_port_with_base(struct event_base *base, evutil_socket_t fd,
 
 	(void)flags;			/* "always 0 for now" */
 	if (!base)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (!base || fd < 0 || !cb || evutil_make_socket_nonblocking(fd) < 0 ||
 	    !(port = litevent_calloc(1, sizeof(*port))))
 		return NULL;

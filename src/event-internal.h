@@ -137,13 +137,13 @@ struct event_base {
 			evthread_unlock((base)->th_base_lock, 0);	\
 	} while (0)
 /* ⟨Internal declarations of the event core⟩ */
-void event_active_nolock_(struct event *ev, int res, short ncalls);
-int event_callback_activate_nolock_(struct event_base *base,
+void event_activate_locked(struct event *ev, int res, short ncalls);
+int litevent_callback_activate_locked(struct event_base *base,
     struct event_callback *evcb);
-void event_queue_remove_active_(struct event_base *base,
+void event_base_unqueue_active(struct event_base *base,
     struct event_callback *evcb);
-int event_base_priority_queues_(struct event_base *base, int n);
-int event_base_reinit_backend_(struct event_base *base);
+int event_base_make_queues(struct event_base *base, int n);
+int event_base_restart_backend(struct event_base *base);
 #define event_to_event_callback(ev) (&(ev)->ev_evcallback)
 #define event_callback_to_event(evcb) \
 	((struct event *)((char *)(evcb) - offsetof(struct event, ev_evcallback)))
@@ -167,7 +167,7 @@ event_base_reset_time_cache(struct event_base *base)
 /* ⟨Internal declarations of the event core⟩ */
 /* The loop's clock: monotonic, from the cache when the loop set one. */
 static inline int
-event_base_gettime_(struct event_base *base, struct timeval *tv)
+event_base_now(struct event_base *base, struct timeval *tv)
 {
 	int r;
 
@@ -183,7 +183,7 @@ event_base_gettime_(struct event_base *base, struct timeval *tv)
 }
 /* ⟨Internal declarations of the event core⟩ */
 /* Wake the loop if it sleeps in another thread; call with the lock held. */
-int evthread_notify_base_(struct event_base *base);
+int event_base_wake(struct event_base *base);
 #define EVBASE_NEED_NOTIFY(base)					\
 	((base)->running_loop && (base)->th_base_lock &&		\
 	    (base)->th_owner_id != evthread_get_id())
@@ -191,53 +191,53 @@ int evthread_notify_base_(struct event_base *base);
 int event_base_open_notify(struct event_base *base);
 void event_base_close_notify(struct event_base *base);
 /* ⟨Internal declarations of the event core⟩ */
-int event_base_loop_setup_(struct event_base *base,
+int event_base_loop_enter(struct event_base *base,
     const struct event_config *cfg);
-void event_base_loop_release_(struct event_base *base);
+void event_base_loop_leave(struct event_base *base);
 /* ⟨Internal declarations of the event core⟩ */
-int event_base_has_active_(const struct event_base *base);
+int event_base_has_active(const struct event_base *base);
 /* ⟨Internal declarations of the event core⟩ */
 /* Callbacks that are not events: run by the loop, at a priority. */
-void event_callback_init_(struct event_base *base,
+void litevent_callback_init(struct event_base *base,
     struct event_callback *cb, int priority,
     void (*fn)(struct event_callback *, void *), void *arg);
-int event_callback_activate_(struct event_base *base,
+int litevent_callback_activate(struct event_base *base,
     struct event_callback *cb);
-int event_callback_cancel_(struct event_base *base,
+int litevent_callback_cancel(struct event_base *base,
     struct event_callback *cb);
 /* ⟨Internal declarations of the event core⟩ */
 static inline int
-event_callback_is_event_(const struct event_callback *cb)
+litevent_callback_is_event(const struct event_callback *cb)
 {
 	return cb->evcb_closure != EV_CLOSURE_CB_SELF &&
 	    cb->evcb_closure != EV_CLOSURE_CB_FINALIZE;
 }
 /* ⟨Internal declarations of the event core⟩ */
-int event_base_foreach_event_nolock_(struct event_base *base,
+int event_base_foreach_event_locked(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg);
 /* ⟨Internal declarations of the event core⟩ */
-extern struct event_base *event_global_current_base_;
+extern struct event_base *litevent_current_base;
 /* ⟨Internal declarations of the event core⟩ */
-int event_add_nolock_(struct event *ev, const struct timeval *tv,
+int event_add_locked(struct event *ev, const struct timeval *tv,
     int tv_is_absolute);
 /* ⟨Internal declarations of the event core⟩ */
 #define EVENT_DEL_NOBLOCK 0	/* never wait for a running callback */
 #define EVENT_DEL_BLOCK 1	/* always wait when in another thread */
 #define EVENT_DEL_AUTOBLOCK 2	/* wait unless the event has EV_FINALIZE */
-int event_del_nolock_(struct event *ev, int blocking);
+int event_del_locked(struct event *ev, int blocking);
 /* ⟨Internal declarations of the event core⟩ */
 /* Callers skip these when there is nothing to do: an empty heap, a
  * persistent event without a timeout (ev_interval cleared). */
-void event_activate_due_timers_(struct event_base *base);
-void event_restart_persistent_timeout_(struct event_base *base,
+void event_base_activate_due_timers(struct event_base *base);
+void event_restart_persistent_timeout(struct event_base *base,
     struct event *ev);
-int event_base_foreach_timer_(struct event_base *base,
+int event_base_foreach_timer(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg);
 /* ⟨Internal declarations of the event core⟩ */
-void event_run_finalizer_(struct event_callback *evcb);
+void event_run_finalizer(struct event_callback *evcb);
 /* ⟨Internal declarations of the event core⟩ */
-void event_base_release_events_(struct event_base *base, int run_finalizers);
+void event_base_release_events(struct event_base *base, int run_finalizers);
 /* ⟨Internal declarations of the event core⟩ */
-void event_debug_note_teardown_(const struct event *ev);
+void debug_note_teardown(const struct event *ev);
 
 #endif /* EVENT_INTERNAL_H_INCLUDED_ */

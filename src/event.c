@@ -29,7 +29,7 @@ struct debug_entry {
 	struct debug_entry *next;
 };
 
-int event_debug_created_events_;	/* set (atomically) by event_assign */
+int debug_events_created;	/* set (atomically) by event_assign */
 static struct debug_entry *debug_table[DEBUG_BUCKETS];
 static void *debug_lock;
 
@@ -126,7 +126,7 @@ event_debug_note_del(const struct event *ev)
 }
 /* ⟨The debug-mode table of events⟩ */
 void
-event_debug_note_teardown_(const struct event *ev)
+debug_note_teardown(const struct event *ev)
 {
 	struct debug_entry **p, *gone;
 
@@ -141,7 +141,7 @@ event_debug_note_teardown_(const struct event *ev)
 }
 /* ⟨The debug-mode table of events⟩ */
 void
-event_debug_map_clear_(void)
+debug_table_clear(void)
 {
 	int i;
 
@@ -238,11 +238,11 @@ static void
 common_timeout_sync(struct event_base *base, struct common_timeout_list *ctl)
 {
 	if (ctl->first == NULL) {
-		min_heap_erase_(&base->timeheap, &ctl->timer);
+		timer_heap_erase(&base->timeheap, &ctl->timer);
 		return;
 	}
 	ctl->timer.ev_timeout = ctl->first->ev_timeout;
-	min_heap_adjust_(&base->timeheap, &ctl->timer);
+	timer_heap_adjust(&base->timeheap, &ctl->timer);
 }
 /* ⟨Common timeouts: one queue per duration⟩ */
 static struct common_timeout_list *
@@ -328,14 +328,14 @@ event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	if (ev == NULL)
 		return -1;
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if ((events & EV_SIGNAL) && (events & (EV_READ | EV_WRITE | EV_CLOSED))) {
 		event_warnx("%s: a signal event cannot also wait for I/O",
 		    __func__);
 		return -1;
 	}
 	event_debug_assert_not_added(ev);
-	__atomic_store_n(&event_debug_created_events_, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&debug_events_created, 1, __ATOMIC_RELAXED);
 	memset(ev, 0, sizeof(*ev));
 	ev->ev_base = base;
 	ev->ev_fd = fd;
@@ -402,7 +402,7 @@ event_free(struct event *ev)
 		return;
 	event_debug_assert_is_setup(ev);
 	event_del(ev);
-	event_debug_note_teardown_(ev);
+	debug_note_teardown(ev);
 	litevent_free(ev);
 }
 
@@ -412,7 +412,7 @@ event_debug_unassign(struct event *ev)
 	if (ev == NULL)
 		return;
 	event_debug_assert_not_added(ev);
-	event_debug_note_teardown_(ev);
+	debug_note_teardown(ev);
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 /* ⟨Count an event onto or off a list⟩ */
@@ -429,7 +429,7 @@ static inline void
 event_unschedule_timeout(struct event_base *base, struct event *ev)
 {
 	if (ev->ev_heap_idx >= 0)
-		min_heap_erase_(&base->timeheap, ev);
+		timer_heap_erase(&base->timeheap, ev);
 	else
 		common_timeout_remove(common_timeout_of(base, &ev->ev_interval),
 		    ev);
@@ -448,7 +448,7 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 	if ((ev->ev_flags & EVLIST_TIMEOUT) && !in_heap)
 		event_unschedule_timeout(base, ev);	/* out of its queue */
 	if ((ev->ev_flags & EVLIST_ACTIVE) && (ev->ev_res & EV_TIMEOUT))
-		event_queue_remove_active_(base, &ev->ev_evcallback);
+		event_base_unqueue_active(base, &ev->ev_evcallback);
 	if (!tv_is_absolute)
 		ev->ev_interval = *tv;
 	ctl = common_timeout_of(base, &ev->ev_interval);
@@ -458,7 +458,7 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 		delay = *tv;
 		if (ctl)
 			delay.tv_usec &= COMMON_TIMEOUT_USEC_MASK;
-		event_base_gettime_(base, &now);
+		event_base_now(base, &now);
 		evutil_timeradd(&now, &delay, &ev->ev_timeout);
 	}
 	if (!(ev->ev_flags & EVLIST_TIMEOUT)) {
@@ -467,12 +467,12 @@ event_schedule_timeout(struct event_base *base, struct event *ev,
 	}
 	if (ctl) {
 		if (in_heap)
-			min_heap_erase_(&base->timeheap, ev);
+			timer_heap_erase(&base->timeheap, ev);
 		common_timeout_insert(ctl, ev);
 		if (ctl->first == ev)
 			common_timeout_sync(base, ctl);
 	} else {
-		min_heap_adjust_(&base->timeheap, ev);	/* moves, or pushes */
+		timer_heap_adjust(&base->timeheap, ev);  /* moves or pushes */
 	}
 }
 /* ⟨Register an event with the tables⟩ */
@@ -482,9 +482,9 @@ event_register(struct event_base *base, struct event *ev)
 	int r;
 
 	if (ev->ev_events & EV_SIGNAL)
-		r = evmap_signal_add_(base, (int)ev->ev_fd, ev);
+		r = signal_table_add(base, (int)ev->ev_fd, ev);
 	else
-		r = evmap_io_add_(base, ev->ev_fd, ev);
+		r = fd_table_add(base, ev->ev_fd, ev);
 	if (r < 0) {
 		event_warnx("%s: cannot watch %s %d", __func__,
 		    (ev->ev_events & EV_SIGNAL) ? "signal" : "fd", (int)ev->ev_fd);
@@ -497,7 +497,7 @@ event_register(struct event_base *base, struct event *ev)
 }
 /* ⟨Add an event with the lock held⟩ */
 int
-event_add_nolock_(struct event *ev, const struct timeval *tv,
+event_add_locked(struct event *ev, const struct timeval *tv,
     int tv_is_absolute)
 {
 	struct event_base *base = ev->ev_base;
@@ -514,7 +514,7 @@ event_add_nolock_(struct event *ev, const struct timeval *tv,
 		return -1;
 	}
 	if (tv && ev->ev_heap_idx < 0 &&
-	    min_heap_reserve_(&base->timeheap, base->timeheap.n + 1) < 0)
+	    timer_heap_reserve(&base->timeheap, base->timeheap.n + 1) < 0)
 		return -1;
 	if (wants_io && !(ev->ev_flags & (EVLIST_INSERTED | EVLIST_SIGNAL)) &&
 	    event_register(base, ev) < 0)
@@ -522,7 +522,7 @@ event_add_nolock_(struct event *ev, const struct timeval *tv,
 	if (tv)
 		event_schedule_timeout(base, ev, tv, tv_is_absolute);
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	event_debug_note_add(ev);
 	return 0;
 }
@@ -537,7 +537,7 @@ event_add(struct event *ev, const struct timeval *tv)
 		return -1;
 	}
 	EVBASE_ACQUIRE_LOCK(ev->ev_base);
-	r = event_add_nolock_(ev, tv, 0);
+	r = event_add_locked(ev, tv, 0);
 	EVBASE_RELEASE_LOCK(ev->ev_base);
 	return r;
 }
@@ -572,21 +572,21 @@ event_unlist(struct event_base *base, struct event *ev)
 	if (ev->ev_flags & EVLIST_TIMEOUT)
 		event_unschedule_timeout(base, ev);
 	if (ev->ev_flags & EVLIST_ACTIVE)
-		event_queue_remove_active_(base, &ev->ev_evcallback);
+		event_base_unqueue_active(base, &ev->ev_evcallback);
 	if (ev->ev_flags & EVLIST_INSERTED) {
-		evmap_io_del_(base, ev->ev_fd, ev);
+		fd_table_del(base, ev->ev_fd, ev);
 		ev->ev_flags &= ~EVLIST_INSERTED;
 		event_count_list(base, ev, -1);
 	}
 	if (ev->ev_flags & EVLIST_SIGNAL) {
-		evmap_signal_del_(base, (int)ev->ev_fd, ev);
+		signal_table_del(base, (int)ev->ev_fd, ev);
 		ev->ev_flags &= ~EVLIST_SIGNAL;
 		event_count_list(base, ev, -1);
 	}
 }
 /* ⟨Delete an event with the lock held⟩ */
 int
-event_del_nolock_(struct event *ev, int blocking)
+event_del_locked(struct event *ev, int blocking)
 {
 	struct event_base *base = ev->ev_base;
 
@@ -595,13 +595,13 @@ event_del_nolock_(struct event *ev, int blocking)
 	if (event_wait_for_callback(base, ev, blocking))
 		event_unlist(base, ev);	/* in case the callback added it back */
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	event_debug_note_del(ev);
 	return 0;
 }
 /* ⟨Delete an event⟩ */
 static int
-event_del_(struct event *ev, int blocking)
+event_del_with_mode(struct event *ev, int blocking)
 {
 	int r;
 
@@ -610,7 +610,7 @@ event_del_(struct event *ev, int blocking)
 	if (ev->ev_base == NULL)	/* never given a base, or the base is gone */
 		return (ev->ev_flags & ~(EVLIST_INIT | EVLIST_INTERNAL)) ? -1 : 0;
 	EVBASE_ACQUIRE_LOCK(ev->ev_base);
-	r = event_del_nolock_(ev, blocking);
+	r = event_del_locked(ev, blocking);
 	EVBASE_RELEASE_LOCK(ev->ev_base);
 	return r;
 }
@@ -618,19 +618,19 @@ event_del_(struct event *ev, int blocking)
 int
 event_del(struct event *ev)
 {
-	return event_del_(ev, EVENT_DEL_AUTOBLOCK);
+	return event_del_with_mode(ev, EVENT_DEL_AUTOBLOCK);
 }
 
 int
 event_del_noblock(struct event *ev)
 {
-	return event_del_(ev, EVENT_DEL_NOBLOCK);
+	return event_del_with_mode(ev, EVENT_DEL_NOBLOCK);
 }
 
 int
 event_del_block(struct event *ev)
 {
-	return event_del_(ev, EVENT_DEL_BLOCK);
+	return event_del_with_mode(ev, EVENT_DEL_BLOCK);
 }
 /* ⟨Delete an event⟩ */
 int
@@ -648,7 +648,7 @@ event_remove_timer(struct event *ev)
 	if ((ev->ev_flags & EVLIST_ACTIVE) && (ev->ev_res & EV_TIMEOUT)) {
 		ev->ev_res &= ~EV_TIMEOUT;
 		if (ev->ev_res == 0)
-			event_queue_remove_active_(base, &ev->ev_evcallback);
+			event_base_unqueue_active(base, &ev->ev_evcallback);
 	}
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
@@ -665,9 +665,9 @@ event_active(struct event *ev, int res, short ncalls)
 	}
 	EVBASE_ACQUIRE_LOCK(base);
 	event_debug_assert_is_setup(ev);
-	event_active_nolock_(ev, res, ncalls);
+	event_activate_locked(ev, res, ncalls);
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 }
 /* ⟨Time out every event on a descriptor⟩ */
@@ -681,13 +681,13 @@ event_time_out_fd(struct event_base *base, evutil_socket_t fd)
 	for (t = 0; t < base->timeheap.n; t++) {
 		ev = base->timeheap.p[t].ev;
 		if (ev->ev_fd == fd && !(ev->ev_flags & EVLIST_INTERNAL))
-			event_active_nolock_(ev, EV_TIMEOUT, 1);
+			event_activate_locked(ev, EV_TIMEOUT, 1);
 	}
 	for (q = 0; q < base->n_common_timeouts; q++)
 		for (ev = base->common_timeout_queues[q]->first; ev;
 		    ev = ev->ev_ct_next)
 			if (ev->ev_fd == fd)
-				event_active_nolock_(ev, EV_TIMEOUT, 1);
+				event_activate_locked(ev, EV_TIMEOUT, 1);
 }
 /* ⟨Activate every event on a descriptor or signal⟩ */
 void
@@ -700,9 +700,9 @@ event_base_active_by_fd(struct event_base *base, evutil_socket_t fd,
 	if (events & EV_TIMEOUT)
 		event_time_out_fd(base, fd);
 	else
-		evmap_io_active_(base, fd, events & EV_IO_MASK);
+		fd_table_activate(base, fd, events & EV_IO_MASK);
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 }
 
@@ -712,9 +712,9 @@ event_base_active_by_signal(struct event_base *base, int sig)
 	if (base == NULL || sig <= 0 || sig >= NSIG)
 		return;
 	EVBASE_ACQUIRE_LOCK(base);
-	evmap_signal_active_(base, sig, 1);
+	signal_table_activate(base, sig, 1);
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 }
 /* ⟨Change an event's priority⟩ */
@@ -738,7 +738,7 @@ event_deadline_to_wallclock(struct event_base *base,
 {
 	struct timeval now, left, wall;
 
-	event_base_gettime_(base, &now);
+	event_base_now(base, &now);
 	if (evutil_timercmp(deadline, &now, >))
 		evutil_timersub(deadline, &now, &left);
 	else
@@ -837,18 +837,18 @@ event_expire(struct event_base *base, struct event *ev)
 {
 	event_unschedule_timeout(base, ev);
 	if (!(ev->ev_events & EV_PERSIST))
-		event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
-	event_active_nolock_(ev, EV_TIMEOUT, 1);
+		event_del_locked(ev, EVENT_DEL_NOBLOCK);
+	event_activate_locked(ev, EV_TIMEOUT, 1);
 }
 
 void
-event_activate_due_timers_(struct event_base *base)
+event_base_activate_due_timers(struct event_base *base)
 {
 	struct timeval now;
 	struct event *ev;
 
-	event_base_gettime_(base, &now);
-	while ((ev = min_heap_top_(&base->timeheap)) != NULL &&
+	event_base_now(base, &now);
+	while ((ev = timer_heap_top(&base->timeheap)) != NULL &&
 	    evutil_timercmp(&ev->ev_timeout, &now, <=)) {
 		struct common_timeout_list *ctl;
 		if (!common_timeout_is_timer(ev)) {
@@ -870,7 +870,7 @@ event_waits_only_for_time(const struct event *ev)
 }
 
 int
-event_base_foreach_timer_(struct event_base *base,
+event_base_foreach_timer(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg)
 {
 	struct event *ev;
@@ -894,14 +894,14 @@ event_base_foreach_timer_(struct event_base *base,
 }
 /* ⟨Restart a persistent event's timeout⟩ */
 void
-event_restart_persistent_timeout_(struct event_base *base, struct event *ev)
+event_restart_persistent_timeout(struct event_base *base, struct event *ev)
 {
 	struct timeval delay, now, run_at;
 
 	delay = ev->ev_interval;
 	if (common_timeout_of(base, &delay))
 		delay.tv_usec &= COMMON_TIMEOUT_USEC_MASK;
-	event_base_gettime_(base, &now);
+	event_base_now(base, &now);
 	if (ev->ev_res & EV_TIMEOUT) {
 		evutil_timeradd(&ev->ev_timeout, &delay, &run_at);
 		if (evutil_timercmp(&run_at, &now, <))
@@ -909,24 +909,25 @@ event_restart_persistent_timeout_(struct event_base *base, struct event *ev)
 	} else {
 		evutil_timeradd(&now, &delay, &run_at);
 	}
-	event_add_nolock_(ev, &run_at, 1);
+	event_add_locked(ev, &run_at, 1);
 }
 /* ⟨Run and request finalizers⟩ */
 void
-event_run_finalizer_(struct event_callback *evcb)
+event_run_finalizer(struct event_callback *evcb)
 {
 	struct event *ev = event_callback_to_event(evcb);
 	event_finalize_callback_fn fin = evcb->evcb_cb_union.evcb_evfinalize;
 	int free_it = evcb->evcb_closure == EV_CLOSURE_EVENT_FINALIZE_FREE;
 
-	event_debug_note_teardown_(ev);	/* first: fin may assign ev again */
+	debug_note_teardown(ev);	/* first: fin may assign ev again */
 	fin(ev, ev->ev_arg);
 	if (free_it)
 		litevent_free(ev);
 }
 /* ⟨Request a finalizer⟩ */
 static int
-event_finalize_(struct event *ev, event_finalize_callback_fn cb, int free_it)
+event_finalize_with(struct event *ev, event_finalize_callback_fn cb,
+    int free_it)
 {
 	struct event_base *base;
 
@@ -940,14 +941,14 @@ event_finalize_(struct event *ev, event_finalize_callback_fn cb, int free_it)
 		event_warnx("%s: the event is already being finalized", __func__);
 		return -1;
 	}
-	event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
+	event_del_locked(ev, EVENT_DEL_NOBLOCK);
 	ev->ev_closure = free_it ? EV_CLOSURE_EVENT_FINALIZE_FREE :
 	    EV_CLOSURE_EVENT_FINALIZE;
 	ev->ev_evcallback.evcb_cb_union.evcb_evfinalize = cb;
-	event_active_nolock_(ev, EV_FINALIZE, 1);
+	event_activate_locked(ev, EV_FINALIZE, 1);
 	ev->ev_flags |= EVLIST_FINALIZING;
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
@@ -956,7 +957,7 @@ int
 event_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)
 {
 	(void)flags;
-	return event_finalize_(ev, cb, 0);
+	return event_finalize_with(ev, cb, 0);
 }
 
 int
@@ -964,7 +965,7 @@ event_free_finalize(unsigned flags, struct event *ev,
     event_finalize_callback_fn cb)
 {
 	(void)flags;
-	return event_finalize_(ev, cb, 1);
+	return event_finalize_with(ev, cb, 1);
 }
 /* ⟨One-shot callbacks⟩ */
 struct event_once {
@@ -1004,7 +1005,7 @@ event_once_run(evutil_socket_t fd, short what, void *arg)
 	EVBASE_ACQUIRE_LOCK(base);
 	event_once_unlink(eo);
 	EVBASE_RELEASE_LOCK(base);
-	event_debug_note_teardown_(&eo->ev);
+	debug_note_teardown(&eo->ev);
 	litevent_free(eo);
 	cb(fd, what, cb_arg);
 }
@@ -1031,17 +1032,17 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	}
 	EVBASE_ACQUIRE_LOCK(base);
 	if (!io && tv == NULL)
-		event_active_nolock_(&eo->ev, EV_TIMEOUT, 1);
+		event_activate_locked(&eo->ev, EV_TIMEOUT, 1);
 	else
-		r = event_add_nolock_(&eo->ev, tv, 0);
+		r = event_add_locked(&eo->ev, tv, 0);
 	if (r == 0) {
 		event_once_link(base, eo);
 		if (EVBASE_NEED_NOTIFY(base))
-			evthread_notify_base_(base);
+			event_base_wake(base);
 	}
 	EVBASE_RELEASE_LOCK(base);
 	if (r < 0) {
-		event_debug_note_teardown_(&eo->ev);
+		debug_note_teardown(&eo->ev);
 		litevent_free(eo);
 	}
 	return r;
@@ -1050,7 +1051,7 @@ event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 static void
 event_detach(struct event *ev)
 {
-	event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
+	event_del_locked(ev, EVENT_DEL_NOBLOCK);
 	ev->ev_base = NULL;
 }
 
@@ -1072,12 +1073,12 @@ event_base_drain_active(struct event_base *base, int run_finalizers)
 	for (i = 0; i < base->nactivequeues; i++) {
 		struct event_callback *evcb;
 		while ((evcb = base->activequeues[i].first) != NULL) {
-			event_queue_remove_active_(base, evcb);
+			event_base_unqueue_active(base, evcb);
 			if (evcb->evcb_closure == EV_CLOSURE_EVENT_FINALIZE ||
 			    evcb->evcb_closure == EV_CLOSURE_EVENT_FINALIZE_FREE) {
 				if (run_finalizers)
-					event_run_finalizer_(evcb);
-			} else if (event_callback_is_event_(evcb) &&
+					event_run_finalizer(evcb);
+			} else if (litevent_callback_is_event(evcb) &&
 			    !(evcb->evcb_flags & EVLIST_INTERNAL)) {
 				event_detach(event_callback_to_event(evcb));
 			}
@@ -1086,30 +1087,30 @@ event_base_drain_active(struct event_base *base, int run_finalizers)
 }
 /* ⟨Detach every event from a dying base⟩ */
 void
-event_base_release_events_(struct event_base *base, int run_finalizers)
+event_base_release_events(struct event_base *base, int run_finalizers)
 {
 	struct event *ev;
 	int i;
 
-	evmap_foreach_event_(base, event_detach_visit, NULL);
+	event_tables_foreach(base, event_detach_visit, NULL);
 	for (i = 0; i < base->n_common_timeouts; i++) {
 		struct common_timeout_list *ctl = base->common_timeout_queues[i];
 		while (ctl->first)
 			event_detach(ctl->first);
-		min_heap_erase_(&base->timeheap, &ctl->timer);
+		timer_heap_erase(&base->timeheap, &ctl->timer);
 		litevent_free(ctl);
 	}
 	litevent_free(base->common_timeout_queues);
 	base->common_timeout_queues = NULL;
 	base->n_common_timeouts = 0;
-	while ((ev = min_heap_top_(&base->timeheap)) != NULL)
+	while ((ev = timer_heap_top(&base->timeheap)) != NULL)
 		event_detach(ev);
 	event_base_drain_active(base, run_finalizers);
 	while (base->once_events) {
 		struct event_once *eo = base->once_events;
 		event_once_unlink(eo);
-		event_debug_note_teardown_(&eo->ev);
+		debug_note_teardown(&eo->ev);
 		litevent_free(eo);
 	}
-	min_heap_free_(&base->timeheap);
+	timer_heap_free(&base->timeheap);
 }

@@ -196,8 +196,8 @@ event_base_new_with_config(const struct event_config *cfg)
 		if (getenv("EVENT_PRECISE_TIMER"))
 			base->flags |= EVENT_BASE_FLAG_PRECISE_TIMER;
 	}
-	evsig_init_(base);
-	if (event_base_priority_queues_(base, 1) < 0)
+	signal_relay_init(base);
+	if (event_base_make_queues(base, 1) < 0)
 		goto fail;
 	while ((op = event_choose_backend(cfg, base->flags, op)) != NULL &&
 	    event_base_start_backend(base, op) < 0)
@@ -212,7 +212,7 @@ event_base_new_with_config(const struct event_config *cfg)
 	/* ⟨Finish setting up a new base⟩ */
 	/* Chapters 4 and 5 finish the base here (time, lock, timers). */
 	/* ⟨Finish setting up a new base⟩ */
-	if (event_base_loop_setup_(base, cfg) < 0)
+	if (event_base_loop_enter(base, cfg) < 0)
 		goto fail;
 	return base;
 fail:
@@ -227,28 +227,28 @@ event_base_new(void)
 }
 /* ⟨Free an event_base⟩ */
 static void
-event_base_free_(struct event_base *base, int run_finalizers)
+event_base_teardown(struct event_base *base, int run_finalizers)
 {
 	(void)run_finalizers;
 	/* ⟨Choose the base event_base_free releases⟩ */
 	/* Chapter 4: a NULL base means the current base of event_init(). */
 	/* ⟨Choose the base event_base_free releases⟩ */
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (base == NULL)
 		return;
 	/* ⟨Release what later chapters attached to a base⟩ */
 	/* Chapters 4 and 5 release their parts of the base here. */
 	/* ⟨Release what later chapters attached to a base⟩ */
-	event_base_loop_release_(base);
+	event_base_loop_leave(base);
 	/* ⟨Release what later chapters attached to a base⟩ */
-	event_base_release_events_(base, run_finalizers);
-	evsig_dealloc_(base);
+	event_base_release_events(base, run_finalizers);
+	signal_relay_free(base);
 	if (base->evsel && base->evsel->dealloc)
 		base->evsel->dealloc(base);
-	evmap_io_clear_(&base->io);
-	evmap_signal_clear_(&base->sigmap);
-	event_changelist_freemem_(&base->changelist);
+	fd_table_clear(&base->io);
+	signal_table_clear(&base->sigmap);
+	changelist_free(&base->changelist);
 	litevent_free(base->activequeues);
 	/* ⟨Release the lock of a base⟩ */
 	/* Chapter 4 frees the base lock here. */
@@ -263,17 +263,17 @@ event_base_free_(struct event_base *base, int run_finalizers)
 void
 event_base_free(struct event_base *base)
 {
-	event_base_free_(base, 1);
+	event_base_teardown(base, 1);
 }
 
 void
 event_base_free_nofinalize(struct event_base *base)
 {
-	event_base_free_(base, 0);
+	event_base_teardown(base, 0);
 }
 /* ⟨Give a forked child its own backend⟩ */
 int
-event_base_reinit_backend_(struct event_base *base)
+event_base_restart_backend(struct event_base *base)
 {
 	const struct eventop *op = base->evsel;
 
@@ -288,11 +288,11 @@ event_base_reinit_backend_(struct event_base *base)
 		}
 		op->dealloc(base);
 		base->evbase = fresh;
-		event_changelist_clear_(base);
-		if (evmap_reinit_(base) < 0)
+		changelist_clear(base);
+		if (event_tables_resubmit(base) < 0)
 			return -1;
 	}
-	return evsig_reinit_(base);
+	return signal_relay_reinit(base);
 }
 /* ⟨Ask a base about its backend⟩ */
 const char *
@@ -315,7 +315,7 @@ event_reinit(struct event_base *base)
 	if (base == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
-	if (event_base_reinit_backend_(base) < 0)
+	if (event_base_restart_backend(base) < 0)
 		r = -1;
 	notifiable = base->th_notifiable;
 	event_base_close_notify(base);

@@ -21,7 +21,7 @@ event_init(void)
 		event_warnx("%s: could not make an event_base", __func__);
 		return NULL;
 	}
-	event_global_current_base_ = base;
+	litevent_current_base = base;
 	return base;
 }
 /* ⟨The 1.x calls on the current base⟩ */
@@ -34,38 +34,38 @@ event_dispatch(void)
 int
 event_loop(int flags)
 {
-	return event_base_loop(event_global_current_base_, flags);
+	return event_base_loop(litevent_current_base, flags);
 }
 
 int
 event_loopexit(const struct timeval *tv)
 {
-	return event_base_loopexit(event_global_current_base_, tv);
+	return event_base_loopexit(litevent_current_base, tv);
 }
 
 int
 event_loopbreak(void)
 {
-	return event_base_loopbreak(event_global_current_base_);
+	return event_base_loopbreak(litevent_current_base);
 }
 
 const char *
 event_get_method(void)
 {
-	return event_base_get_method(event_global_current_base_);
+	return event_base_get_method(litevent_current_base);
 }
 
 int
 event_priority_init(int npriorities)
 {
-	return event_base_priority_init(event_global_current_base_, npriorities);
+	return event_base_priority_init(litevent_current_base, npriorities);
 }
 /* ⟨The obsolete event calls⟩ */
 void
 event_set(struct event *ev, evutil_socket_t fd, short events,
     void (*cb)(evutil_socket_t, short, void *), void *arg)
 {
-	event_assign(ev, event_global_current_base_, fd, events, cb, arg);
+	event_assign(ev, litevent_current_base, fd, events, cb, arg);
 }
 
 int
@@ -73,6 +73,6 @@ event_once(evutil_socket_t fd, short events,
     void (*cb)(evutil_socket_t, short, void *), void *arg,
     const struct timeval *tv)
 {
-	return event_base_once(event_global_current_base_, fd, events, cb, arg,
+	return event_base_once(litevent_current_base, fd, events, cb, arg,
 	    tv);
 }

@@ -71,7 +71,7 @@ event_base_open_notify(struct event_base *base)
 	ev->ev_closure = EV_CLOSURE_EVENT_PERSIST;
 	ev->ev_flags = EVLIST_INIT | EVLIST_INTERNAL | EVLIST_INSERTED;
 	ev->ev_heap_idx = -1;
-	if (evmap_io_add_(base, fd, ev) < 0) {
+	if (fd_table_add(base, fd, ev) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -86,7 +86,7 @@ event_base_close_notify(struct event_base *base)
 {
 	if (!base->th_notifiable)
 		return;
-	evmap_io_del_(base, base->th_notify_fd, &base->th_notify);
+	fd_table_del(base, base->th_notify_fd, &base->th_notify);
 	close(base->th_notify_fd);
 	base->th_notify_fd = -1;
 	base->th_notifiable = 0;
@@ -107,7 +107,7 @@ evthread_make_base_notifiable(struct event_base *base)
 }
 /* ⟨Set up the loop's part of a new base⟩ */
 int
-event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
+event_base_loop_enter(struct event_base *base, const struct event_config *cfg)
 {
 	base->event_running_priority = -1;
 	base->th_notify_fd = -1;
@@ -137,15 +137,15 @@ event_base_loop_setup_(struct event_base *base, const struct event_config *cfg)
 }
 /* ⟨Release the loop's part of a base⟩ */
 void
-event_base_loop_release_(struct event_base *base)
+event_base_loop_leave(struct event_base *base)
 {
 	event_base_close_notify(base);
-	if (base == event_global_current_base_)
-		event_global_current_base_ = NULL;
+	if (base == litevent_current_base)
+		litevent_current_base = NULL;
 }
 /* ⟨Is anything active⟩ */
 int
-event_base_has_active_(const struct event_base *base)
+event_base_has_active(const struct event_base *base)
 {
 	return base->active_callbacks > 0;
 }
@@ -156,20 +156,20 @@ event_base_priority_init(struct event_base *base, int npriorities)
 	int r = -1;
 
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (base == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
 	if (npriorities < 1 || npriorities > EVENT_MAX_PRIORITIES)
 		event_warnx("%s: %d priorities: must be 1 to %d", __func__,
 		    npriorities, EVENT_MAX_PRIORITIES);
-	else if (event_base_has_active_(base))
+	else if (event_base_has_active(base))
 		event_warnx("%s: cannot change priorities while callbacks are active",
 		    __func__);
 	else if (npriorities == base->nactivequeues)
 		r = 0;
 	else
-		r = event_base_priority_queues_(base, npriorities);
+		r = event_base_make_queues(base, npriorities);
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
@@ -180,7 +180,7 @@ event_base_get_npriorities(struct event_base *base)
 	int n;
 
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (base == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
@@ -190,7 +190,7 @@ event_base_get_npriorities(struct event_base *base)
 }
 /* ⟨Make a bare callback⟩ */
 void
-event_callback_init_(struct event_base *base, struct event_callback *cb,
+litevent_callback_init(struct event_base *base, struct event_callback *cb,
     int priority, void (*fn)(struct event_callback *, void *), void *arg)
 {
 	memset(cb, 0, sizeof(*cb));
@@ -205,26 +205,26 @@ event_callback_init_(struct event_base *base, struct event_callback *cb,
 }
 /* ⟨Queue a bare callback⟩ */
 int
-event_callback_activate_(struct event_base *base, struct event_callback *cb)
+litevent_callback_activate(struct event_base *base, struct event_callback *cb)
 {
 	int r;
 
 	EVBASE_ACQUIRE_LOCK(base);
-	r = event_callback_activate_nolock_(base, cb);
+	r = litevent_callback_activate_locked(base, cb);
 	if (r && EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
 /* ⟨Cancel a bare callback⟩ */
 int
-event_callback_cancel_(struct event_base *base, struct event_callback *cb)
+litevent_callback_cancel(struct event_base *base, struct event_callback *cb)
 {
 	int was_active;
 
 	EVBASE_ACQUIRE_LOCK(base);
 	was_active = (cb->evcb_flags & EVLIST_ACTIVE) != 0;
-	event_queue_remove_active_(base, cb);
+	event_base_unqueue_active(base, cb);
 	EVBASE_RELEASE_LOCK(base);
 	return was_active;
 }
@@ -266,14 +266,14 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 {
 	struct event *ev = NULL;
 
-	event_queue_remove_active_(base, evcb);
-	if (event_callback_is_event_(evcb)) {
+	event_base_unqueue_active(base, evcb);
+	if (litevent_callback_is_event(evcb)) {
 		ev = event_callback_to_event(evcb);
 		if (!(ev->ev_events & EV_PERSIST)) {
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
 			/* Chapter 5 deletes the event from every list here. */
 			/* ⟨Make a one-shot event non-pending before it runs⟩ */
-			event_del_nolock_(ev, EVENT_DEL_NOBLOCK);
+			event_del_locked(ev, EVENT_DEL_NOBLOCK);
 		}
 	}
 	base->current_event = evcb;
@@ -286,7 +286,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 		/* Chapter 5 re-arms the timeout of a persistent event here. */
 		/* ⟨Restart the timeout of a persistent event⟩ */
 		if (evutil_timerisset(&ev->ev_interval))
-			event_restart_persistent_timeout_(base, ev);
+			event_restart_persistent_timeout(base, ev);
 		event_run_event_closure(base, ev);
 		break;
 	case EV_CLOSURE_EVENT:
@@ -302,7 +302,7 @@ event_run_callback(struct event_base *base, struct event_callback *evcb)
 	case EV_CLOSURE_EVENT_FINALIZE:
 	case EV_CLOSURE_EVENT_FINALIZE_FREE:
 		EVBASE_RELEASE_LOCK(base);
-		event_run_finalizer_(evcb);
+		event_run_finalizer(evcb);
 		break;
 	default:
 		EVUTIL_ASSERT(!"a callback with an unknown closure");
@@ -333,7 +333,7 @@ event_run_queue(struct event_base *base, struct evcb_queue *q, int max,
 			return count;
 		if (count && endtime) {
 			event_base_reset_time_cache(base);
-			event_base_gettime_(base, &now);
+			event_base_now(base, &now);
 			if (evutil_timercmp(&now, endtime, >=))
 				return count;
 		}
@@ -350,7 +350,7 @@ event_run_active(struct event_base *base)
 	int i, c = 0;
 
 	if (base->max_dispatch_time.tv_sec >= 0) {
-		event_base_gettime_(base, &end);
+		event_base_now(base, &end);
 		evutil_timeradd(&end, &base->max_dispatch_time, &end);
 		endp = &end;
 	}
@@ -377,7 +377,7 @@ static int
 event_base_has_work(const struct event_base *base)
 {
 	return base->event_count > 0 || base->exit_scheduled ||
-	    event_base_has_active_(base);
+	    event_base_has_active(base);
 }
 /* ⟨Compute how long the backend may sleep⟩ */
 static struct timeval *
@@ -386,7 +386,7 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 	struct timeval deadline, now;
 	int have = 0;
 
-	if ((flags & EVLOOP_NONBLOCK) || event_base_has_active_(base)) {
+	if ((flags & EVLOOP_NONBLOCK) || event_base_has_active(base)) {
 		evutil_timerclear(tv);
 		return tv;
 	}
@@ -398,7 +398,7 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 	/* Chapter 5 compares the earliest timer with the deadline here. */
 	/* ⟨Find the earliest deadline⟩ */
 	if (base->timeheap.n > 0) {
-		const struct event *top = min_heap_top_(&base->timeheap);
+		const struct event *top = timer_heap_top(&base->timeheap);
 		if (!have || evutil_timercmp(&top->ev_timeout, &deadline, <)) {
 			deadline = top->ev_timeout;
 			have = 1;
@@ -406,7 +406,7 @@ event_loop_timeout(struct event_base *base, int flags, struct timeval *tv)
 	}
 	if (!have)
 		return NULL;
-	event_base_gettime_(base, &now);
+	event_base_now(base, &now);
 	if (evutil_timercmp(&deadline, &now, <=))
 		evutil_timerclear(tv);
 	else
@@ -421,7 +421,7 @@ event_base_check_exit(struct event_base *base)
 
 	if (!base->exit_scheduled)
 		return;
-	event_base_gettime_(base, &now);
+	event_base_now(base, &now);
 	if (evutil_timercmp(&base->exit_deadline, &now, <=)) {
 		base->exit_scheduled = 0;
 		base->event_gotterm = 1;
@@ -469,12 +469,12 @@ event_base_loop(struct event_base *base, int flags)
 		/* Chapter 5 moves the expired timers to the active queues here. */
 		/* ⟨Activate what the clock has made due⟩ */
 		if (base->timeheap.n > 0)
-			event_activate_due_timers_(base);
+			event_base_activate_due_timers(base);
 		event_base_check_exit(base);
-		if (event_base_has_active_(base)) {
+		if (event_base_has_active(base)) {
 			n = event_run_active(base);
 			if ((flags & EVLOOP_ONCE) && n != 0 &&
-			    !event_base_has_active_(base))
+			    !event_base_has_active(base))
 				break;
 		} else if (flags & EVLOOP_NONBLOCK) {
 			break;
@@ -502,7 +502,7 @@ event_base_loopexit(struct event_base *base, const struct timeval *tv)
 	if (base == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
-	event_base_gettime_(base, &deadline);
+	event_base_now(base, &deadline);
 	if (tv)
 		evutil_timeradd(&deadline, tv, &deadline);
 	if (!base->exit_scheduled ||
@@ -511,7 +511,7 @@ event_base_loopexit(struct event_base *base, const struct timeval *tv)
 		base->exit_scheduled = 1;
 	}
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
@@ -524,7 +524,7 @@ event_base_set_flag(struct event_base *base, int *flag)
 	EVBASE_ACQUIRE_LOCK(base);
 	*flag = 1;
 	if (EVBASE_NEED_NOTIFY(base))
-		evthread_notify_base_(base);
+		event_base_wake(base);
 	EVBASE_RELEASE_LOCK(base);
 	return 0;
 }
@@ -580,25 +580,25 @@ event_visit_public(struct event_base *base, struct event *ev, void *arg)
 }
 /* ⟨Visit every event of a base⟩ */
 int
-event_base_foreach_event_nolock_(struct event_base *base,
+event_base_foreach_event_locked(struct event_base *base,
     event_base_foreach_event_cb fn, void *arg)
 {
 	struct foreach_ctx ctx = { fn, arg };
 	struct event_callback *evcb;
 	int i, r;
 
-	if ((r = evmap_foreach_event_(base, event_visit_public, &ctx)) != 0)
+	if ((r = event_tables_foreach(base, event_visit_public, &ctx)) != 0)
 		return r;
 	/* ⟨Visit the events that wait only for a timeout⟩ */
 	/* Chapter 5 visits the timers here. */
 	/* ⟨Visit the events that wait only for a timeout⟩ */
-	if ((r = event_base_foreach_timer_(base, fn, arg)) != 0)
+	if ((r = event_base_foreach_timer(base, fn, arg)) != 0)
 		return r;
 	for (i = 0; i < base->nactivequeues; i++) {
 		for (evcb = base->activequeues[i].first; evcb;
 		    evcb = evcb->evcb_active_next) {
 			struct event *ev;
-			if (!event_callback_is_event_(evcb) ||
+			if (!litevent_callback_is_event(evcb) ||
 			    (evcb->evcb_flags & (EVLIST_INSERTED | EVLIST_SIGNAL |
 				EVLIST_TIMEOUT | EVLIST_INTERNAL)))
 				continue;
@@ -619,7 +619,7 @@ event_base_foreach_event(struct event_base *base,
 	if (base == NULL || fn == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
-	r = event_base_foreach_event_nolock_(base, fn, arg);
+	r = event_base_foreach_event_locked(base, fn, arg);
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
@@ -699,13 +699,13 @@ event_base_dump_events(struct event_base *base, FILE *f)
 		return;
 	EVBASE_ACQUIRE_LOCK(base);
 	ctx.f = f;
-	event_base_gettime_(base, &mono);
+	event_base_now(base, &mono);
 	event_base_gettimeofday_cached(base, &wall);
 	evutil_timersub(&wall, &mono, &ctx.wall_minus_mono);
 	fputs("Inserted events:\n", f);
-	event_base_foreach_event_nolock_(base, event_dump_inserted, &ctx);
+	event_base_foreach_event_locked(base, event_dump_inserted, &ctx);
 	fputs("Active events:\n", f);
-	event_base_foreach_event_nolock_(base, event_dump_active, &ctx);
+	event_base_foreach_event_locked(base, event_dump_active, &ctx);
 	EVBASE_RELEASE_LOCK(base);
 }
 /* ⟨Count the events of a base⟩ */
@@ -757,7 +757,8 @@ event_base_get_running_event(struct event_base *base)
 		return NULL;
 	EVBASE_ACQUIRE_LOCK(base);
 	if (base->running_loop && base->th_owner_id == evthread_get_id() &&
-	    base->current_event && event_callback_is_event_(base->current_event))
+	    base->current_event &&
+	    litevent_callback_is_event(base->current_event))
 		ev = event_callback_to_event(base->current_event);
 	EVBASE_RELEASE_LOCK(base);
 	return ev;

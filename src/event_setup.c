@@ -35,9 +35,9 @@ event_enable_debug_mode(void)
 	/* Chapter 5 appends the check that no event exists yet. */
 	/* ⟨Refuse debug mode once events exist⟩ */
 	{
-		extern int event_debug_created_events_;
+		extern int debug_events_created;
 
-		if (__atomic_load_n(&event_debug_created_events_, __ATOMIC_RELAXED)) {
+		if (__atomic_load_n(&debug_events_created, __ATOMIC_RELAXED)) {
 			event_warnx("%s: events already exist; switch debug mode"
 			    " on before creating any", __func__);
 			return;
@@ -53,8 +53,8 @@ libevent_global_shutdown(void)
 	/* Later chapters append idempotent releases of their global state here. */
 	/* ⟨Release global state at shutdown⟩ */
 	{
-		extern void event_debug_map_clear_(void);
+		extern void debug_table_clear(void);
 
-		event_debug_map_clear_();
+		debug_table_clear();
 	}
 }

@@ -12,7 +12,7 @@
 
 /* ⟨Put a callback on the active queue⟩ */
 int
-event_base_priority_queues_(struct event_base *base, int n)
+event_base_make_queues(struct event_base *base, int n)
 {
 	struct evcb_queue *q = litevent_calloc((size_t)n, sizeof(*q));
 	int i;
@@ -28,7 +28,7 @@ event_base_priority_queues_(struct event_base *base, int n)
 }
 
 int
-event_callback_activate_nolock_(struct event_base *base,
+litevent_callback_activate_locked(struct event_base *base,
     struct event_callback *evcb)
 {
 	struct evcb_queue *q;
@@ -56,7 +56,7 @@ event_callback_activate_nolock_(struct event_base *base,
 }
 /* ⟨Take a callback off the active queue⟩ */
 void
-event_queue_remove_active_(struct event_base *base,
+event_base_unqueue_active(struct event_base *base,
     struct event_callback *evcb)
 {
 	struct evcb_queue *q = &base->activequeues[evcb->evcb_pri];
@@ -76,7 +76,7 @@ event_queue_remove_active_(struct event_base *base,
 }
 /* ⟨Activate an event⟩ */
 void
-event_active_nolock_(struct event *ev, int res, short ncalls)
+event_activate_locked(struct event *ev, int res, short ncalls)
 {
 	if (ev->ev_flags & EVLIST_FINALIZING)
 		return;
@@ -87,7 +87,7 @@ event_active_nolock_(struct event *ev, int res, short ncalls)
 	ev->ev_res = (short)res;
 	if (ev->ev_events & EV_SIGNAL)
 		ev->ev_ncalls = ncalls;
-	event_callback_activate_nolock_(ev->ev_base, &ev->ev_evcallback);
+	litevent_callback_activate_locked(ev->ev_base, &ev->ev_evcallback);
 }
 /* ⟨Read the wall clock through the cache⟩ */
 int
@@ -96,7 +96,7 @@ event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
 	int r = 0;
 
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (base == NULL)
 		return evutil_gettimeofday(tv, NULL);
 	EVBASE_ACQUIRE_LOCK(base);
@@ -115,7 +115,7 @@ int
 event_base_update_cache_time(struct event_base *base)
 {
 	if (base == NULL)
-		base = event_global_current_base_;
+		base = litevent_current_base;
 	if (base == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
@@ -134,13 +134,13 @@ event_gettime_monotonic(struct event_base *base, struct timeval *tv)
 	if (base == NULL || tv == NULL)
 		return -1;
 	EVBASE_ACQUIRE_LOCK(base);
-	r = event_base_gettime_(base, tv);
+	r = event_base_now(base, tv);
 	EVBASE_RELEASE_LOCK(base);
 	return r;
 }
 /* ⟨Wake a sleeping loop from another thread⟩ */
 int
-evthread_notify_base_(struct event_base *base)
+event_base_wake(struct event_base *base)
 {
 	ev_uint64_t one = 1;
 
@@ -154,4 +154,4 @@ evthread_notify_base_(struct event_base *base)
 	return 0;
 }
 /* ⟨The current base of the 1.x interface⟩ */
-struct event_base *event_global_current_base_ = NULL;
+struct event_base *litevent_current_base = NULL;

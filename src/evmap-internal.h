@@ -34,20 +34,21 @@ struct event_signal_map {
 	int nentries;
 };
 /* ⟨The operations of the fd and signal tables⟩ */
-void evmap_io_clear_(struct event_io_map *map);
-int evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev);
-int evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev);
-void evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events);
-void evmap_io_active_fdinfo_(void *fdinfo, short events);
-void *evmap_io_get_fdinfo_(struct event_io_map *map, evutil_socket_t fd);
-int evmap_reinit_(struct event_base *base);
+void fd_table_clear(struct event_io_map *map);
+int fd_table_add(struct event_base *base, evutil_socket_t fd, struct event *ev);
+int fd_table_del(struct event_base *base, evutil_socket_t fd, struct event *ev);
+void fd_table_activate(struct event_base *base, evutil_socket_t fd,
+    short events);
+void fd_table_activate_record(void *fdinfo, short events);
+void *fd_table_backend_data(struct event_io_map *map, evutil_socket_t fd);
+int event_tables_resubmit(struct event_base *base);
 
-void evmap_signal_clear_(struct event_signal_map *map);
-int evmap_signal_add_(struct event_base *base, int sig, struct event *ev);
-int evmap_signal_del_(struct event_base *base, int sig, struct event *ev);
-void evmap_signal_active_(struct event_base *base, int sig, int ncalls);
+void signal_table_clear(struct event_signal_map *map);
+int signal_table_add(struct event_base *base, int sig, struct event *ev);
+int signal_table_del(struct event_base *base, int sig, struct event *ev);
+void signal_table_activate(struct event_base *base, int sig, int ncalls);
 
 typedef int (*evmap_event_fn)(struct event_base *, struct event *, void *);
-int evmap_foreach_event_(struct event_base *base, evmap_event_fn fn, void *arg);
+int event_tables_foreach(struct event_base *base, evmap_event_fn fn, void *arg);
 
 #endif /* EVMAP_INTERNAL_H_INCLUDED_ */

@@ -59,7 +59,7 @@ evmap_io_entry(struct event_base *base, evutil_socket_t fd, int create)
 }
 
 void *
-evmap_io_get_fdinfo_(struct event_io_map *map, evutil_socket_t fd)
+fd_table_backend_data(struct event_io_map *map, evutil_socket_t fd)
 {
 	if (fd < 0 || fd >= map->nentries || map->entries[fd] == NULL)
 		return NULL;
@@ -103,7 +103,7 @@ evmap_list_unlink(struct event *ev)
 }
 /* ⟨Add an event to the fd table⟩ */
 int
-evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
+fd_table_add(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
 	struct evmap_io *ctx;
 	short old, now, want = ev->ev_events;
@@ -143,7 +143,7 @@ evmap_io_add_(struct event_base *base, evutil_socket_t fd, struct event *ev)
 }
 /* ⟨Remove an event from the fd table⟩ */
 int
-evmap_io_del_(struct event_base *base, evutil_socket_t fd, struct event *ev)
+fd_table_del(struct event_base *base, evutil_socket_t fd, struct event *ev)
 {
 	struct evmap_io *ctx;
 	short old, now, gone;
@@ -175,12 +175,12 @@ evmap_io_report(const struct evmap_io *ctx, short events)
 	for (ev = ctx->events; ev; ev = ev->ev_io_next) {
 		short got = ev->ev_events & events;
 		if (got & EV_IO_MASK)
-			event_active_nolock_(ev, got, 1);
+			event_activate_locked(ev, got, 1);
 	}
 }
 
 void
-evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events)
+fd_table_activate(struct event_base *base, evutil_socket_t fd, short events)
 {
 	struct evmap_io *ctx = fd < 0 ? NULL : evmap_io_entry(base, fd, 0);
 
@@ -189,13 +189,13 @@ evmap_io_active_(struct event_base *base, evutil_socket_t fd, short events)
 }
 /* ⟨Report a ready descriptor to its events⟩ */
 void
-evmap_io_active_fdinfo_(void *fdinfo, short events)
+fd_table_activate_record(void *fdinfo, short events)
 {
 	evmap_io_report(EVUTIL_UPCAST(fdinfo, struct evmap_io, fdinfo), events);
 }
 /* ⟨Re-announce every descriptor to a fresh backend⟩ */
 int
-evmap_reinit_(struct event_base *base)
+event_tables_resubmit(struct event_base *base)
 {
 	struct event_io_map *map = &base->io;
 	int fd, result = 0;
@@ -230,7 +230,7 @@ evmap_signal_entry(struct event_base *base, int sig, int create)
 }
 /* ⟨Add and remove signal events⟩ */
 int
-evmap_signal_add_(struct event_base *base, int sig, struct event *ev)
+signal_table_add(struct event_base *base, int sig, struct event *ev)
 {
 	struct evmap_signal *ctx;
 
@@ -241,14 +241,14 @@ evmap_signal_add_(struct event_base *base, int sig, struct event *ev)
 	ctx = evmap_signal_entry(base, sig, 1);
 	if (ctx == NULL)
 		return -1;
-	if (ctx->events == NULL && evsig_add_(base, sig) < 0)
+	if (ctx->events == NULL && signal_relay_add(base, sig) < 0)
 		return -1;
 	evmap_list_link(&ctx->events, ev);
 	return 1;
 }
 
 int
-evmap_signal_del_(struct event_base *base, int sig, struct event *ev)
+signal_table_del(struct event_base *base, int sig, struct event *ev)
 {
 	struct evmap_signal *ctx = evmap_signal_entry(base, sig, 0);
 
@@ -256,12 +256,12 @@ evmap_signal_del_(struct event_base *base, int sig, struct event *ev)
 		return -1;
 	evmap_list_unlink(ev);
 	if (ctx->events == NULL)
-		return evsig_del_(base, sig);
+		return signal_relay_del(base, sig);
 	return 0;
 }
 /* ⟨Report a signal to its events⟩ */
 void
-evmap_signal_active_(struct event_base *base, int sig, int ncalls)
+signal_table_activate(struct event_base *base, int sig, int ncalls)
 {
 	struct evmap_signal *ctx = evmap_signal_entry(base, sig, 0);
 	struct event *ev;
@@ -271,11 +271,11 @@ evmap_signal_active_(struct event_base *base, int sig, int ncalls)
 	if (ncalls > 0x7fff)
 		ncalls = 0x7fff;
 	for (ev = ctx->events; ev; ev = ev->ev_io_next)
-		event_active_nolock_(ev, EV_SIGNAL, (short)ncalls);
+		event_activate_locked(ev, EV_SIGNAL, (short)ncalls);
 }
 /* ⟨Visit every event in the tables⟩ */
 int
-evmap_foreach_event_(struct event_base *base, evmap_event_fn fn, void *arg)
+event_tables_foreach(struct event_base *base, evmap_event_fn fn, void *arg)
 {
 	int i, r;
 	struct event *ev, *next;
@@ -307,7 +307,7 @@ evmap_foreach_event_(struct event_base *base, evmap_event_fn fn, void *arg)
 }
 /* ⟨Clear the tables⟩ */
 void
-evmap_io_clear_(struct event_io_map *map)
+fd_table_clear(struct event_io_map *map)
 {
 	int i;
 
@@ -320,7 +320,7 @@ evmap_io_clear_(struct event_io_map *map)
 }
 
 void
-evmap_signal_clear_(struct event_signal_map *map)
+signal_table_clear(struct event_signal_map *map)
 {
 	int i;
 

@@ -19,10 +19,10 @@ struct evsig_info {
 	struct evsig_info *next;	/* the bases with an open pair */
 };
 
-void evsig_init_(struct event_base *base);
-int evsig_add_(struct event_base *base, int sig);
-int evsig_del_(struct event_base *base, int sig);
-int evsig_reinit_(struct event_base *base);
-void evsig_dealloc_(struct event_base *base);
+void signal_relay_init(struct event_base *base);
+int signal_relay_add(struct event_base *base, int sig);
+int signal_relay_del(struct event_base *base, int sig);
+int signal_relay_reinit(struct event_base *base);
+void signal_relay_free(struct event_base *base);
 
 #endif /* EVSIGNAL_INTERNAL_H_INCLUDED_ */

@@ -28,7 +28,7 @@ struct min_heap {
 /* ⟨Compare and place heap elements⟩ */
 /* An event's deadline as a heap slot holds it. */
 static inline struct min_heap_entry
-min_heap_entry_(struct event *e)
+timer_heap_entry(struct event *e)
 {
 	const ev_int64_t most = EV_INT64_MAX / 1000000 - 1;
 	ev_int64_t sec = e->ev_timeout.tv_sec;
@@ -45,40 +45,40 @@ min_heap_entry_(struct event *e)
 }
 
 static inline int
-min_heap_later_(struct min_heap_entry a, struct min_heap_entry b)
+timer_heap_later(struct min_heap_entry a, struct min_heap_entry b)
 {
 	return a.due > b.due;
 }
 
 static inline void
-min_heap_place_(struct min_heap *h, unsigned i, struct min_heap_entry x)
+timer_heap_place(struct min_heap *h, unsigned i, struct min_heap_entry x)
 {
 	h->p[i] = x;
 	x.ev->ev_heap_idx = (int)i;
 }
 
 static inline struct event *
-min_heap_top_(const struct min_heap *h)
+timer_heap_top(const struct min_heap *h)
 {
 	return h->n ? h->p[0].ev : NULL;
 }
 /* ⟨Move a heap element up to its place⟩ */
 static inline void
-min_heap_sift_up_(struct min_heap *h, unsigned hole, struct min_heap_entry e)
+timer_heap_sift_up(struct min_heap *h, unsigned hole, struct min_heap_entry e)
 {
 	while (hole > 0) {
 		unsigned parent = (hole - 1) / MIN_HEAP_ARITY;
-		if (!min_heap_later_(h->p[parent], e))
+		if (!timer_heap_later(h->p[parent], e))
 			break;
-		min_heap_place_(h, hole, h->p[parent]);
+		timer_heap_place(h, hole, h->p[parent]);
 		hole = parent;
 	}
-	min_heap_place_(h, hole, e);
+	timer_heap_place(h, hole, e);
 }
 /* ⟨Move a heap element down to its place⟩ */
 /* The earliest of i's children, or 0 when i has none (0 is nobody's child). */
 static inline unsigned
-min_heap_earliest_child_(const struct min_heap *h, unsigned i)
+timer_heap_earliest_child(const struct min_heap *h, unsigned i)
 {
 	unsigned first = MIN_HEAP_ARITY * i + 1, c, best;
 
@@ -86,27 +86,27 @@ min_heap_earliest_child_(const struct min_heap *h, unsigned i)
 		return 0;
 	best = first;
 	for (c = first + 1; c < first + MIN_HEAP_ARITY && c < h->n; c++)
-		if (min_heap_later_(h->p[best], h->p[c]))
+		if (timer_heap_later(h->p[best], h->p[c]))
 			best = c;
 	return best;
 }
 
 static inline void
-min_heap_sift_down_(struct min_heap *h, unsigned hole,
+timer_heap_sift_down(struct min_heap *h, unsigned hole,
     struct min_heap_entry e)
 {
 	unsigned child;
 
-	while ((child = min_heap_earliest_child_(h, hole)) != 0 &&
-	    min_heap_later_(e, h->p[child])) {
-		min_heap_place_(h, hole, h->p[child]);
+	while ((child = timer_heap_earliest_child(h, hole)) != 0 &&
+	    timer_heap_later(e, h->p[child])) {
+		timer_heap_place(h, hole, h->p[child]);
 		hole = child;
 	}
-	min_heap_place_(h, hole, e);
+	timer_heap_place(h, hole, e);
 }
 /* ⟨Grow the heap⟩ */
 static inline int
-min_heap_reserve_(struct min_heap *h, unsigned n)
+timer_heap_reserve(struct min_heap *h, unsigned n)
 {
 	struct min_heap_entry *p;
 	unsigned a;
@@ -125,16 +125,16 @@ min_heap_reserve_(struct min_heap *h, unsigned n)
 }
 /* ⟨Push a timer onto the heap⟩ */
 static inline int
-min_heap_push_(struct min_heap *h, struct event *e)
+timer_heap_push(struct min_heap *h, struct event *e)
 {
-	if (min_heap_reserve_(h, h->n + 1) < 0)
+	if (timer_heap_reserve(h, h->n + 1) < 0)
 		return -1;
-	min_heap_sift_up_(h, h->n++, min_heap_entry_(e));
+	timer_heap_sift_up(h, h->n++, timer_heap_entry(e));
 	return 0;
 }
 /* ⟨Pop the earliest timer⟩ */
 static inline struct event *
-min_heap_pop_(struct min_heap *h)
+timer_heap_pop(struct min_heap *h)
 {
 	struct event *top;
 
@@ -142,22 +142,22 @@ min_heap_pop_(struct min_heap *h)
 		return NULL;
 	top = h->p[0].ev;
 	if (--h->n > 0)
-		min_heap_sift_down_(h, 0, h->p[h->n]);
+		timer_heap_sift_down(h, 0, h->p[h->n]);
 	top->ev_heap_idx = -1;
 	return top;
 }
 /* ⟨Take a timer out of the heap⟩ */
 static inline void
-min_heap_move_(struct min_heap *h, unsigned i, struct min_heap_entry e)
+timer_heap_move(struct min_heap *h, unsigned i, struct min_heap_entry e)
 {
-	if (i > 0 && min_heap_later_(h->p[(i - 1) / MIN_HEAP_ARITY], e))
-		min_heap_sift_up_(h, i, e);
+	if (i > 0 && timer_heap_later(h->p[(i - 1) / MIN_HEAP_ARITY], e))
+		timer_heap_sift_up(h, i, e);
 	else
-		min_heap_sift_down_(h, i, e);
+		timer_heap_sift_down(h, i, e);
 }
 
 static inline int
-min_heap_erase_(struct min_heap *h, struct event *e)
+timer_heap_erase(struct min_heap *h, struct event *e)
 {
 	unsigned i;
 	struct min_heap_entry last;
@@ -167,22 +167,22 @@ min_heap_erase_(struct min_heap *h, struct event *e)
 	i = (unsigned)e->ev_heap_idx;
 	last = h->p[--h->n];
 	if (last.ev != e)
-		min_heap_move_(h, i, last);
+		timer_heap_move(h, i, last);
 	e->ev_heap_idx = -1;
 	return 0;
 }
 /* ⟨Re-place a timer whose deadline changed⟩ */
 static inline int
-min_heap_adjust_(struct min_heap *h, struct event *e)
+timer_heap_adjust(struct min_heap *h, struct event *e)
 {
 	if (e->ev_heap_idx < 0)
-		return min_heap_push_(h, e);
-	min_heap_move_(h, (unsigned)e->ev_heap_idx, min_heap_entry_(e));
+		return timer_heap_push(h, e);
+	timer_heap_move(h, (unsigned)e->ev_heap_idx, timer_heap_entry(e));
 	return 0;
 }
 /* ⟨Free the heap⟩ */
 static inline void
-min_heap_free_(struct min_heap *h)
+timer_heap_free(struct min_heap *h)
 {
 	litevent_free(h->p);
 	h->p = NULL;

@@ -90,7 +90,7 @@ poll_del(struct event_base *base, evutil_socket_t fd, short old, short events,
 	if (i != --pop->nfds) {
 		struct poll_fdinfo *moved;
 		pop->fds[i] = pop->fds[pop->nfds];
-		moved = evmap_io_get_fdinfo_(&base->io, pop->fds[i].fd);
+		moved = fd_table_backend_data(&base->io, pop->fds[i].fd);
 		moved->idxplus1 = i + 1;
 	}
 	return 0;
@@ -141,7 +141,7 @@ poll_dispatch(struct event_base *base, struct timeval *tv)
 			res |= EV_WRITE;
 		if (what & POLLRDHUP)
 			res |= EV_CLOSED;
-		evmap_io_active_(base, fds[i].fd, res);
+		fd_table_activate(base, fds[i].fd, res);
 	}
 	return 0;
 }

@@ -95,7 +95,7 @@ select_set_aside_closed(struct event_base *base, struct selectop *sop)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
 			FD_CLR(fd, &sop->ready_read);
 			FD_CLR(fd, &sop->ready_write);
-			evmap_io_active_(base, fd, EV_READ | EV_WRITE);
+			fd_table_activate(base, fd, EV_READ | EV_WRITE);
 			found++;
 		}
 	}
@@ -135,7 +135,7 @@ select_dispatch(struct event_base *base, struct timeval *tv)
 			res |= EV_WRITE;
 		if (res) {
 			--n;
-			evmap_io_active_(base, fd, res);
+			fd_table_activate(base, fd, res);
 		}
 	}
 	return 0;

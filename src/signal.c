@@ -65,11 +65,11 @@ evsig_cb(evutil_socket_t fd, short what, void *arg)
 				counts[buf[i]]++;
 	for (sig = 1; sig < NSIG; sig++)
 		if (counts[sig])
-			evmap_signal_active_(base, sig, counts[sig]);
+			signal_table_activate(base, sig, counts[sig]);
 }
 /* ⟨Start a base without a signal pipe⟩ */
 void
-evsig_init_(struct event_base *base)
+signal_relay_init(struct event_base *base)
 {
 	memset(&base->sig, 0, sizeof(base->sig));
 	base->sig.pair[0] = base->sig.pair[1] = -1;
@@ -104,7 +104,7 @@ evsig_open_pipe(struct event_base *base)
 		return -1;
 	}
 	evsig_setup_event(base);
-	if (evmap_io_add_(base, info->pair[0], &info->ev_signal) < 0) {
+	if (fd_table_add(base, info->pair[0], &info->ev_signal) < 0) {
 		close(info->pair[0]);
 		close(info->pair[1]);
 		info->pair[0] = info->pair[1] = -1;
@@ -136,7 +136,7 @@ evsig_install(int sig)
 }
 
 int
-evsig_add_(struct event_base *base, int sig)
+signal_relay_add(struct event_base *base, int sig)
 {
 	struct evsig_info *info = &base->sig;
 
@@ -186,7 +186,7 @@ evsig_let_go(struct evsig_info *info, int sig)
 }
 /* ⟨Install and restore a signal handler⟩ */
 int
-evsig_del_(struct event_base *base, int sig)
+signal_relay_del(struct event_base *base, int sig)
 {
 	struct evsig_info *info = &base->sig;
 	int result = 0;
@@ -204,7 +204,7 @@ evsig_close_pipe(struct event_base *base)
 	struct evsig_info *info = &base->sig, **p;
 
 	if (info->ev_signal_added) {
-		evmap_io_del_(base, info->pair[0], &info->ev_signal);
+		fd_table_del(base, info->pair[0], &info->ev_signal);
 		info->ev_signal_added = 0;
 	}
 	evsig_lock_tables();
@@ -222,7 +222,7 @@ evsig_close_pipe(struct event_base *base)
 }
 /* ⟨Rebuild and release the signal pipe⟩ */
 int
-evsig_reinit_(struct event_base *base)
+signal_relay_reinit(struct event_base *base)
 {
 	int sig;
 
@@ -240,12 +240,12 @@ evsig_reinit_(struct event_base *base)
 }
 
 void
-evsig_dealloc_(struct event_base *base)
+signal_relay_free(struct event_base *base)
 {
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++)
-		evsig_del_(base, sig);
+		signal_relay_del(base, sig);
 	if (base->sig.pair[0] >= 0)
 		evsig_close_pipe(base);
 }

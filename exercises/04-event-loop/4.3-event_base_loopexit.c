@@ -4,7 +4,7 @@
  * Read "Stopping the loop" in chapters/04-event-loop/04-event-loop.adoc.
  * This file stands in for the chunk ⟨Schedule the end of the loop⟩ when you run
  *     make exercise EX=4.3
- * Hint: Lock the base; the deadline is event_base_gettime_() plus tv (or just now when tv is NULL); keep the earlier of it and any deadline already set (exit_scheduled/exit_deadline); wake the loop if EVBASE_NEED_NOTIFY; unlock; return 0.
+ * Hint: Lock the base; the deadline is event_base_now() plus tv (or just now when tv is NULL); keep the earlier of it and any deadline already set (exit_scheduled/exit_deadline); wake the loop if EVBASE_NEED_NOTIFY; unlock; return 0.
  */
 int
 event_base_loopexit(struct event_base *base, const struct timeval *tv)

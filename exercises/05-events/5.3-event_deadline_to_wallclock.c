@@ -4,7 +4,7 @@
  * Read "Activating, and asking" in chapters/05-events/05-events.adoc.
  * This file stands in for the chunk ⟨Turn a deadline into wall-clock time⟩ when you run
  *     make exercise EX=5.3
- * Hint: Read the monotonic now with event_base_gettime_(); the time left is deadline - now, or zero if it has passed; add it to the wall-clock now from event_base_gettimeofday_cached().
+ * Hint: Read the monotonic now with event_base_now(); the time left is deadline - now, or zero if it has passed; add it to the wall-clock now from event_base_gettimeofday_cached().
  */
 static void
 event_deadline_to_wallclock(struct event_base *base,

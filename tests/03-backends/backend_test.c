@@ -54,9 +54,9 @@ watch(struct event *ev)
 	int r;
 
 	if (ev->ev_events & EV_SIGNAL)
-		r = evmap_signal_add_(ev->ev_base, (int)ev->ev_fd, ev);
+		r = signal_table_add(ev->ev_base, (int)ev->ev_fd, ev);
 	else
-		r = evmap_io_add_(ev->ev_base, ev->ev_fd, ev);
+		r = fd_table_add(ev->ev_base, ev->ev_fd, ev);
 	if (r < 0)
 		return -1;
 	ev->ev_flags |= (ev->ev_events & EV_SIGNAL) ? EVLIST_SIGNAL : EVLIST_INSERTED;
@@ -69,11 +69,11 @@ unwatch(struct event *ev)
 	int r;
 
 	if (ev->ev_flags & EVLIST_ACTIVE)
-		event_queue_remove_active_(ev->ev_base, &ev->ev_evcallback);
+		event_base_unqueue_active(ev->ev_base, &ev->ev_evcallback);
 	if (ev->ev_events & EV_SIGNAL)
-		r = evmap_signal_del_(ev->ev_base, (int)ev->ev_fd, ev);
+		r = signal_table_del(ev->ev_base, (int)ev->ev_fd, ev);
 	else
-		r = evmap_io_del_(ev->ev_base, ev->ev_fd, ev);
+		r = fd_table_del(ev->ev_base, ev->ev_fd, ev);
 	ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_SIGNAL);
 	return r < 0 ? -1 : 0;
 }
@@ -103,7 +103,7 @@ run_internal(struct event_base *base)
 			if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 				continue;
 			ev = event_callback_to_event(evcb);
-			event_queue_remove_active_(base, evcb);
+			event_base_unqueue_active(base, evcb);
 			ev->ev_callback(ev->ev_fd, ev->ev_res, ev->ev_arg);
 		}
 	}
@@ -122,7 +122,7 @@ clear_active(struct event_base *base)
 
 	for (i = 0; i < base->nactivequeues; i++)
 		while (base->activequeues[i].first) {
-			event_queue_remove_active_(base, base->activequeues[i].first);
+			event_base_unqueue_active(base, base->activequeues[i].first);
 			n++;
 		}
 	return n;

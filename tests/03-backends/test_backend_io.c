@@ -787,15 +787,15 @@ test_descriptor_minus_one_is_kept_but_never_reported(void **state)
 
 	init_event(&ev, base, -1, EV_READ | EV_WRITE);
 	assert_int_equal(watch(&ev), 0);
-	assert_int_equal(evmap_foreach_event_(base, count_visit, &seen), 0);
+	assert_int_equal(event_tables_foreach(base, count_visit, &seen), 0);
 	assert_int_equal(seen, 1);
 	assert_int_equal(base->changelist.n_changes, 0);
-	evmap_io_active_(base, -1, EV_READ | EV_WRITE);
+	fd_table_activate(base, -1, EV_READ | EV_WRITE);
 	assert_int_equal(dispatch_once(base, 0), 0);
 	assert_false(is_active(&ev));
 	assert_int_equal(unwatch(&ev), 0);
 	seen = 0;
-	assert_int_equal(evmap_foreach_event_(base, count_visit, &seen), 0);
+	assert_int_equal(event_tables_foreach(base, count_visit, &seen), 0);
 	assert_int_equal(seen, 0);
 }
 
@@ -848,8 +848,8 @@ test_active_event_merges_a_second_reason(void **state)
 
 	make_pair(pair);
 	init_event(&ev, base, pair[0], EV_READ | EV_WRITE);
-	event_active_nolock_(&ev, EV_READ, 1);
-	event_active_nolock_(&ev, EV_TIMEOUT, 1);
+	event_activate_locked(&ev, EV_READ, 1);
+	event_activate_locked(&ev, EV_TIMEOUT, 1);
 	assert_true(is_active(&ev));
 	assert_int_equal(ev.ev_res, EV_READ | EV_TIMEOUT);
 	assert_int_equal(base->event_count_active, 1);

@@ -267,7 +267,7 @@ child_after_fork(struct event_base *base, struct event *io, struct event *sig,
 {
 	struct stat st;
 
-	if (event_base_reinit_backend_(base) < 0)
+	if (event_base_restart_backend(base) < 0)
 		return 1;
 	if (fstat(base->sig.pair[0], &st) < 0 || st.st_ino == old_ino)
 		return 2;	/* still the parent's pair */
@@ -364,13 +364,13 @@ test_every_waiting_event_is_visited_once(void **state)
 	assert_int_equal(watch(&wr), 0);
 	assert_int_equal(watch(&sig), 0);
 	/* Three events of the program, and the signal pair's reader. */
-	assert_int_equal(evmap_foreach_event_(base, count_event, &v), 0);
+	assert_int_equal(event_tables_foreach(base, count_event, &v), 0);
 	assert_int_equal(v.total, 4);
 	assert_int_equal(v.internal, 1);
 	/* A visitor can stop the walk; its value comes back. */
 	v.total = v.internal = 0;
 	v.stop_after = 2;
-	assert_int_equal(evmap_foreach_event_(base, count_event, &v), 42);
+	assert_int_equal(event_tables_foreach(base, count_event, &v), 42);
 	assert_int_equal(v.total, 2);
 	assert_int_equal(unwatch(&rd), 0);
 	assert_int_equal(unwatch(&wr), 0);

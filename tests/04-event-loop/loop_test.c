@@ -31,11 +31,11 @@ probe_init(struct probe *p, struct event_base *base, struct trace *t, int id,
 	p->base = base;
 	p->trace = t;
 	p->id = id;
-	event_callback_init_(base, &p->cb, priority, probe_run, p);
+	litevent_callback_init(base, &p->cb, priority, probe_run, p);
 }
 
 void
 probe_activate(struct probe *p)
 {
-	event_callback_activate_(p->base, &p->cb);
+	litevent_callback_activate(p->base, &p->cb);
 }

@@ -77,8 +77,8 @@ test_cancelled_callback_does_not_run(void **state)
 	probe_init(&b, base, &t, 2, 0);
 	probe_activate(&a);
 	probe_activate(&b);
-	assert_int_equal(event_callback_cancel_(base, &a.cb), 1);
-	assert_int_equal(event_callback_cancel_(base, &a.cb), 0);
+	assert_int_equal(litevent_callback_cancel(base, &a.cb), 1);
+	assert_int_equal(litevent_callback_cancel(base, &a.cb), 0);
 	event_base_dispatch(base);
 	assert_int_equal(t.n, 1);
 	assert_int_equal(t.order[0], 2);
@@ -392,8 +392,8 @@ test_a_second_loop_on_a_running_base_is_refused(void **state)
 	struct nested n = { .base = base, .inner = 7 };
 
 	(void)state;
-	event_callback_init_(base, &n.cb, 0, try_nested_loop, &n);
-	event_callback_activate_(base, &n.cb);
+	litevent_callback_init(base, &n.cb, 0, try_nested_loop, &n);
+	litevent_callback_activate(base, &n.cb);
 	event_base_dispatch(base);
 	assert_int_equal(n.inner, -1);
 	assert_null(n.running);		/* a bare callback is not an event */
@@ -429,8 +429,8 @@ test_cached_time_is_one_reading_per_round(void **state)
 
 	(void)state;
 	evutil_gettimeofday(&before, NULL);
-	event_callback_init_(base, &c.cb, 0, read_cached_clock, &c);
-	event_callback_activate_(base, &c.cb);
+	litevent_callback_init(base, &c.cb, 0, read_cached_clock, &c);
+	litevent_callback_activate(base, &c.cb);
 	event_base_dispatch(base);
 	assert_int_equal(c.r, 0);
 	assert_int_equal(c.first.tv_sec, c.second.tv_sec);
@@ -455,8 +455,8 @@ test_no_cache_time_reads_the_clock_every_time(void **state)
 	base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	c.base = base;
-	event_callback_init_(base, &c.cb, 0, read_cached_clock, &c);
-	event_callback_activate_(base, &c.cb);
+	litevent_callback_init(base, &c.cb, 0, read_cached_clock, &c);
+	litevent_callback_activate(base, &c.cb);
 	event_base_dispatch(base);
 	assert_int_equal(c.r, 0);
 	assert_false(evutil_timerisset(&base->tv_cache));
@@ -557,15 +557,15 @@ test_dump_lists_inserted_then_active_events_in_libevents_shape(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
 	hand_made_event(&reader, base, pair[0], EV_READ | EV_PERSIST);
 	hand_made_event(&writer, base, pair[1], EV_WRITE | EV_CLOSED | EV_ET);
-	assert_int_equal(evmap_io_add_(base, pair[0], &reader), 1);
-	assert_int_equal(evmap_io_add_(base, pair[1], &writer), 1);
+	assert_int_equal(fd_table_add(base, pair[0], &reader), 1);
+	assert_int_equal(fd_table_add(base, pair[1], &writer), 1);
 	reader.ev_flags |= EVLIST_INSERTED | EVLIST_TIMEOUT;
 	writer.ev_flags |= EVLIST_INSERTED;
 	/* A deadline five seconds away on the loop's (monotonic) clock. */
 	assert_int_equal(event_gettime_monotonic(base, &mono), 0);
 	reader.ev_timeout.tv_sec = mono.tv_sec + 5;
 	reader.ev_timeout.tv_usec = mono.tv_usec;
-	event_active_nolock_(&writer, EV_WRITE | EV_CLOSED, 1);
+	event_activate_locked(&writer, EV_WRITE | EV_CLOSED, 1);
 	evutil_gettimeofday(&before, NULL);
 	event_base_dump_events(base, f);
 	evutil_gettimeofday(&after, NULL);
@@ -573,9 +573,9 @@ test_dump_lists_inserted_then_active_events_in_libevents_shape(void **state)
 	len = fread(text, 1, sizeof(text) - 1, f);
 	text[len] = '\0';
 	fclose(f);
-	event_queue_remove_active_(base, &writer.ev_evcallback);
-	evmap_io_del_(base, pair[0], &reader);
-	evmap_io_del_(base, pair[1], &writer);
+	event_base_unqueue_active(base, &writer.ev_evcallback);
+	fd_table_del(base, pair[0], &reader);
+	fd_table_del(base, pair[1], &writer);
 	event_base_free(base);
 	close(pair[0]);
 	close(pair[1]);

@@ -33,7 +33,7 @@ buffer_of_pieces(const char *const *pieces)
 	assert_non_null(buf);
 	for (; *pieces; pieces++)
 		add_as_own_chain(buf, *pieces);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	return buf;
 }
 
@@ -49,7 +49,7 @@ assert_holds(struct evbuffer *buf, const void *text, size_t len)
 	unsigned char *copy = malloc(len + 1);
 
 	assert_non_null(copy);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	assert_int_equal(evbuffer_get_length(buf), len);
 	assert_int_equal(evbuffer_copyout(buf, copy, len + 1), (ev_ssize_t)len);
 	assert_memory_equal(copy, text, len);

@@ -147,7 +147,7 @@ test_many_small_adds_and_drains_keep_the_buffer_small(void **state)
 		if (i % 3 == 2)
 			assert_int_equal(evbuffer_remove(buf, out, 16), 16);
 	}
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	/* 2,000,000 bytes in, 66,666 * 16 out. */
 	assert_int_equal(evbuffer_get_length(buf), 2000000 - 66666 * 16);
 	assert_true(chains_with_data(buf) < 200);
@@ -328,7 +328,7 @@ test_a_drained_buffer_holds_no_chain(void **state)
 	assert_int_equal(evbuffer_drain(buf, 60), 0);
 	assert_int_equal(evbuffer_drain(buf, 60), 0);	/* more than is left */
 	assert_int_equal(live_bytes, empty);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	evbuffer_free(buf);
 }
 
@@ -360,7 +360,7 @@ test_moving_back_and_forth_allocates_nothing_and_draining_frees(void **state)
 	assert_holds(a, data, sizeof(data));
 	assert_int_equal(evbuffer_drain(a, sizeof(data)), 0);
 	assert_int_equal(live_bytes - before, two_empty);
-	evbuffer_check_invariants_(a);
+	evbuffer_check_invariants(a);
 	evbuffer_free(a);
 	evbuffer_free(b);
 }
@@ -383,7 +383,7 @@ test_an_add_that_fits_ends_a_reservation_so_draining_frees(void **state)
 	assert_int_equal(evbuffer_commit_space(buf, v, 1), -1);
 	assert_int_equal(evbuffer_drain(buf, 2), 0);
 	assert_int_equal(live_bytes - before, empty);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	evbuffer_free(buf);
 }
 
@@ -513,7 +513,7 @@ test_expand_makes_the_next_appends_allocation_free(void **state)
 	for (i = 0; i < 200; i++)
 		assert_int_equal(evbuffer_add(buf, data, sizeof(data)), 0);
 	assert_int_equal(n_allocs, before);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	assert_int_equal(evbuffer_get_length(buf), 20005);
 	evbuffer_free(buf);
 }
@@ -529,7 +529,7 @@ test_expand_of_an_empty_buffer_with_a_small_spare_covers_everything(void **state
 	memset(data, 'z', sizeof(data));
 	assert_int_equal(evbuffer_expand(buf, 4), 0);	/* a spare of about 1 KiB */
 	assert_int_equal(evbuffer_expand(buf, sizeof(data)), 0);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	before = n_allocs;
 	assert_int_equal(evbuffer_add(buf, data, sizeof(data)), 0);
 	assert_int_equal(n_allocs, before);
@@ -553,7 +553,7 @@ test_add_printf_formats_and_returns_the_length(void **state)
 	strcat(expect, "]");
 	assert_holds(buf, expect, strlen(expect));
 	assert_int_equal(evbuffer_add_printf(buf, "%s", ""), 0);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	free(big);
 	free(expect);
 	evbuffer_free(buf);

@@ -50,7 +50,7 @@ test_reserve_spanning_two_chains_uses_the_tail_and_a_new_chain(void **state)
 	room = v[0].iov_len;
 	assert_true(room > 0 && room < 5000);
 	assert_true(v[0].iov_len + v[1].iov_len >= 5000);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	memset(v[0].iov_base, 'a', room);
 	memset(v[1].iov_base, 'b', 10);
 	v[1].iov_len = 10;
@@ -106,14 +106,14 @@ test_reserve_reuses_the_space_of_an_uncommitted_reservation(void **state)
 	assert_ptr_equal(b[0].iov_base, a[0].iov_base);
 	assert_int_equal(b[0].iov_len, room);
 	assert_true(b[0].iov_len + b[1].iov_len >= room + 5000);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	memset(b[0].iov_base, 'a', room);
 	memset(b[1].iov_base, 'b', 7);
 	b[1].iov_len = 7;
 	assert_int_equal(evbuffer_commit_space(buf, b, 2), 0);
 	assert_int_equal(evbuffer_get_length(buf), room + 7);
 	assert_int_equal(chains_with_data(buf), 2);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	evbuffer_free(buf);
 }
 
@@ -140,7 +140,7 @@ test_reserve_spreads_over_up_to_n_vec_chains(void **state)
 	for (i = 0; i < (size_t)m; i++)
 		total += b[i].iov_len;
 	assert_true(total >= want);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	/* Commit all three, the last one partly: the bytes arrive in order. */
 	memset(b[0].iov_base, '0', b[0].iov_len);
 	memset(b[1].iov_base, '1', b[1].iov_len);
@@ -160,7 +160,7 @@ test_reserve_spreads_over_up_to_n_vec_chains(void **state)
 	n = evbuffer_reserve_space(buf, 100000, a, 2);
 	assert_int_equal(n, 2);
 	assert_true(a[0].iov_len + a[1].iov_len >= 100000);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	evbuffer_free(buf);
 }
 
@@ -242,7 +242,7 @@ test_draining_everything_keeps_reserved_space_valid(void **state)
 	evbuffer_add(buf, "old", 3);
 	assert_int_equal(evbuffer_reserve_space(buf, 10, v, 2), 1);
 	evbuffer_drain(buf, 3);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	memcpy(v[0].iov_base, "new", 3);
 	v[0].iov_len = 3;
 	assert_int_equal(evbuffer_commit_space(buf, v, 1), 0);
@@ -265,7 +265,7 @@ test_reserving_nothing_after_a_reference_never_pins_the_reference(void **state)
 	assert_true((const char *)v[0].iov_base < text ||
 	    (const char *)v[0].iov_base > text + 8);
 	evbuffer_drain(buf, 8);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	memcpy(v[0].iov_base, "own", 3);
 	v[0].iov_len = 3;
 	assert_int_equal(evbuffer_commit_space(buf, v, 1), 0);
@@ -380,8 +380,8 @@ test_bulk_transfer_through_a_nonblocking_socketpair(void **state)
 		n = evbuffer_read(in, fds[1], -1);
 		assert_true(n > 0 || errno == EAGAIN);
 	}
-	evbuffer_check_invariants_(in);
-	evbuffer_check_invariants_(out);
+	evbuffer_check_invariants(in);
+	evbuffer_check_invariants(out);
 	assert_int_equal(evbuffer_remove(in, check, total), (int)total);
 	assert_memory_equal(check, data, total);
 	free(data);
@@ -412,7 +412,7 @@ test_add_file_goes_out_by_sendfile_to_a_socket_and_closes_the_file(void **state)
 	assert_int_equal(evbuffer_add_file(out, fd, 100, 2000), 0);
 	evbuffer_add(out, ">", 1);
 	assert_int_equal(evbuffer_get_length(out), 2002);
-	evbuffer_check_invariants_(out);
+	evbuffer_check_invariants(out);
 	/* The segment was not read into memory to be sent. */
 	assert_int_equal(out->n_unmaterialized, 1);
 	while (evbuffer_get_length(out) > 0)
@@ -509,7 +509,7 @@ test_segment_offsets_are_within_the_segment(void **state)
 		assert_int_equal(got[i], pattern_byte(30 + i));
 	for (i = 0; i < 5; i++)
 		assert_int_equal(got[30 + i], pattern_byte(105 + i));
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	/* Ranges outside the segment are refused. */
 	assert_int_equal(evbuffer_add_file_segment(buf, seg, 101, -1), -1);
 	assert_int_equal(evbuffer_add_file_segment(buf, seg, 90, 11), -1);

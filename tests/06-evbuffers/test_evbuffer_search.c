@@ -21,7 +21,7 @@ expect_line(struct evbuffer *buf, enum evbuffer_eol_style style,
 	size_t n = 12345;
 	char *line = evbuffer_readln(buf, &n, style);
 
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	if (want == NULL) {
 		assert_null(line);
 		assert_int_equal(n, 0);
@@ -410,7 +410,7 @@ test_peek_across_many_chains(void **state)
 	assert_memory_equal(v[1].iov_base, "21:", 3);
 	evbuffer_ptr_set(buf, &p, 90, EVBUFFER_PTR_SET);
 	assert_int_equal(evbuffer_peek(buf, -1, &p, v, 40), 0);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	evbuffer_free(buf);
 }
 

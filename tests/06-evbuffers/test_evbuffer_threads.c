@@ -50,7 +50,7 @@ test_locked_buffer_keeps_concurrent_appends_whole(void **state)
 		    (void *)&letters[i]), 0);
 	for (i = 0; i < N_THREADS; i++)
 		pthread_join(th[i], NULL);
-	evbuffer_check_invariants_(shared);
+	evbuffer_check_invariants(shared);
 	assert_int_equal(evbuffer_get_length(shared),
 	    N_THREADS * N_RECORDS * RECORD_LEN);
 	while (evbuffer_remove(shared, rec, sizeof(rec)) == RECORD_LEN) {

@@ -4,8 +4,8 @@
  * signal delivered through the base's socketpair.
  *
  * Chapter 3 has no event_add() yet, so, as its own tests do, this puts
- * hand-made events into the fd and signal tables (evmap_io_add_,
- * evmap_signal_add_) and calls the backend's dispatch directly.
+ * hand-made events into the fd and signal tables (fd_table_add,
+ * signal_table_add) and calls the backend's dispatch directly.
  * A descriptor the table refused must never be reported; every one it
  * took must be.
  */
@@ -60,9 +60,9 @@ watch(struct event *ev)
 	int r;
 
 	if (ev->ev_events & EV_SIGNAL)
-		r = evmap_signal_add_(ev->ev_base, (int)ev->ev_fd, ev);
+		r = signal_table_add(ev->ev_base, (int)ev->ev_fd, ev);
 	else
-		r = evmap_io_add_(ev->ev_base, ev->ev_fd, ev);
+		r = fd_table_add(ev->ev_base, ev->ev_fd, ev);
 	if (!ALLOC_OK(m, r >= 0))
 		return 0;
 	ev->ev_flags |= (ev->ev_events & EV_SIGNAL) ? EVLIST_SIGNAL : EVLIST_INSERTED;
@@ -73,11 +73,11 @@ static void
 unwatch(struct event *ev)
 {
 	if (ev->ev_flags & EVLIST_ACTIVE)
-		event_queue_remove_active_(ev->ev_base, &ev->ev_evcallback);
+		event_base_unqueue_active(ev->ev_base, &ev->ev_evcallback);
 	if (ev->ev_flags & EVLIST_SIGNAL)
-		assert_true(evmap_signal_del_(ev->ev_base, (int)ev->ev_fd, ev) >= 0);
+		assert_true(signal_table_del(ev->ev_base, (int)ev->ev_fd, ev) >= 0);
 	else if (ev->ev_flags & EVLIST_INSERTED)
-		assert_true(evmap_io_del_(ev->ev_base, ev->ev_fd, ev) >= 0);
+		assert_true(fd_table_del(ev->ev_base, ev->ev_fd, ev) >= 0);
 	ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_SIGNAL);
 }
 
@@ -97,7 +97,7 @@ run_internal(struct event_base *base)
 			next = evcb->evcb_active_next;
 			if (!(evcb->evcb_flags & EVLIST_INTERNAL))
 				continue;
-			event_queue_remove_active_(base, evcb);
+			event_base_unqueue_active(base, evcb);
 			ev->ev_callback(ev->ev_fd, ev->ev_res, ev->ev_arg);
 		}
 	}

@@ -79,7 +79,7 @@ model_move(struct model *from, struct model *to, size_t n, int to_front)
 static void
 holds_length(struct evbuffer *buf, const struct model *m)
 {
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	assert_int_equal(evbuffer_get_length(buf), m->len);
 }
 
@@ -91,7 +91,7 @@ holds(struct evbuffer *buf, const struct model *m)
 	static unsigned char copy[MODEL_MAX + 1];
 
 	alloc_pause();
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	assert_int_equal(evbuffer_get_length(buf), m->len);
 	assert_int_equal(evbuffer_copyout(buf, copy, sizeof(copy)), (ev_ssize_t)m->len);
 	assert_memory_equal(copy, m->b, m->len);

@@ -69,7 +69,7 @@ base_and_signal(void)
 	ev.ev_flags = EVLIST_INIT;
 	ev.ev_heap_idx = -1;
 	FD_CHECK(sigaction(SIGUSR1, NULL, &before) == 0);
-	if (evmap_signal_add_(base, SIGUSR1, &ev) < 0) {
+	if (signal_table_add(base, SIGUSR1, &ev) < 0) {
 		FD_CHECK(sigaction(SIGUSR1, NULL, &after) == 0);
 		FD_CHECK(after.sa_handler == before.sa_handler);
 		event_base_free(base);
@@ -77,7 +77,7 @@ base_and_signal(void)
 	}
 	FD_CHECK(raise(SIGUSR1) == 0);
 	FD_CHECK(base->evsel->dispatch(base, &(struct timeval){ 0, 0 }) == 0);
-	FD_CHECK(evmap_signal_del_(base, SIGUSR1, &ev) >= 0);
+	FD_CHECK(signal_table_del(base, SIGUSR1, &ev) >= 0);
 	event_base_free(base);
 	return 0;
 }

@@ -15,7 +15,7 @@ check_holds(struct evbuffer *buf, const uint8_t *bytes, size_t len)
 	uint8_t *copy = malloc(len + 1);
 
 	CHECK(copy != NULL);
-	evbuffer_check_invariants_(buf);
+	evbuffer_check_invariants(buf);
 	CHECK(evbuffer_get_length(buf) == len);
 	CHECK(evbuffer_copyout(buf, copy, len + 1) == (ev_ssize_t)len);
 	CHECK(len == 0 || memcmp(copy, bytes, len) == 0);

@@ -10,7 +10,7 @@
  * of many chains.  Bytes added come from the input when there is enough of
  * it, else from a counter.
  *
- * After every step both buffers must pass evbuffer_check_invariants_() and
+ * After every step both buffers must pass evbuffer_check_invariants() and
  * hold exactly what the model holds; a call on a frozen end must fail and
  * change nothing; every other call must do what its documentation says.
  */
