@@ -3,73 +3,38 @@
 # built unchanged against litevent and run against the tableserver that
 # smoke.sh started (NAMESERVER is its 127.0.0.1:PORT).  Called by smoke.sh.
 #
-# The manual is the specification and is not part of this repository, so
-# its examples are read from it here, at test time, and never committed
-# (LITEVENT_SEEDS names its directory; default ../shared/seeds beside the
-# tree).  Both examples read the system's configuration -- /etc/resolv.conf
-# and /etc/hosts -- so each runs in a private mount namespace (unshare -m)
-# in which files this script writes are mounted over those two: the
-# machine's own files are never touched.  Without the manual, or without
-# unshare (it needs root), the checks are skipped and say so.
+# See examples/manual.bash for where the manual comes from and why nothing
+# of it is committed.  Both examples read the system's configuration --
+# /etc/resolv.conf and /etc/hosts -- so each runs in a private mount
+# namespace (unshare -m) in which files this script writes are mounted over
+# those two: the machine's own files are never touched.
 #
 # The extraction undoes one fault of the copy we were given: a closing
 # brace of the getaddrinfo example's callback was carried into the next
 # code block, which then begins with a lone "}" (no C block can).  That line
 # is dropped; not one other byte of either example is changed.
 set -u
-export LC_ALL=C
-
 BIN=${1:?usage: manual.sh BINDIR NAMESERVER}
 NS=${2:?usage: manual.sh BINDIR NAMESERVER}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-LIB=$(cd "$BIN/../../lib" && pwd)
-SEEDS=${LITEVENT_SEEDS:-$ROOT/../shared/seeds}
-failures=0
-work=$(mktemp -d "${TMPDIR:-/tmp}/manual09.XXXXXX") || exit 1
-rot=
-trap '[ -n "$rot" ] && kill "$rot" 2>/dev/null; rm -rf "$work"' EXIT
+. "$(dirname "$0")/../manual.bash"
+manual_open '^Example: Nonblocking lookups with `evdns_getaddrinfo()`'
+# The examples must reach the table server in this network namespace, so
+# only the mount namespace is private, per command (not manual_enter).
+unshare -m true 2>/dev/null || manual_skip "unshare -m is not allowed here (it needs root)"
+manual_workdir
 
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1; shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; failures=$((failures + 1)); fi
-}
-
-manual=$(grep -l '^Example: Nonblocking lookups with `evdns_getaddrinfo()`' "$SEEDS"/*.txt 2>/dev/null | head -n 1)
-if [ -z "$manual" ]; then
-	echo "ok - manual examples skipped: the manual is not in $SEEDS (set LITEVENT_SEEDS)"
-	exit 0
-fi
-if ! unshare -m true 2>/dev/null; then
-	echo "ok - manual examples skipped: unshare -m is not allowed here (it needs root)"
-	exit 0
-fi
-
-# The code blocks between an example's title and the line that ends it.
+# manual_extract, less the brace the copy misplaced: a "}" first in a code
+# block (no C block can begin so).
 extract() {	# extract TITLE-REGEX END-REGEX
 	awk -v start="$1" -v stop="$2" '
 		$0 ~ start { on = 1; next }
 		on && $0 ~ stop { exit }
 		on && /^```/ { inside = !inside; fresh = 1; next }
 		on && inside {
-			if (fresh && $0 == "}") { fresh = 0; next }	# the misplaced brace
+			if (fresh && $0 == "}") { fresh = 0; next }
 			if ($0 != "") fresh = 0
 			print
 		}' "$manual"
-}
-
-# Built like a program of the user's: litevent's headers and archive, by path.
-build() {	# build NAME SOURCE...
-	local name=$1; shift
-	cc -std=gnu11 -w -I"$ROOT/src/include" -o "$work/$name" "$@" \
-		"$LIB/libevent.a" -pthread -lm 2>"$work/$name.err"
-}
-
-# A binary is litevent's if it defines SYMBOL itself -- it can only have come
-# from the archive named by path above, the link has no -levent -- and loads
-# no libevent shared object.
-is_litevent() {	# is_litevent BINARY SYMBOL
-	nm "$1" | grep -q " T $2\$" && ! ldd "$1" 2>/dev/null | grep -q 'libevent'
 }
 
 # Run with our resolv.conf and hosts in place of the system's.
@@ -86,8 +51,8 @@ printf '127.0.0.1 localhost\n127.0.0.1 echohost\n' >"$work/hosts"
 extract '^Example: Nonblocking lookups with `evdns_getaddrinfo\(\)`' \
 	'^These functions were new' >"$work/lookups.c"
 check "the manual's evdns_getaddrinfo example is found and builds unchanged" \
-	build lookups "$work/lookups.c"
-check "it links litevent, not libevent" is_litevent "$work/lookups" evdns_getaddrinfo
+	manual_build lookups "$work/lookups.c"
+check "it links litevent, not libevent" manual_is_litevent "$work/lookups" evdns_getaddrinfo
 out=$(in_namespace "$work/lookups" www.example.test alias.example.test echohost)
 check "it runs to the end (exit 0)" test $? -eq 0
 check "a name from the server: both A records and the AAAA" \
@@ -125,10 +90,10 @@ main(int argc, char **argv)
 	return 0;
 }
 EOF
-check "the manual's blocking-connect example builds unchanged" build connect "$work/connect.c"
-check "it links litevent, not libevent" is_litevent "$work/connect" evutil_getaddrinfo
+check "the manual's blocking-connect example builds unchanged" manual_build connect "$work/connect.c"
+check "it links litevent, not libevent" manual_is_litevent "$work/connect" evutil_getaddrinfo
 "$BIN/../01-async-io/rot13_epoll" 0 >"$work/rot.out" &
-rot=$!
+manual_pids+=($!)
 for _ in $(seq 50); do grep -q listening "$work/rot.out" && break; sleep 0.1; done
 rport=$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$work/rot.out")
 out=$(in_namespace "$work/connect" echohost "$rport")
